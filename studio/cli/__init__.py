@@ -1,0 +1,1 @@
+"""The `dreamstudio` command line (never imports Qt)."""

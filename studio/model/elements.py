@@ -1,0 +1,136 @@
+"""The plain data records of a dreamscape: what one node, edge, variable or group holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+NODE_KINDS: tuple[str, ...] = (
+    "entry", "scene", "choice", "reward", "social", "anchor", "nightmare", "exit",
+)
+AUDIENCES: tuple[str, ...] = ("child", "teen", "adult")
+VARIABLE_TYPES: tuple[str, ...] = ("int", "float", "bool")
+ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+DEFAULT_REM_MINUTES: tuple[int, ...] = (10, 15, 20, 25, 35)
+
+# Fields a user may change on a node/edge through update operations (ids go through rename).
+NODE_FIELDS: tuple[str, ...] = (
+    "kind", "title", "text", "minutes", "intensity", "valence", "reward", "x", "y",
+    "effects", "tags", "assets", "lint_ignore",
+)
+EDGE_FIELDS: tuple[str, ...] = (
+    "source", "target", "label", "weight", "condition", "effects", "lint_ignore",
+)
+
+
+def is_valid_id(value: object) -> bool:
+    """Ids are stable, human-readable keys; this keeps them portable across tools."""
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+
+
+def default_reward(kind: str) -> float:
+    """Reward nodes are prizes by definition, so they default to full reward."""
+    return 1 if kind == "reward" else 0
+
+
+@dataclass(slots=True)
+class Meta:
+    """Who the dreamscape is for and what it is called."""
+
+    title: str = "Untitled dreamscape"
+    author: str = ""
+    audience: str = "adult"
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Night:
+    """The sleep schedule the dream is played into."""
+
+    onset_minutes: float = 15
+    cycle_minutes: float = 90
+    rem_minutes: list[float] = field(default_factory=lambda: list(DEFAULT_REM_MINUTES))
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_rem_minutes(self) -> float:
+        """The only time DreamSync may play the dream."""
+        return float(sum(self.rem_minutes))
+
+    def rem_windows(self) -> list[tuple[float, float]]:
+        """(start, end) clock minutes of each REM window: each cycle ends with its REM."""
+        windows = []
+        for i, rem in enumerate(self.rem_minutes):
+            end = self.onset_minutes + (i + 1) * self.cycle_minutes
+            windows.append((end - rem, end))
+        return windows
+
+
+@dataclass(slots=True)
+class Variable:
+    """A named piece of dreamer state that conditions read and effects write."""
+
+    name: str
+    type: str = "int"
+    initial: Any = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Node:
+    """One dream scene."""
+
+    id: str
+    kind: str = "scene"
+    title: str = ""
+    text: str = ""
+    minutes: float = 5
+    intensity: float = 0.3
+    valence: float = 0
+    reward: float = 0
+    x: float = 0
+    y: float = 0
+    effects: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    lint_ignore: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_title(self) -> str:
+        """A title for lists and canvases even when the author left it empty."""
+        return self.title or self.id
+
+
+@dataclass(slots=True)
+class Edge:
+    """A transition between scenes; `source`/`target` are written as `from`/`to`."""
+
+    id: str
+    source: str
+    target: str
+    label: str = ""
+    weight: float = 1.0
+    condition: str | None = None
+    effects: dict[str, str] = field(default_factory=dict)
+    lint_ignore: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Group:
+    """A titled, coloured frame around related scenes."""
+
+    id: str
+    title: str = ""
+    nodes: list[str] = field(default_factory=list)
+    color: str = "#5b6ee1"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def default_lint_block() -> dict[str, Any]:
+    """The lint block every new dreamscape starts with."""
+    return {"select": ["ALL"], "ignore": [], "threshold": 70}

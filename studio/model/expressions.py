@@ -1,0 +1,345 @@
+"""The safe expression language of conditions and effects.
+
+Source is parsed with `ast` and checked against a whitelist, then compiled once into a
+tree of closures. The same tree evaluates over plain Python values (the play engine)
+or over numpy arrays of many dreamers at once (the Monte Carlo simulator): the backend
+is chosen when the closures are built. Nothing is ever passed to `eval` or `exec`.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+MAX_SOURCE_LENGTH = 500
+MAX_DEPTH = 40
+FUNCTIONS = ("min", "max", "abs")
+CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
+
+
+class ExpressionError(ValueError):
+    """A rejected expression; `column` is 1-based within the expression text."""
+
+    def __init__(self, message: str, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"column {self.column}: {self.message}"
+
+
+Env = Mapping[str, Any]
+Fn = Callable[[Env], Any]
+
+
+def _safe_div_scalar(a: Any, b: Any) -> Any:
+    return a / b if b != 0 else 0.0
+
+
+def _safe_mod_scalar(a: Any, b: Any) -> Any:
+    return a % b if b != 0 else 0
+
+
+def _safe_div_vector(a: Any, b: Any) -> Any:
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    out = np.zeros(np.broadcast(a, b).shape)
+    np.divide(a, b, out=out, where=b != 0)
+    return out
+
+
+def _safe_mod_vector(a: Any, b: Any) -> Any:
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    out = np.zeros(np.broadcast(a, b).shape)
+    np.mod(a, b, out=out, where=b != 0)
+    return out
+
+
+def _fold(fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        result = args[0]
+        for arg in args[1:]:
+            result = fn(result, arg)
+        return result
+    return call
+
+
+@dataclass(frozen=True)
+class _Backend:
+    """The primitive operations one evaluation mode uses."""
+
+    and_: Callable[[Any, Any], Any]
+    or_: Callable[[Any, Any], Any]
+    not_: Callable[[Any], Any]
+    div: Callable[[Any, Any], Any]
+    mod: Callable[[Any, Any], Any]
+    funcs: dict[str, Callable[..., Any]]
+
+
+SCALAR = _Backend(
+    and_=lambda a, b: bool(a) and bool(b),
+    or_=lambda a, b: bool(a) or bool(b),
+    not_=lambda a: not a,
+    div=_safe_div_scalar,
+    mod=_safe_mod_scalar,
+    funcs={"min": min, "max": max, "abs": abs},
+)
+VECTOR = _Backend(
+    and_=lambda a, b: np.logical_and(a, b),
+    or_=lambda a, b: np.logical_or(a, b),
+    not_=np.logical_not,
+    div=_safe_div_vector,
+    mod=_safe_mod_vector,
+    funcs={"min": _fold(np.minimum), "max": _fold(np.maximum), "abs": np.abs},
+)
+
+_BINOPS: dict[type, Callable[[Any, Any], Any] | None] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: None, ast.Mod: None,
+}
+_CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+    ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+}
+_DESCRIBE = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions",
+    ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
+    ast.IfExp: "conditional expressions", ast.NamedExpr: "assignment",
+    ast.Starred: "starred arguments", ast.JoinedStr: "strings", ast.Await: "await",
+    ast.Yield: "yield", ast.YieldFrom: "yield",
+}
+
+
+def _col(node: ast.AST) -> int:
+    return getattr(node, "col_offset", 0) + 1
+
+
+def _check(node: ast.AST, depth: int = 0) -> None:
+    """Reject everything outside the whitelist, naming the construct and its column."""
+    if depth > MAX_DEPTH:
+        raise ExpressionError("expression is nested too deeply", _col(node))
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or isinstance(node.value, int | float):
+            return
+        if isinstance(node.value, str):
+            raise ExpressionError("strings are not allowed", _col(node))
+        raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node))
+    if isinstance(node, ast.Name):
+        if node.id.startswith("__"):
+            raise ExpressionError(f"name '{node.id}' is not allowed", _col(node))
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"'{node.id}' must be called", _col(node))
+        return
+    if isinstance(node, ast.BoolOp):
+        for value in node.values:
+            _check(value, depth + 1)
+        return
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
+            raise ExpressionError("operator '~' is not allowed", _col(node))
+        _check(node.operand, depth + 1)
+        return
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINOPS:
+            symbol = {ast.Pow: "**", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|",
+                      ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
+                      ast.MatMult: "@"}.get(type(node.op), type(node.op).__name__)
+            raise ExpressionError(f"operator '{symbol}' is not allowed", _col(node))
+        _check(node.left, depth + 1)
+        _check(node.right, depth + 1)
+        return
+    if isinstance(node, ast.Compare):
+        for op in node.ops:
+            if type(op) not in _CMPOPS:
+                raise ExpressionError(f"comparison '{type(op).__name__}' is not allowed", _col(node))
+        _check(node.left, depth + 1)
+        for comparator in node.comparators:
+            _check(comparator, depth + 1)
+        return
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            what = node.func.id if isinstance(node.func, ast.Name) else "this function"
+            raise ExpressionError(
+                f"calling '{what}' is not allowed (only min, max, abs)", _col(node))
+        if node.keywords:
+            raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0]))
+        if not node.args:
+            raise ExpressionError(f"{node.func.id}() needs an argument", _col(node))
+        if node.func.id == "abs" and len(node.args) != 1:
+            raise ExpressionError("abs() takes exactly one argument", _col(node))
+        if node.func.id in ("min", "max") and len(node.args) < 2:
+            raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node))
+        for arg in node.args:
+            _check(arg, depth + 1)
+        return
+    what = _DESCRIBE.get(type(node), type(node).__name__)
+    raise ExpressionError(f"{what} not allowed", _col(node))
+
+
+def _build(node: ast.AST, be: _Backend) -> Fn:
+    """Turn a checked AST into closures for one backend."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, ast.Name):
+        if node.id in CONSTANTS:
+            value = CONSTANTS[node.id]
+            return lambda env: value
+        name = node.id
+        return lambda env: env[name]
+    if isinstance(node, ast.BoolOp):
+        parts = [_build(v, be) for v in node.values]
+        combine = be.and_ if isinstance(node.op, ast.And) else be.or_
+        if be is SCALAR:
+            if isinstance(node.op, ast.And):
+                return lambda env: all(bool(p(env)) for p in parts)
+            return lambda env: any(bool(p(env)) for p in parts)
+
+        def boolop(env: Env) -> Any:
+            result = parts[0](env)
+            for part in parts[1:]:
+                result = combine(result, part(env))
+            return result
+        return boolop
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand, be)
+        if isinstance(node.op, ast.Not):
+            return lambda env: be.not_(operand(env))
+        if isinstance(node.op, ast.USub):
+            return lambda env: -operand(env)
+        return lambda env: +operand(env)
+    if isinstance(node, ast.BinOp):
+        left, right = _build(node.left, be), _build(node.right, be)
+        if isinstance(node.op, ast.Div):
+            fn = be.div
+        elif isinstance(node.op, ast.Mod):
+            fn = be.mod
+        else:
+            fn = _BINOPS[type(node.op)]  # type: ignore[assignment]
+        return lambda env: fn(left(env), right(env))
+    if isinstance(node, ast.Compare):
+        first = _build(node.left, be)
+        rest = [(_CMPOPS[type(op)], _build(c, be)) for op, c in zip(node.ops, node.comparators, strict=True)]
+        if len(rest) == 1:
+            cmp, right = rest[0]
+            return lambda env: cmp(first(env), right(env))
+
+        def chain(env: Env) -> Any:
+            left = first(env)
+            result: Any = True
+            for cmp, right_fn in rest:
+                right = right_fn(env)
+                result = be.and_(result, cmp(left, right))
+                left = right
+            return result
+        return chain
+    if isinstance(node, ast.Call):
+        func = be.funcs[node.func.id]  # type: ignore[union-attr]
+        args = [_build(a, be) for a in node.args]
+        return lambda env: func(*(a(env) for a in args))
+    raise ExpressionError(f"{type(node).__name__} not allowed", _col(node))  # pragma: no cover
+
+
+def _names(tree: ast.AST) -> frozenset[str]:
+    return frozenset(
+        n.id for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id not in CONSTANTS and n.id not in FUNCTIONS
+    )
+
+
+class Expression:
+    """A compiled expression: `names` it reads, `evaluate` on values, `evaluate_vector` on arrays."""
+
+    __slots__ = ("source", "names", "_tree", "_scalar", "_vector")
+
+    def __init__(self, source: str, tree: ast.Expression) -> None:
+        self.source = source
+        self._tree = tree
+        self.names = _names(tree)
+        self._scalar = _build(tree.body, SCALAR)
+        self._vector: Fn | None = None
+
+    def evaluate(self, env: Env) -> Any:
+        """Evaluate over one dreamer's variables."""
+        return self._scalar(env)
+
+    def evaluate_vector(self, env: Env) -> Any:
+        """Evaluate over arrays (one entry per dreamer); scalars broadcast."""
+        if self._vector is None:
+            self._vector = _build(self._tree.body, VECTOR)
+        return self._vector(env)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.source!r})"
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source: str) -> Expression:
+    """Parse, check and compile; raises ExpressionError with a 1-based column."""
+    if not isinstance(source, str):
+        raise ExpressionError("an expression must be text")
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ExpressionError(f"expression is longer than {MAX_SOURCE_LENGTH} characters")
+    if not source.strip():
+        raise ExpressionError("expression is empty")
+    if "\n" in source or "\r" in source:
+        raise ExpressionError("expression must be on one line", source.find("\n") + 1)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        offset = (exc.offset or 1) + (len(source) - len(source.lstrip()))
+        raise ExpressionError(f"syntax error: {exc.msg}", offset) from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"cannot parse: {exc}") from None
+    shift = len(source) - len(source.lstrip())
+    try:
+        _check(tree.body)
+    except ExpressionError as exc:
+        exc.column += shift
+        raise
+    except RecursionError:
+        raise ExpressionError("expression is nested too deeply") from None
+    return Expression(source, tree)
+
+
+def check_names(expr: Expression, declared: Mapping[str, Any]) -> list[str]:
+    """Names the expression reads that are not declared variables."""
+    return sorted(name for name in expr.names if name not in declared)
+
+
+def coerce(value: Any, var_type: str) -> Any:
+    """Cast a computed value to a variable's declared type (ints truncate toward zero)."""
+    if var_type == "bool":
+        return bool(value)
+    if var_type == "int":
+        return int(value)
+    return float(value)
+
+
+def coerce_vector(values: Any, var_type: str, size: int) -> np.ndarray:
+    """Array version of `coerce`, broadcasting scalars to every dreamer."""
+    arr = np.broadcast_to(np.asarray(values), (size,))
+    if var_type == "bool":
+        return arr.astype(bool)
+    if var_type == "int":
+        return np.trunc(arr.astype(float)).astype(np.int64)
+    return arr.astype(float)
+
+
+_WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
+
+
+def rename_in_source(source: str, old: str, new: str) -> str:
+    """Rename a variable in expression text, whole words only."""
+    return re.sub(_WORD.format(re.escape(old)), new, source)

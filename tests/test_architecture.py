@@ -1,0 +1,99 @@
+"""The dependency direction of the design, checked on the source: no Qt outside ui,
+nothing imports ui or cli, studio never imports plugins, and the core runs without Qt."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDIO = ROOT / "studio"
+QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6")
+# Which studio layers each layer may import (besides itself and the top-level package).
+ALLOWED = {
+    "model": set(),
+    "io": {"model"},
+    "analysis": {"model"},
+    "sim": {"model", "analysis"},
+    "lint": {"model", "io", "analysis", "sim"},
+    "store": {"model", "io", "analysis", "sim", "lint"},
+    "cli": {"model", "io", "analysis", "sim", "lint", "store"},
+    "ui": {"model", "io", "analysis", "sim", "lint", "store"},
+}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                names.append(".".join(base + ([node.module] if node.module else [])))
+            elif node.module:
+                names.append(node.module)
+    return names
+
+
+def _layer(path: Path) -> str | None:
+    parts = path.relative_to(STUDIO).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def test_layers_import_only_downstream() -> None:
+    problems = []
+    for path in STUDIO.rglob("*.py"):
+        layer = _layer(path)
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top == "plugins":
+                problems.append(f"{path}: imports plugins ({name})")
+            if top in QT_MODULES and layer != "ui":
+                problems.append(f"{path}: imports Qt ({name}) outside studio/ui")
+            if top == "studio" and layer in ALLOWED:
+                parts = name.split(".")
+                target = parts[1] if len(parts) > 1 else None
+                if target in ALLOWED and target != layer and target not in ALLOWED[layer]:
+                    problems.append(f"{path}: layer '{layer}' imports '{name}'")
+            if top == "studio" and layer is None and path.name != "app_entry.py":
+                parts = name.split(".")
+                if len(parts) > 1 and parts[1] in ("ui", "cli"):
+                    problems.append(f"{path}: imports {name}")
+    assert problems == []
+
+
+def test_plugins_do_not_import_ui_or_cli() -> None:
+    problems = []
+    for path in (ROOT / "plugins").rglob("*.py"):
+        for name in _imports(path):
+            if name.startswith(("studio.ui", "studio.cli")) or name.split(".")[0] in QT_MODULES:
+                problems.append(f"{path}: imports {name}")
+    assert problems == []
+
+
+def test_core_runs_with_qt_unavailable() -> None:
+    """Like napari's headless check: block Qt imports and use the whole core."""
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {QT_MODULES!r}:\n"
+        "            raise ImportError('Qt blocked for this test')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import pkgutil, importlib, studio\n"
+        "for m in pkgutil.walk_packages(studio.__path__, 'studio.'):\n"
+        "    if m.name.startswith('studio.ui') or m.name.endswith(('app_entry', '__main__')):\n"
+        "        continue\n"
+        "    importlib.import_module(m.name)\n"
+        "from studio.cli.main import main\n"
+        "raise SystemExit(main(['--version']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "dreamstudio" in result.stdout
