@@ -1,0 +1,1 @@
+"""PySide6 desktop editor: main window, canvas, panels; the only layer that imports Qt."""
