@@ -1,0 +1,371 @@
+"""The library: one SQLite database of dreamscapes, their revisions, lint runs, reviews and exports.
+
+Several windows and the command line may write at once: the database runs in WAL mode with
+a busy timeout, and every write that reads before it writes (the next revision number, "did
+the content change?") runs in one `BEGIN IMMEDIATE` transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from platformdirs import user_data_dir
+
+from studio.io import dreamscape_to_data, dumps_dreamscape, load_dreamscape, loads_dreamscape
+from studio.model import Dreamscape
+
+from .diff import DreamDiff, diff_data
+from .errors import LibraryError
+from .review import Review, check_review
+from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
+
+ENV_VAR = "DREAMSTUDIO_LIBRARY"
+APP_NAME = "adjuster-studio"
+BUSY_TIMEOUT_S = 30.0
+
+
+def default_library_path() -> Path:
+    """`DREAMSTUDIO_LIBRARY` if set, else library.db in the user's data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "library.db"
+
+
+def now() -> str:
+    """UTC time, ISO 8601 to the millisecond, e.g. 2025-05-01T10:00:00.000Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def path_key(path: str | Path) -> str:
+    """Files are known by their absolute, resolved path."""
+    return str(Path(path).expanduser().resolve())
+
+
+@dataclass(slots=True)
+class Revision:
+    """One recorded version of a file; `content` is the canonical text (None in listings)."""
+
+    number: int
+    content_hash: str
+    author: str
+    created: str
+    message: str
+    title: str
+    content: str | None = None
+    path: str | None = None
+
+    def dreamscape(self) -> Dreamscape:
+        """The revision as a document (e.g. to open it in a window)."""
+        if self.content is None:
+            raise LibraryError("this revision was listed without its content")
+        ds = loads_dreamscape(self.content, f"{self.path or 'library'} (revision {self.number})")
+        return ds
+
+
+@dataclass(slots=True)
+class LibraryEntry:
+    """A file the library knows, with its latest lint score and review."""
+
+    path: str
+    title: str
+    revisions: int
+    latest_hash: str | None
+    created: str
+    updated: str
+    score: int | None = None
+    band: str | None = None
+    review: str | None = None
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """A file whose title or scene text matches, with the matching words in brackets."""
+
+    path: str
+    title: str
+    snippet: str
+
+
+class Library:
+    """Open with `Library.open()`; use as a context manager or call `close()`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, timeout: float = BUSY_TIMEOUT_S) -> Library:
+        """Open (creating and migrating) the library at `path` or the default place."""
+        target = Path(path).expanduser() if path is not None else default_library_path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"{target}: cannot create its folder: {exc.strerror or exc}") from None
+        if target.is_dir():
+            raise LibraryError(f"{target}: is a folder, not a library database")
+        try:
+            conn = sqlite3.connect(str(target), timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{target}: cannot open the library: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise LibraryError(f"{target}: the library needs WAL mode (got {mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryError(f"{target}: not a usable library database ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, target)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.conn)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that holds the write lock from its first read."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def _dreamscape_id(self, path: str | Path) -> int | None:
+        row = self.conn.execute("SELECT id FROM dreamscapes WHERE path = ?",
+                                (path_key(path),)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ revisions
+    def record_save(self, ds: Dreamscape, path: str | Path, author: str | None = None,
+                    message: str = "", text: str | None = None) -> Revision | None:
+        """Record a revision of the file if its content changed; None when it did not."""
+        content = dumps_dreamscape(ds) if text is None else text
+        content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        key = path_key(path)
+        author = _default_author() if author is None else author
+        stamp = now()
+        title = ds.meta.title
+        with self._write() as conn:
+            row = conn.execute("SELECT id, latest_hash FROM dreamscapes WHERE path = ?",
+                               (key,)).fetchone()
+            if row is None:
+                cur = conn.execute(
+                    "INSERT INTO dreamscapes (path, title, created, updated, scene_text, "
+                    "latest_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, title, stamp, stamp, scene_text_of(content), content_hash))
+                dreamscape_id = cur.lastrowid
+                number = 1
+            else:
+                dreamscape_id, latest = row
+                if latest == content_hash:
+                    return None
+                number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM revisions "
+                                      "WHERE dreamscape_id = ?", (dreamscape_id,)).fetchone()[0]
+                conn.execute("UPDATE dreamscapes SET title = ?, updated = ?, scene_text = ?, "
+                             "latest_hash = ? WHERE id = ?",
+                             (title, stamp, scene_text_of(content), content_hash, dreamscape_id))
+            conn.execute(
+                "INSERT INTO revisions (dreamscape_id, number, content_hash, content, author, "
+                "created, message, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (dreamscape_id, number, content_hash, content, author, stamp, message, title))
+        return Revision(number, content_hash, author, stamp, message, title, content, key)
+
+    def add(self, path: str | Path, author: str | None = None, message: str = ""
+            ) -> Revision | None:
+        """Load a file (raises DreamFileError) and record it."""
+        ds = load_dreamscape(path)
+        return self.record_save(ds, path, author, message)
+
+    def knows(self, path: str | Path) -> bool:
+        return self._dreamscape_id(path) is not None
+
+    def history(self, path: str | Path) -> list[Revision]:
+        """Every revision of the file, oldest first, without content."""
+        key = path_key(path)
+        rows = self._rows(
+            "SELECT r.number, r.content_hash, r.author, r.created, r.message, r.title "
+            "FROM revisions r JOIN dreamscapes d ON d.id = r.dreamscape_id "
+            "WHERE d.path = ? ORDER BY r.number", (key,))
+        return [Revision(**row, path=key) for row in rows]
+
+    def revision(self, path: str | Path, number: int | None = None) -> Revision:
+        """Revision `number` of the file (the latest when None), with its content."""
+        key = path_key(path)
+        sql = ("SELECT r.number, r.content_hash, r.author, r.created, r.message, r.title, "
+               "r.content FROM revisions r JOIN dreamscapes d ON d.id = r.dreamscape_id "
+               "WHERE d.path = ? ")
+        if number is None:
+            rows = self._rows(sql + "ORDER BY r.number DESC LIMIT 1", (key,))
+        else:
+            rows = self._rows(sql + "AND r.number = ?", (key, number))
+        if not rows:
+            if not self.knows(path):
+                raise LibraryError(f"{path}: not in the library (add it with `dreamstudio "
+                                   "library add`)")
+            count = len(self.history(path))
+            raise LibraryError(f"{path}: no revision {number} (it has revisions 1 to {count})")
+        return Revision(**rows[0], path=key)
+
+    def diff(self, path: str | Path, a: int, b: int | None = None,
+             current: Dreamscape | None = None) -> DreamDiff:
+        """Changes from revision `a` to revision `b` (or to `current`, e.g. the open document)."""
+        old = json.loads(self.revision(path, a).content or "{}")
+        if current is not None:
+            new = dreamscape_to_data(current)
+        else:
+            new = json.loads(self.revision(path, b).content or "{}")
+        return diff_data(old, new)
+
+    # ------------------------------------------------------------ listing and search
+    def list(self) -> list[LibraryEntry]:
+        """Every known file, most recently updated first."""
+        rows = self._rows("""
+            SELECT d.path, d.title, d.latest_hash, d.created, d.updated,
+              (SELECT COUNT(*) FROM revisions r WHERE r.dreamscape_id = d.id) AS revisions,
+              (SELECT score FROM lint_runs l WHERE l.content_hash = d.latest_hash
+                 ORDER BY l.id DESC LIMIT 1) AS score,
+              (SELECT band FROM lint_runs l WHERE l.content_hash = d.latest_hash
+                 ORDER BY l.id DESC LIMIT 1) AS band,
+              (SELECT decision FROM reviews v WHERE v.content_hash = d.latest_hash
+                 ORDER BY v.id DESC LIMIT 1) AS review
+            FROM dreamscapes d ORDER BY d.updated DESC, d.id DESC""")
+        return [LibraryEntry(**row) for row in rows]
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """Files whose title or scene text hold every word (word prefixes match too)."""
+        words = re.findall(r"\w+", text)
+        if not words:
+            return []
+        query = " ".join(f'"{word}"*' for word in words)
+        rows = self._rows("""
+            SELECT d.path, d.title,
+              snippet(dreamscapes_fts, -1, '[', ']', '…', 12) AS snippet
+            FROM dreamscapes_fts JOIN dreamscapes d ON d.rowid = dreamscapes_fts.rowid
+            WHERE dreamscapes_fts MATCH ? ORDER BY rank LIMIT ?""", (query, limit))
+        return [SearchHit(**row) for row in rows]
+
+    # ------------------------------------------------------------ lint runs and reviews
+    def record_lint_run(self, content_hash: str, lint: dict[str, Any],
+                        path: str | Path | None = None) -> int:
+        """Store a lint summary (score, band, blocked, fatal, findings, reasons, settings)."""
+        dreamscape_id = self._dreamscape_id(path) if path is not None else None
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO lint_runs (dreamscape_id, content_hash, created, score, band, "
+                "blocked, fatal, findings, reasons, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (dreamscape_id, content_hash, now(), int(lint["score"]), str(lint["band"]),
+                 int(bool(lint.get("blocked"))), int(bool(lint.get("fatal"))),
+                 json.dumps(lint.get("findings", []), ensure_ascii=False),
+                 json.dumps(lint.get("reasons", []), ensure_ascii=False),
+                 json.dumps(lint.get("settings", {}), ensure_ascii=False)))
+        return int(cur.lastrowid or 0)
+
+    def lint_runs_for(self, content_hash: str) -> list[dict[str, Any]]:
+        """Lint runs of that content, newest first."""
+        rows = self._rows("SELECT * FROM lint_runs WHERE content_hash = ? ORDER BY id DESC",
+                          (content_hash,))
+        for row in rows:
+            for key in ("findings", "reasons", "settings"):
+                row[key] = json.loads(row[key])
+            row["blocked"], row["fatal"] = bool(row["blocked"]), bool(row["fatal"])
+        return rows
+
+    def add_review(self, content_hash: str, reviewer: str, decision: str,
+                   justification: str = "", lint: dict[str, Any] | None = None,
+                   path: str | Path | None = None, lint_run_id: int | None = None) -> Review:
+        """Record a review after checking the rules (raises ReviewError with why)."""
+        check_review(reviewer, decision, justification, lint)
+        dreamscape_id = self._dreamscape_id(path) if path is not None else None
+        stamp = now()
+        findings = [{k: f.get(k) for k in ("code", "severity", "points", "suppressed", "fatal")}
+                    for f in (lint or {}).get("findings", [])]
+        score = int(lint["score"]) if lint else None
+        band = str(lint["band"]) if lint else None
+        fatal = bool(lint and lint.get("fatal"))
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO reviews (content_hash, dreamscape_id, lint_run_id, reviewer, decision, "
+                "justification, created, score, band, fatal, findings) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (content_hash, dreamscape_id, lint_run_id, reviewer.strip(), decision,
+                 (justification or "").strip(), stamp, score, band, int(fatal),
+                 json.dumps(findings, ensure_ascii=False)))
+        return Review(int(cur.lastrowid or 0), content_hash, reviewer.strip(), decision,
+                      (justification or "").strip(), stamp, score, band, fatal, findings,
+                      lint_run_id, path_key(path) if path is not None else None)
+
+    def reviews_for(self, content_hash: str) -> list[Review]:
+        """Reviews of exactly this content, newest first."""
+        rows = self._rows("SELECT r.*, d.path AS path FROM reviews r LEFT JOIN dreamscapes d "
+                          "ON d.id = r.dreamscape_id WHERE r.content_hash = ? ORDER BY r.id DESC",
+                          (content_hash,))
+        return [Review.from_row(row, row["path"]) for row in rows]
+
+    def latest_review(self, content_hash: str) -> Review | None:
+        """The review the gate applies: the most recent one for this content."""
+        reviews = self.reviews_for(content_hash)
+        return reviews[0] if reviews else None
+
+    # ------------------------------------------------------------ exports
+    def record_export(self, content_hash: str, package_path: str | Path, package_sha256: str,
+                      size: int, score: int | None = None, band: str | None = None,
+                      review_id: int | None = None, path: str | Path | None = None) -> int:
+        """Remember that this content was published as this package."""
+        dreamscape_id = self._dreamscape_id(path) if path is not None else None
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO exports (dreamscape_id, content_hash, review_id, created, "
+                "package_path, package_sha256, size, score, band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (dreamscape_id, content_hash, review_id, now(), path_key(package_path),
+                 package_sha256, int(size), score, band))
+        return int(cur.lastrowid or 0)
+
+    def exports_for(self, content_hash: str) -> list[dict[str, Any]]:
+        """Packages made from this content, newest first."""
+        return self._rows("SELECT * FROM exports WHERE content_hash = ? ORDER BY id DESC",
+                          (content_hash,))
+
+
+def _default_author() -> str:
+    with contextlib.suppress(Exception):
+        return getpass.getuser()
+    return ""
+
+
+__all__ = ["CURRENT_SCHEMA", "Library", "LibraryEntry", "Revision", "SearchHit",
+           "default_library_path", "path_key"]
