@@ -15,6 +15,7 @@ from .common import EXIT_BAD_INPUT, CliError
 # Each module exposes `register(subparsers)`; the order is the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_files",
+    "studio.cli.cmd_sim",
 )
 
 

@@ -1,0 +1,111 @@
+"""Analysis commands: `analyze` (exact absorbing-chain facts) and `simulate` (a Monte Carlo night)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from studio.analysis import Analysis, analyze
+from studio.io import load_dreamscape
+from studio.sim import SimulationResult, simulate
+
+from .common import EXIT_OK, CliError, add_format_flag, print_json
+
+MAX_DREAMERS = 10_000_000
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("analyze", help="exact facts: exit probability, expected minutes, traps")
+    p.add_argument("file")
+    add_format_flag(p)
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("simulate", help="simulate a night of many dreamers (Monte Carlo)")
+    p.add_argument("file")
+    p.add_argument("--dreamers", type=int, default=10_000, help="how many dreamers (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    add_format_flag(p)
+    p.set_defaults(func=cmd_simulate)
+
+
+def analyze_json(a: Analysis) -> dict[str, Any]:
+    """The analyze JSON: the six promised keys first, then the rest of what is known."""
+    return a.to_dict()
+
+
+def _minutes(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.1f} min"
+
+
+def analyze_text(name: str, a: Analysis) -> list[str]:
+    lines = [f"{name}: exact analysis (every edge enabled, solver {a.solver})"]
+    if a.entry is None:
+        lines.append("  no single entry node: nothing can be said about a night")
+        return lines
+    lines.append(f"  exit probability from '{a.entry}': {a.exit_probability:.4f}")
+    if a.expected_minutes is None:
+        lines.append("  expected dream minutes to exit: undefined (some dreamers never reach an exit)")
+    else:
+        lines.append(f"  expected dream minutes to exit: {a.expected_minutes:.1f}")
+    deepest = a.max_steps_to_exit
+    if deepest is not None:
+        lines.append(f"  most steps from a reachable scene to its nearest exit: {deepest}")
+    if a.trap_nodes:
+        lines.append(f"  trap scenes (no way to an exit): {', '.join(a.trap_nodes)}")
+        for region in a.closed_regions:
+            lines.append(f"    closed loop: {' → '.join(region)}")
+    if a.unreachable_nodes:
+        lines.append(f"  unreachable from the entry: {', '.join(a.unreachable_nodes)}")
+    if a.cycles:
+        lines.append(f"  loops: {len(a.cycles)} (largest {max(len(c) for c in a.cycles)} scenes)")
+    if not a.exits:
+        lines.append("  there is no exit node")
+    return lines
+
+
+def simulate_text(name: str, r: SimulationResult) -> list[str]:
+    s = r.summary()
+    lines = [f"{name}: {s['dreamers']} dreamers simulated (seed {s['seed']}), "
+             f"{r.total_rem_minutes:g} REM minutes in the night"]
+    lines.append(f"  finished {s['finished_fraction']:.1%}, captured {s['captured_fraction']:.1%}, "
+                 f"stalled {s['stalled_fraction']:.1%}")
+    if s["mean_minutes"] is not None:
+        lines.append(f"  minutes to exit: mean {s['mean_minutes']:.1f}, median "
+                     f"{s['median_minutes']:.1f}, p95 {s['p95_minutes']:.1f} "
+                     f"(min {s['min_minutes']:.1f}, max {s['max_minutes']:.1f})")
+        lines.append(f"  anchor coverage {s['anchor_coverage']:.1%}, "
+                     f"social coverage {s['social_coverage']:.1%} (of finishing dreamers)")
+    else:
+        lines.append("  nobody reached an exit")
+    lines.append(f"  mean REM windows spanned {s['mean_rem_windows']:.2f}, "
+                 f"reward rate {s['reward_rate']:.3f} per dream minute")
+    busiest = sorted(s["node_visits"].items(), key=lambda kv: -kv[1])[:5]
+    if busiest:
+        lines.append("  most visited: " + ", ".join(f"{k} {v:.2f}" for k, v in busiest))
+    for problem in r.problems:
+        lines.append(f"  note: {problem}")
+    return lines
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    ds = load_dreamscape(args.file)
+    a = analyze(ds)
+    if args.format == "json":
+        print_json(analyze_json(a))
+    else:
+        print("\n".join(analyze_text(args.file, a)))
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    if not 1 <= args.dreamers <= MAX_DREAMERS:
+        raise CliError(f"--dreamers must be between 1 and {MAX_DREAMERS}, got {args.dreamers}")
+    if args.seed < 0:
+        raise CliError(f"--seed must be 0 or more, got {args.seed}")
+    ds = load_dreamscape(args.file)
+    r = simulate(ds, dreamers=args.dreamers, seed=args.seed)
+    if args.format == "json":
+        print_json(r.summary())
+    else:
+        print("\n".join(simulate_text(args.file, r)))
+    return EXIT_OK

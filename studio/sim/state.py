@@ -1,0 +1,66 @@
+"""Dreamer variables: their declared types and initial values, and safe expression lookup.
+
+Files that load are already checked, but the editor simulates designs mid-edit, so an
+expression may not compile or may name a variable nobody declared yet. Such names read as
+0 (and are reported); a broken expression disables its edge or skips its effect, rather
+than stopping the preview or the simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from studio.model import Dreamscape, Expression, ExpressionError, compile_expression
+from studio.model.expressions import coerce
+
+
+def try_compile(source: str | None) -> tuple[Expression | None, str | None]:
+    """The compiled expression, or None and the reason it cannot be used."""
+    if source is None:
+        return None, None
+    try:
+        return compile_expression(source), None
+    except ExpressionError as exc:
+        return None, f"'{source}': {exc}"
+
+
+def expression_sources(ds: Dreamscape) -> Iterable[str]:
+    """Every condition and effect source in the document."""
+    for node in ds.nodes:
+        yield from node.effects.values()
+    for edge in ds.edges:
+        if edge.condition is not None:
+            yield edge.condition
+        yield from edge.effects.values()
+
+
+def variable_types(ds: Dreamscape) -> dict[str, str]:
+    """Declared variables with their types, then undeclared names used anywhere (as float)."""
+    types = {name: (var.type if var.type in ("int", "float", "bool") else "float")
+             for name, var in ds.variables.items()}
+    for node in ds.nodes:
+        for name in node.effects:
+            types.setdefault(name, "float")
+    for edge in ds.edges:
+        for name in edge.effects:
+            types.setdefault(name, "float")
+    for source in expression_sources(ds):
+        expr, _ = try_compile(source)
+        if expr is not None:
+            for name in sorted(expr.names):
+                types.setdefault(name, "float")
+    return types
+
+
+def initial_values(ds: Dreamscape, types: dict[str, str]) -> dict[str, Any]:
+    """Each variable's starting value, cast to its type (bad initial values start at 0)."""
+    values: dict[str, Any] = {}
+    for name, var_type in types.items():
+        declared = ds.variables.get(name)
+        raw = declared.initial if declared is not None else 0
+        try:
+            values[name] = coerce(raw, var_type)
+        except (TypeError, ValueError, OverflowError):
+            values[name] = coerce(0, var_type)
+    return values
