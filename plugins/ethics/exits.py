@@ -1,0 +1,182 @@
+"""Leaving must always be possible and never harder than staying (EXT rules)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from studio.lint import Finding, Fix, Rule, exceedance_above, exceedance_below
+from studio.model.ops import Op, UpdateEdge
+
+if TYPE_CHECKING:
+    from studio.lint import LintContext
+    from studio.model import Dreamscape
+
+TERMINATION = ("ICD-11 6C51 gaming disorder (impaired control over termination); "
+               "EU DSA Art. 25(3)(c) (leaving no harder than entering)")
+
+
+def _names(ids: list[str], limit: int = 6) -> str:
+    shown = ", ".join(f"'{i}'" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+class NoExit(Rule):
+    code = "EXT001"
+    name = "no-exit"
+    severity = "error"
+    fatal = True
+    rationale = ("A dream with no reachable exit can never hand the sleeper back to natural "
+                 "sleep; the dreamer is held until the night runs out.")
+    source = TERMINATION
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        a = ctx.analysis
+        if any(e in a.reachable for e in a.exits):
+            return
+        if a.exits:
+            message = (f"no exit is reachable from the entry (the exits {_names(a.exits)} "
+                       "cannot be reached): the dream can never end")
+        else:
+            message = "the dreamscape has no exit node: the dream can never end"
+        yield self.finding(message, nodes=[a.entry])
+
+
+class ExitTrap(Rule):
+    code = "EXT002"
+    name = "exit-trap"
+    severity = "error"
+    fatal = True
+    rationale = ("A closed loop no exit can be reached from captures every dreamer who "
+                 "enters it for the rest of the night.")
+    source = ("Zagal et al. 2013 (dark game design patterns); " + TERMINATION)
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        a = ctx.analysis
+        if not any(e in a.reachable for e in a.exits):
+            return  # EXT001 already says the whole dream is a trap
+        ds = ctx.ds
+        looped = {n for region in a.closed_regions for n in region}
+        feeders = [n for n in a.trap_nodes if n not in looped]
+        for region in a.closed_regions:
+            members = set(region)
+            doors = [e.id for n in region for e in ds.in_edges(n) if e.source not in members]
+            lead_in = [e.source for n in region for e in ds.in_edges(n)
+                       if e.source not in members and e.source in feeders]
+            extra = (f"; {_names(sorted(set(lead_in)))} lead only into it" if lead_in else "")
+            yield self.finding(
+                f"closed loop with no way out: {_names(region)} — no exit can be reached from "
+                f"here, so a dreamer who enters stays until the night ends{extra}",
+                nodes=region, edges=doors)
+
+
+class DeepExit(Rule):
+    code = "EXT003"
+    name = "deep-exit"
+    severity = "warning"
+    rationale = ("When the nearest exit is many choices away, stopping takes sustained effort "
+                 "the sleeper may not have; an exit should always be close at hand.")
+    source = ("Gray et al. CHI 2018 (obstruction); " + TERMINATION)
+    thresholds = {"warn_steps": 6, "error_steps": 12}
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        a = ctx.analysis
+        limits = ctx.thresholds(self)
+        depths = {n: s for n, s in a.steps_to_exit.items() if n in a.reachable and s is not None}
+        if not depths:
+            return
+        deepest = max(depths.values())
+        if deepest > limits["error_steps"]:
+            severity, limit = "error", limits["error_steps"]
+        elif deepest > limits["warn_steps"]:
+            severity, limit = "warning", limits["warn_steps"]
+        else:
+            return
+        far = [n.id for n in ctx.ds.nodes if depths.get(n.id) == deepest]
+        yield self.finding(
+            f"{_names(far, 3)} {'is' if len(far) == 1 else 'are'} {deepest} steps from the "
+            f"nearest exit (more than {limit:g})",
+            nodes=far, severity=severity, exceedance=exceedance_above(deepest, limit))
+
+
+class GatedExit(Rule):
+    code = "EXT004"
+    name = "gated-exit"
+    severity = "warning"
+    rationale = ("If every way out is behind a condition, leaving has to be earned; the "
+                 "sleeper must always be free to stop.")
+    source = "Gray et al. CHI 2018 (obstruction); Mathur et al. 2019 (hard to cancel)"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        ds = ctx.ds
+        exits = [n.id for n in ds.nodes if n.kind == "exit"]
+        into = [e for x in exits for e in ds.in_edges(x)]
+        if into and all(e.condition and e.condition.strip() for e in into):
+            conditions = sorted({e.condition or "" for e in into})
+            yield self.finding(
+                f"every way into an exit has a condition ({'; '.join(conditions[:3])}"
+                f"{'; …' if len(conditions) > 3 else ''}): leaving must be earned",
+                nodes=sorted({e.target for e in into}, key=exits.index),
+                edges=[e.id for e in into])
+
+
+class ExitAsymmetry(Rule):
+    code = "EXT005"
+    name = "exit-asymmetry"
+    severity = "warning"
+    fixable = True
+    rationale = ("An exit offered with a tiny share of the weight is an exit in name only: "
+                 "the way out should be a real choice, not a hidden one.")
+    source = ("Mathur et al. 2019 (asymmetric choices); Gray et al. CHI 2018 "
+              "(interface interference); EU DSA Art. 25(3)(c)")
+    thresholds = {"min_share": 0.1}
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        ds = ctx.ds
+        limit = ctx.thresholds(self)["min_share"]
+        reachable = ctx.reachable_ids()
+        exits = {n.id for n in ds.nodes if n.kind == "exit"}
+        for node in ds.nodes:
+            if node.kind == "exit" or node.id not in reachable:
+                continue
+            out = ds.out_edges(node.id)
+            to_exit = [e for e in out if e.target in exits]
+            if not to_exit:
+                continue
+            share = sum(e.weight for e in to_exit) / sum(e.weight for e in out)
+            if share < limit:
+                yield self.finding(
+                    f"'{node.display_title}' offers an exit with only {share:.1%} of the weight "
+                    f"(at least {limit:.0%} expected)",
+                    nodes=[node.id], edges=[e.id for e in to_exit],
+                    exceedance=exceedance_below(share, limit),
+                    fix=_raise_exit_share(node.id, limit))
+
+
+def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str, float]:
+    """New weights for a node's exit edges so that together they hold `share` of the weight."""
+    exits = {n.id for n in ds.nodes if n.kind == "exit"}
+    out = ds.out_edges(node_id)
+    to_exit = [e for e in out if e.target in exits]
+    exit_w = sum(e.weight for e in to_exit)
+    other_w = sum(e.weight for e in out) - exit_w
+    if not to_exit or exit_w <= 0 or other_w <= 0 or exit_w / (exit_w + other_w) >= share:
+        return {}
+    factor = (share * other_w / (1.0 - share)) / exit_w
+    # Round up (4 decimals) so the new share is never a hair below the threshold.
+    return {e.id: math.ceil(e.weight * factor * 10_000) / 10_000 for e in to_exit}
+
+
+def _raise_exit_share(node_id: str, share: float) -> Fix:
+    def make(ds: Dreamscape) -> list[Op]:
+        if not ds.has_node(node_id):
+            return []
+        return [UpdateEdge(edge_id, {"weight": w}, "Raise the exit's weight")
+                for edge_id, w in raised_exit_weights(ds, node_id, share).items()]
+
+    return Fix(f"raise the weight of the exit from '{node_id}' to {share:.0%} of its choices",
+               make)

@@ -1,0 +1,271 @@
+"""Lint settings from three layers — a project's pyproject, the file's `lint` block, the command
+line — resolved per rule so that the most specific setting wins and ignore beats select."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studio.model import Dreamscape
+
+    from .rule import Rule
+
+DEFAULT_THRESHOLD = 70.0
+LAYER_ORDER = ("project", "file", "cli")
+
+
+class LintConfigError(ValueError):
+    """Settings that cannot be used; each line names where the bad setting lives."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
+
+
+@dataclass
+class LintConfig:
+    """One layer of settings; `None` means the layer does not say."""
+
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    threshold: float | None = None
+    rules: dict[str, dict[str, float]] = field(default_factory=dict)
+    origin: str = "command line"
+    layer: str = "cli"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], origin: str, layer: str) -> LintConfig:
+        """Read a `lint` block or `[tool.dreamstudio.lint]` table, listing every bad field."""
+        problems: list[str] = []
+        lists: dict[str, list[str] | None] = {}
+        for key in ("select", "ignore"):
+            value = data.get(key)
+            if value is None:
+                lists[key] = None
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                lists[key] = [v.strip().upper() for v in value if v.strip()]
+            else:
+                problems.append(f"{origin}: {key}: expected a list of rule codes or prefixes")
+                lists[key] = None
+        threshold = data.get("threshold")
+        if threshold is not None and (not _is_number(threshold) or not 0 <= threshold <= 100):
+            problems.append(f"{origin}: threshold: expected a score between 0 and 100, "
+                            f"got {threshold!r}")
+            threshold = None
+        rules: dict[str, dict[str, float]] = {}
+        raw_rules = data.get("rules", {})
+        if not isinstance(raw_rules, Mapping):
+            problems.append(f"{origin}: rules: expected a table of CODE: {{name: number}}")
+            raw_rules = {}
+        for code, values in raw_rules.items():
+            if not isinstance(values, Mapping):
+                problems.append(f"{origin}: rules.{code}: expected a table of name: number")
+                continue
+            rules[str(code).upper()] = {}
+            for key, value in values.items():
+                if not _is_number(value):
+                    problems.append(f"{origin}: rules.{code}.{key}: expected a number, "
+                                    f"got {value!r}")
+                else:
+                    rules[str(code).upper()][str(key)] = float(value)
+        if problems:
+            raise LintConfigError(problems)
+        return cls(lists["select"], lists["ignore"],
+                   float(threshold) if threshold is not None else None, rules, origin, layer)
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def selector_matches(selector: str, code: str) -> bool:
+    """`ALL` matches everything; otherwise a selector is a code or a prefix of codes."""
+    return selector == "ALL" or code.startswith(selector)
+
+
+def _specificity(selector: str) -> int:
+    return 0 if selector == "ALL" else len(selector)
+
+
+# --------------------------------------------------------------- pyproject discovery
+_PYPROJECT_CACHE: dict[Path, tuple[float, dict[str, Any] | None]] = {}
+
+
+def find_project_config(start: Path | None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest pyproject.toml above `start` that has a [tool.dreamstudio.lint] table."""
+    if start is None:
+        return None
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        table = _read_pyproject(path)
+        if table is not None:
+            return path, table
+    return None
+
+
+def _read_pyproject(path: Path) -> dict[str, Any] | None:
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    cached = _PYPROJECT_CACHE.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LintConfigError([f"{path}: cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LintConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    table = data.get("tool", {}).get("dreamstudio", {}).get("lint")
+    if table is not None and not isinstance(table, dict):
+        raise LintConfigError([f"{path}: tool.dreamstudio.lint: expected a table"])
+    _PYPROJECT_CACHE[path] = (mtime, table)
+    return table
+
+
+# ------------------------------------------------------------------- resolution
+@dataclass
+class RuleDecision:
+    """Whether a rule runs and whose setting decided it."""
+
+    enabled: bool
+    layer: str  # "default", "project", "file" or "cli"
+    selector: str | None = None
+
+
+@dataclass
+class ResolvedConfig:
+    """The effective settings for one dreamscape and one rule set."""
+
+    layers: list[LintConfig]
+    decisions: dict[str, RuleDecision]
+    thresholds: dict[str, dict[str, float]]
+    threshold: float
+    warnings: list[str]
+
+    def runs(self, code: str) -> bool:
+        """Rules turned off by the file still run (their findings show as suppressed)."""
+        decision = self.decisions.get(code)
+        return decision is None or decision.enabled or decision.layer == "file"
+
+    def file_suppression(self, code: str) -> str | None:
+        """The selector by which the file's own lint block switched this rule off, if any."""
+        decision = self.decisions.get(code)
+        if decision is None or decision.enabled or decision.layer != "file":
+            return None
+        return decision.selector or "select"
+
+    @property
+    def file_layer(self) -> LintConfig | None:
+        return next((layer for layer in self.layers if layer.layer == "file"), None)
+
+
+def file_layer(ds: Dreamscape) -> LintConfig:
+    """The dreamscape's own `lint` block as a settings layer."""
+    origin = f"{ds.path}: lint" if ds.path else "lint"
+    return LintConfig.from_mapping(ds.lint or {}, origin, "file")
+
+
+def project_layer(ds: Dreamscape, base_dir: Path | None = None) -> LintConfig | None:
+    start = base_dir if base_dir is not None else (ds.path.parent if ds.path else None)
+    found = find_project_config(start)
+    if found is None:
+        return None
+    path, table = found
+    return LintConfig.from_mapping(table, f"{path}: tool.dreamstudio.lint", "project")
+
+
+def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig | None = None,
+                   base_dir: Path | None = None) -> ResolvedConfig:
+    """Merge the layers for these rules; raises LintConfigError naming each bad setting.
+
+    Selection: the last layer that lists `select` supplies the selectors, every layer's
+    `ignore` applies, the most specific selector wins and ignore wins ties. Fatal rules
+    always run. Thresholds: a later layer overrides an earlier one key by key.
+    """
+    rules = list(rules)
+    layers: list[LintConfig] = []
+    project = project_layer(ds, base_dir)
+    if project is not None:
+        layers.append(project)
+    layers.append(file_layer(ds))
+    if override is not None:
+        layers.append(override)
+    by_code = {rule.code: rule for rule in rules}
+    codes = sorted(by_code)
+    warnings: list[str] = []
+    problems: list[str] = []
+
+    for layer in layers:
+        for key in ("select", "ignore"):
+            for selector in getattr(layer, key) or ():
+                if selector != "ALL" and not any(c.startswith(selector) for c in codes):
+                    message = f"{layer.origin}: {key}: '{selector}' matches no rule"
+                    (problems if layer.layer == "cli" else warnings).append(message)
+
+    selecting = next((layer for layer in reversed(layers) if layer.select is not None), None)
+    selectors: list[tuple[str, bool, str]] = []  # (selector, is_ignore, layer)
+    if selecting is not None:
+        selectors += [(sel, False, selecting.layer) for sel in selecting.select or ()]
+    for layer in layers:
+        selectors += [(sel, True, layer.layer) for sel in layer.ignore or ()]
+    decisions = {code: _decide(selectors, code, selecting.layer if selecting else None)
+                 for code in codes}
+    for code, rule in by_code.items():
+        if rule.fatal and not decisions[code].enabled:
+            decisions[code] = RuleDecision(True, "fatal")
+
+    thresholds: dict[str, dict[str, float]] = {
+        code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()}
+    for layer in layers:
+        for code, values in layer.rules.items():
+            if code not in by_code:
+                message = f"{layer.origin}: rules.{code}: no such rule"
+                (problems if layer.layer == "cli" else warnings).append(message)
+                continue
+            for key, value in values.items():
+                if key not in thresholds[code]:
+                    known = ", ".join(thresholds[code]) or "none"
+                    problems.append(f"{layer.origin}: rules.{code}.{key}: unknown threshold "
+                                    f"({code} has: {known})")
+                else:
+                    thresholds[code][key] = value
+    if problems:
+        raise LintConfigError(problems)
+
+    threshold = DEFAULT_THRESHOLD
+    for layer in layers:
+        if layer.threshold is not None:
+            threshold = layer.threshold
+    return ResolvedConfig(layers, decisions, thresholds, threshold, warnings)
+
+
+def _decide(selectors: list[tuple[str, bool, str]], code: str,
+            selecting: str | None) -> RuleDecision:
+    """The most specific selector decides; ignore beats select at equal specificity, and the
+    later layer beats the earlier one among ignores of equal specificity."""
+    best: tuple[int, bool, int] | None = None
+    winner: tuple[str, bool, str] | None = None
+    for order, (selector, is_ignore, layer) in enumerate(selectors):
+        if selector_matches(selector, code):
+            key = (_specificity(selector), is_ignore, order)
+            if best is None or key > best:
+                best, winner = key, (selector, is_ignore, layer)
+    if winner is None:
+        # Not named by any selector: on by default, off when a layer listed what to select.
+        return RuleDecision(selecting is None, selecting or "default")
+    selector, is_ignore, layer = winner
+    return RuleDecision(not is_ignore, layer, selector)

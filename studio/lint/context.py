@@ -1,0 +1,127 @@
+"""What rules look at: the dreamscape, its settings, and facts computed once per run and shared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studio.sim import SimulationCancelled
+
+from .config import ResolvedConfig
+
+if TYPE_CHECKING:
+    from studio.model import Dreamscape
+
+    from .rule import Rule
+
+
+class LintCancelled(SimulationCancelled):
+    """The caller asked the run to stop (a newer edit arrived); nothing is reported."""
+
+
+class FactsUnavailable(Exception):
+    """A shared fact cannot be computed for this dreamscape; rules needing it are skipped."""
+
+
+class LintContext:
+    """Shared, lazily computed facts: the exact analysis and one seeded simulation."""
+
+    def __init__(self, ds: Dreamscape, config: ResolvedConfig, *, base_dir: Path | None = None,
+                 dreamers: int = 2000, seed: int = 0,
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        self.ds = ds
+        self.config = config
+        self.base_dir = base_dir if base_dir is not None else (
+            ds.path.parent if ds.path is not None else None)
+        self.dreamers = dreamers
+        self.seed = seed
+        self.should_stop = should_stop
+        self._analysis: Any = None
+        self._analysis_error: str | None = None
+        self._simulation: Any = None
+        self._simulation_error: str | None = None
+        self._index: dict[str, int] | None = None
+        # Set by the runner before DS006 runs: what every suppression silenced.
+        self.suppression_usage: Any = None
+
+    # ------------------------------------------------------------- settings
+    def thresholds(self, rule: Rule) -> dict[str, float]:
+        """The rule's thresholds after every settings layer had its say."""
+        return self.config.thresholds.get(rule.code, dict(rule.thresholds))
+
+    def check_stop(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise LintCancelled("lint cancelled")
+
+    # ---------------------------------------------------------- shared facts
+    @property
+    def analysis_ready(self) -> bool:
+        return self._analysis is not None
+
+    @property
+    def simulation_ready(self) -> bool:
+        return self._simulation is not None
+
+    @property
+    def analysis(self) -> Any:
+        """The exact Markov analysis with every edge enabled (computed on first use)."""
+        if self._analysis is None:
+            if self._analysis_error is not None:
+                raise FactsUnavailable(self._analysis_error)
+            if self.ds.entry is None:
+                self._analysis_error = "the dreamscape needs exactly one entry node"
+                raise FactsUnavailable(self._analysis_error)
+            from studio.analysis import analyze
+
+            try:
+                self._analysis = analyze(self.ds)
+            except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                self._analysis_error = f"analysis failed: {exc}"
+                raise FactsUnavailable(self._analysis_error) from exc
+        return self._analysis
+
+    @property
+    def simulation(self) -> Any:
+        """One seeded Monte Carlo night for all rules (computed on first use)."""
+        if self._simulation is None:
+            if self._simulation_error is not None:
+                raise FactsUnavailable(self._simulation_error)
+            if self.ds.entry is None:
+                self._simulation_error = "the dreamscape needs exactly one entry node"
+                raise FactsUnavailable(self._simulation_error)
+            from studio.sim import simulate
+
+            self.check_stop()
+            try:
+                self._simulation = simulate(self.ds, dreamers=self.dreamers, seed=self.seed,
+                                            should_stop=self.should_stop)
+            except SimulationCancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                self._simulation_error = f"simulation failed: {exc}"
+                raise FactsUnavailable(self._simulation_error) from exc
+        return self._simulation
+
+    @property
+    def simulation_or_none(self) -> Any:
+        """The simulation if it ran (for the report), without starting it."""
+        return self._simulation
+
+    # --------------------------------------------------------------- helpers
+    def node_at(self, index: int) -> str | None:
+        """Simulation arrays name nodes by their index in file order."""
+        nodes = self.ds.nodes
+        return nodes[index].id if 0 <= index < len(nodes) else None
+
+    def index_of(self, node_id: str) -> int:
+        if self._index is None:
+            self._index = {n.id: i for i, n in enumerate(self.ds.nodes)}
+        return self._index[node_id]
+
+    def reachable_ids(self) -> frozenset[str]:
+        """Nodes the dreamer can reach; falls back to every node when the graph has no entry."""
+        try:
+            return frozenset(self.analysis.reachable)
+        except FactsUnavailable:
+            return frozenset(n.id for n in self.ds.nodes)

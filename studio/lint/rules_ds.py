@@ -1,0 +1,197 @@
+"""The structural rules that ship in the core: a graph must be well-formed before it is judged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studio.model import Edge, ExpressionError, compile_expression
+from studio.model.ops import AddEdge, Op, UpdateNode, UpdateRecord
+
+from .context import FactsUnavailable
+from .rule import Finding, Fix, Rule
+
+if TYPE_CHECKING:
+    from studio.model import Dreamscape
+
+    from .context import LintContext
+
+FORMAT_SOURCE = "Adjuster Studio design, the .dream format"
+
+
+class EntryCount(Rule):
+    code = "DS001"
+    name = "entry-count"
+    severity = "error"
+    rationale = "A dream begins at sleep onset, so a dreamscape needs exactly one entry scene."
+    source = FORMAT_SOURCE
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        entries = ctx.ds.entries()
+        if not entries:
+            yield self.finding("no entry node: the dream has nowhere to begin at sleep onset")
+        elif len(entries) > 1:
+            ids = [n.id for n in entries]
+            yield self.finding(f"{len(ids)} entry nodes ({', '.join(ids)}): a dreamscape starts "
+                               "at exactly one sleep-onset scene", nodes=ids)
+
+
+class UnreachableNode(Rule):
+    code = "DS002"
+    name = "unreachable-node"
+    severity = "warning"
+    rationale = ("A scene no path leads to is never dreamt; it is usually a forgotten "
+                 "transition and hides content from review of the real paths.")
+    source = FORMAT_SOURCE
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        reachable = ctx.analysis.reachable
+        for node in ctx.ds.nodes:
+            if node.id not in reachable:
+                yield self.finding(f"'{node.display_title}' cannot be reached from the entry",
+                                   nodes=[node.id])
+
+
+class DeadEnd(Rule):
+    code = "DS003"
+    name = "dead-end"
+    severity = "error"
+    rationale = ("A scene with no way on and no exit stalls the dreamer: the dream neither "
+                 "continues nor hands them back to natural sleep.")
+    source = FORMAT_SOURCE
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        ds = ctx.ds
+        exits = ds.nodes_of_kind("exit")
+        for node in ds.nodes:
+            if node.kind != "exit" and not ds.out_edges(node.id):
+                fix = None
+                if exits:
+                    fix = _connect_fix(node.id, exits[0].id)
+                yield self.finding(f"'{node.display_title}' has no way on and is not an exit",
+                                   nodes=[node.id], fix=fix)
+
+
+def _connect_fix(source: str, target: str) -> Fix:
+    def make(ds: Dreamscape) -> list[Op]:
+        if not ds.has_node(source) or not ds.has_node(target) or ds.out_edges(source):
+            return []
+        edge = Edge(ds.unique_id(f"{source}_to_{target}"), source, target, label="Wake gently")
+        return [AddEdge(edge)]
+
+    return Fix(f"connect '{source}' to the exit '{target}'", make, automatic=False)
+
+
+class UndefinedVariable(Rule):
+    code = "DS004"
+    name = "undefined-variable"
+    severity = "error"
+    rationale = ("A condition or effect that names an undeclared variable (or does not parse) "
+                 "makes the dream's behaviour undefined; the simulator cannot play it.")
+    source = FORMAT_SOURCE
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        ds = ctx.ds
+        declared = ds.variables
+        for node in ds.nodes:
+            problems = _effect_problems(node.effects, declared)
+            if problems:
+                yield self.finding(f"'{node.display_title}': {'; '.join(problems)}",
+                                   nodes=[node.id])
+        for edge in ds.edges:
+            problems = _effect_problems(edge.effects, declared)
+            if edge.condition:
+                problems = _expression_problems("condition", edge.condition, declared) + problems
+            if problems:
+                yield self.finding(f"transition {edge.source} → {edge.target}: "
+                                   f"{'; '.join(problems)}", edges=[edge.id])
+
+
+def _expression_problems(where: str, source: str, declared: dict) -> list[str]:
+    try:
+        expr = compile_expression(source)
+    except ExpressionError as exc:
+        return [f"{where} does not parse ({exc})"]
+    missing = sorted(name for name in expr.names if name not in declared)
+    return [f"{where} reads undeclared variable '{name}'" for name in missing]
+
+
+def _effect_problems(effects: dict[str, str], declared: dict) -> list[str]:
+    problems = []
+    for name, source in effects.items():
+        if name not in declared:
+            problems.append(f"effect assigns undeclared variable '{name}'")
+        problems += _expression_problems(f"effect on '{name}'", source, declared)
+    return problems
+
+
+class MissingAsset(Rule):
+    code = "DS005"
+    name = "missing-asset"
+    severity = "warning"
+    rationale = "An asset that is not beside the file cannot be shown or packaged."
+    source = FORMAT_SOURCE
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        if ctx.base_dir is None:
+            raise FactsUnavailable("assets not checked: the dreamscape has no folder yet")
+        base = Path(ctx.base_dir)
+        for node in ctx.ds.nodes:
+            for asset in node.assets:
+                if not (base / asset).is_file():
+                    yield self.finding(f"asset '{asset}' of '{node.display_title}' is not in "
+                                       f"{base}", nodes=[node.id])
+
+
+class UnusedSuppression(Rule):
+    """Runs after every other rule; the runner hands it what each suppression matched."""
+
+    code = "DS006"
+    name = "unused-suppression"
+    severity = "info"
+    rationale = ("A suppression that silences nothing is stale: it hides the next real finding "
+                 "at that place from review, so remove it.")
+    source = "Adjuster Studio design, lint suppressions (like ruff's RUF100)"
+    fixable = True
+    after_suppressions = True
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        usage = getattr(ctx, "suppression_usage", None)
+        if usage is None:
+            return
+        for entry in usage.unused():
+            yield self.finding(entry.message, nodes=entry.nodes, edges=entry.edges,
+                               fix=_remove_suppression_fix(entry))
+
+
+def _remove_suppression_fix(entry) -> Fix:  # noqa: ANN001 - suppress.Suppression
+    kind, owner, code = entry.kind, entry.owner, entry.code
+
+    def make(ds: Dreamscape) -> list[Op]:
+        if kind == "node" and ds.has_node(owner):
+            ignores = dict(ds.node(owner).lint_ignore)
+            if ignores.pop(code, None) is not None:
+                return [UpdateNode(owner, {"lint_ignore": ignores}, "Remove unused suppression")]
+        elif kind == "edge" and ds.has_edge(owner):
+            from studio.model.ops import UpdateEdge
+
+            ignores = dict(ds.edge(owner).lint_ignore)
+            if ignores.pop(code, None) is not None:
+                return [UpdateEdge(owner, {"lint_ignore": ignores}, "Remove unused suppression")]
+        elif kind == "file":
+            current = list(ds.lint.get("ignore") or [])
+            kept = [c for c in current if c.strip().upper() != code]
+            if kept != current:
+                return [UpdateRecord("lint", {"ignore": kept}, "Remove unused suppression")]
+        return []
+
+    where = {"node": f"node '{owner}'", "edge": f"edge '{owner}'", "file": "lint.ignore"}[kind]
+    return Fix(f"remove the unused suppression of {code} from {where}", make,
+               automatic=entry.removable)
+
+
+CORE_RULES: tuple[type[Rule], ...] = (
+    EntryCount, UnreachableNode, DeadEnd, UndefinedVariable, MissingAsset, UnusedSuppression,
+)
