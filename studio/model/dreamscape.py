@@ -301,8 +301,13 @@ class Dreamscape:
         self._notify("group_changed", group, tuple(changes))
         return old
 
-    def set_record_fields(self, record: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """Edit `meta` or `night` fields, or keys of the `lint` block; returns old values."""
+    def set_record_fields(self, record: str, changes: dict[str, Any],
+                          order: Iterable[str] | None = None) -> dict[str, Any]:
+        """Edit `meta` or `night` fields, or keys of the `lint` block; returns old values.
+
+        In the `lint` block a value of None removes the key; `order` (the key order before
+        an edit, given by undo) puts restored keys back where they were.
+        """
         old: dict[str, Any] = {}
         if record == "lint":
             missing = object()
@@ -313,6 +318,11 @@ class Dreamscape:
                     self.lint.pop(name, None)
                 else:
                     self.lint[name] = copy.deepcopy(value)
+            if order is not None:
+                rank = {key: i for i, key in enumerate(order)}
+                items = sorted(self.lint.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+                self.lint.clear()
+                self.lint.update(items)
         elif record in ("meta", "night"):
             target = getattr(self, record)
             for name, value in changes.items():

@@ -20,6 +20,8 @@ import numpy as np
 
 MAX_SOURCE_LENGTH = 500
 MAX_DEPTH = 40
+# Literals stay exact as floats and within the simulator's 64-bit integers.
+MAX_LITERAL = 2**53
 FUNCTIONS = ("min", "max", "abs")
 CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
 
@@ -64,6 +66,19 @@ def _safe_mod_vector(a: Any, b: Any) -> Any:
     return out
 
 
+def _as_number(a: Any) -> Any:
+    """Booleans count as 0/1 in arithmetic, as they do for one dreamer in Python."""
+    if isinstance(a, np.ndarray):
+        return a.astype(np.int64) if a.dtype == np.bool_ else a
+    if isinstance(a, bool | np.bool_):
+        return int(a)
+    return a
+
+
+def _vector_arith(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    return lambda a, b: fn(_as_number(a), _as_number(b))
+
+
 def _fold(fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
         result = args[0]
@@ -83,6 +98,11 @@ class _Backend:
     div: Callable[[Any, Any], Any]
     mod: Callable[[Any, Any], Any]
     funcs: dict[str, Callable[..., Any]]
+    add: Callable[[Any, Any], Any] = operator.add
+    sub: Callable[[Any, Any], Any] = operator.sub
+    mul: Callable[[Any, Any], Any] = operator.mul
+    neg: Callable[[Any], Any] = operator.neg
+    pos: Callable[[Any], Any] = operator.pos
 
 
 SCALAR = _Backend(
@@ -100,6 +120,11 @@ VECTOR = _Backend(
     div=_safe_div_vector,
     mod=_safe_mod_vector,
     funcs={"min": _fold(np.minimum), "max": _fold(np.maximum), "abs": np.abs},
+    add=_vector_arith(operator.add),
+    sub=_vector_arith(operator.sub),
+    mul=_vector_arith(operator.mul),
+    neg=lambda a: -_as_number(a),
+    pos=lambda a: +_as_number(a),
 )
 
 _BINOPS: dict[type, Callable[[Any, Any], Any] | None] = {
@@ -121,70 +146,97 @@ _DESCRIBE = {
 }
 
 
-def _col(node: ast.AST) -> int:
-    return getattr(node, "col_offset", 0) + 1
+def _col(node: ast.AST, src: str = "") -> int:
+    """1-based character column of a node (ast counts UTF-8 bytes)."""
+    offset = getattr(node, "col_offset", 0)
+    if src and not src.isascii():
+        offset = len(src.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+    return offset + 1
 
 
-def _check(node: ast.AST, depth: int = 0) -> None:
+def _op_col(src: str, after: ast.AST, symbol: str, fallback: int) -> int:
+    """Column of an operator symbol written after a given operand."""
+    end = getattr(after, "end_col_offset", None)
+    if not src or end is None:
+        return fallback
+    if not src.isascii():
+        end = len(src.encode("utf-8")[:end].decode("utf-8", "ignore"))
+    found = src.find(symbol, end)
+    return found + 1 if found >= 0 else fallback
+
+
+def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
     """Reject everything outside the whitelist, naming the construct and its column."""
     if depth > MAX_DEPTH:
-        raise ExpressionError("expression is nested too deeply", _col(node))
+        raise ExpressionError("expression is nested too deeply", _col(node, src))
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or isinstance(node.value, int | float):
+        if isinstance(node.value, bool):
+            return
+        if isinstance(node.value, int | float):
+            if not abs(node.value) <= MAX_LITERAL:
+                raise ExpressionError(f"number is too large (at most {MAX_LITERAL})", _col(node, src))
             return
         if isinstance(node.value, str):
-            raise ExpressionError("strings are not allowed", _col(node))
-        raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node))
+            raise ExpressionError("strings are not allowed", _col(node, src))
+        raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node, src))
     if isinstance(node, ast.Name):
         if node.id.startswith("__"):
-            raise ExpressionError(f"name '{node.id}' is not allowed", _col(node))
+            raise ExpressionError(f"name '{node.id}' is not allowed", _col(node, src))
         if node.id in FUNCTIONS:
-            raise ExpressionError(f"'{node.id}' must be called", _col(node))
+            raise ExpressionError(f"'{node.id}' must be called", _col(node, src))
         return
     if isinstance(node, ast.BoolOp):
         for value in node.values:
-            _check(value, depth + 1)
+            _check(value, depth + 1, src)
         return
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
-            raise ExpressionError("operator '~' is not allowed", _col(node))
-        _check(node.operand, depth + 1)
+            raise ExpressionError("operator '~' is not allowed", _col(node, src))
+        _check(node.operand, depth + 1, src)
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINOPS:
             symbol = {ast.Pow: "**", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|",
                       ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
                       ast.MatMult: "@"}.get(type(node.op), type(node.op).__name__)
-            raise ExpressionError(f"operator '{symbol}' is not allowed", _col(node))
-        _check(node.left, depth + 1)
-        _check(node.right, depth + 1)
+            raise ExpressionError(f"operator '{symbol}' is not allowed",
+                                  _op_col(src, node.left, symbol, _col(node, src)))
+        _check(node.left, depth + 1, src)
+        _check(node.right, depth + 1, src)
         return
     if isinstance(node, ast.Compare):
-        for op in node.ops:
+        for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
             if type(op) not in _CMPOPS:
-                raise ExpressionError(f"comparison '{type(op).__name__}' is not allowed", _col(node))
-        _check(node.left, depth + 1)
+                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is",
+                        ast.IsNot: "is not"}.get(type(op), type(op).__name__)
+                raise ExpressionError(f"operator '{word}' is not allowed",
+                                      _op_col(src, before, word.split()[0], _col(node, src)))
+        _check(node.left, depth + 1, src)
         for comparator in node.comparators:
-            _check(comparator, depth + 1)
+            _check(comparator, depth + 1, src)
         return
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             what = node.func.id if isinstance(node.func, ast.Name) else "this function"
             raise ExpressionError(
-                f"calling '{what}' is not allowed (only min, max, abs)", _col(node))
+                f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src))
         if node.keywords:
-            raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0]))
+            raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
         if not node.args:
-            raise ExpressionError(f"{node.func.id}() needs an argument", _col(node))
+            raise ExpressionError(f"{node.func.id}() needs an argument", _col(node, src))
         if node.func.id == "abs" and len(node.args) != 1:
-            raise ExpressionError("abs() takes exactly one argument", _col(node))
+            raise ExpressionError("abs() takes exactly one argument", _col(node, src))
         if node.func.id in ("min", "max") and len(node.args) < 2:
-            raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node))
+            raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node, src))
         for arg in node.args:
-            _check(arg, depth + 1)
+            _check(arg, depth + 1, src)
         return
     what = _DESCRIBE.get(type(node), type(node).__name__)
-    raise ExpressionError(f"{what} not allowed", _col(node))
+    if isinstance(node, ast.Attribute):
+        raise ExpressionError(f"{what} not allowed", _op_col(src, node.value, ".", _col(node, src)))
+    if isinstance(node, ast.Subscript):
+        raise ExpressionError(f"{what} not allowed", _op_col(src, node.value, "[", _col(node, src)))
+    raise ExpressionError(f"{what} not allowed", _col(node, src))
 
 
 def _build(node: ast.AST, be: _Backend) -> Fn:
@@ -216,17 +268,12 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
         operand = _build(node.operand, be)
         if isinstance(node.op, ast.Not):
             return lambda env: be.not_(operand(env))
-        if isinstance(node.op, ast.USub):
-            return lambda env: -operand(env)
-        return lambda env: +operand(env)
+        sign = be.neg if isinstance(node.op, ast.USub) else be.pos
+        return lambda env: sign(operand(env))
     if isinstance(node, ast.BinOp):
         left, right = _build(node.left, be), _build(node.right, be)
-        if isinstance(node.op, ast.Div):
-            fn = be.div
-        elif isinstance(node.op, ast.Mod):
-            fn = be.mod
-        else:
-            fn = _BINOPS[type(node.op)]  # type: ignore[assignment]
+        fn = {ast.Add: be.add, ast.Sub: be.sub, ast.Mult: be.mul, ast.Div: be.div,
+              ast.Mod: be.mod}[type(node.op)]
         return lambda env: fn(left(env), right(env))
     if isinstance(node, ast.Compare):
         first = _build(node.left, be)
@@ -294,17 +341,21 @@ def compile_expression(source: str) -> Expression:
     if not source.strip():
         raise ExpressionError("expression is empty")
     if "\n" in source or "\r" in source:
-        raise ExpressionError("expression must be on one line", source.find("\n") + 1)
+        first = min(i for i in (source.find("\n"), source.find("\r")) if i >= 0)
+        raise ExpressionError("expression must be on one line", first + 1)
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        offset = (exc.offset or 1) + (len(source) - len(source.lstrip()))
-        raise ExpressionError(f"syntax error: {exc.msg}", offset) from None
+        shift = len(source) - len(source.lstrip())
+        if not exc.offset:  # the parser ran out of input
+            raise ExpressionError("syntax error: the expression ends too early",
+                                  shift + len(source.strip()) + 1) from None
+        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset + shift) from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"cannot parse: {exc}") from None
     shift = len(source) - len(source.lstrip())
     try:
-        _check(tree.body)
+        _check(tree.body, 0, source.strip())
     except ExpressionError as exc:
         exc.column += shift
         raise

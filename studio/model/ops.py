@@ -235,10 +235,12 @@ class UpdateRecord(Op):
     record: str
     changes: dict[str, Any]
     label: str = "Edit dreamscape"
+    order: tuple[str, ...] | None = None  # lint key order to restore (set by undo)
 
     def apply(self, ds: Dreamscape) -> Op:
-        old = ds.set_record_fields(self.record, self.changes)
-        return UpdateRecord(self.record, old, self.label)
+        before = tuple(ds.lint) if self.record == "lint" else None
+        old = ds.set_record_fields(self.record, self.changes, self.order)
+        return UpdateRecord(self.record, old, self.label, before)
 
 
 def apply_all(ds: Dreamscape, ops: list[Op], label: str = "Edit") -> Op:
