@@ -1,0 +1,70 @@
+"""Persistent preferences (QSettings): recent files, theme, window layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ORGANIZATION = "AdjusterStudio"
+APPLICATION = "AdjusterStudio"
+MAX_RECENT = 10
+
+
+def app_settings() -> QSettings:
+    """Tests redirect these with QSettings.setDefaultFormat(IniFormat) and setPath()."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def recent_files() -> list[Path]:
+    value = app_settings().value("files/recent", [])
+    if isinstance(value, str):  # QSettings returns a bare string for one-element lists
+        value = [value]
+    return [Path(v) for v in (value or []) if isinstance(v, str) and v]
+
+
+def add_recent_file(path: Path) -> list[Path]:
+    path = Path(path).resolve()
+    files = [path] + [p for p in recent_files() if p != path]
+    files = files[:MAX_RECENT]
+    app_settings().setValue("files/recent", [str(p) for p in files])
+    return files
+
+
+def remove_recent_file(path: Path) -> None:
+    files = [p for p in recent_files() if p != Path(path).resolve()]
+    app_settings().setValue("files/recent", [str(p) for p in files])
+
+
+def clear_recent_files() -> None:
+    app_settings().setValue("files/recent", [])
+
+
+def theme_name() -> str:
+    value = app_settings().value("view/theme", "dark")
+    return value if value in ("dark", "light") else "dark"
+
+
+def set_theme_name(name: str) -> None:
+    app_settings().setValue("view/theme", name)
+
+
+def snap_enabled() -> bool:
+    return app_settings().value("view/snap", "true") in (True, "true", 1, "1")
+
+
+def set_snap_enabled(enabled: bool) -> None:
+    app_settings().setValue("view/snap", "true" if enabled else "false")
+
+
+def window_state() -> tuple[bytes | None, bytes | None]:
+    settings = app_settings()
+    geometry = settings.value("window/geometry")
+    state = settings.value("window/state")
+    return (bytes(geometry) if geometry else None, bytes(state) if state else None)
+
+
+def save_window_state(geometry: bytes, state: bytes) -> None:
+    settings = app_settings()
+    settings.setValue("window/geometry", geometry)
+    settings.setValue("window/state", state)
