@@ -16,6 +16,7 @@ from .common import EXIT_BAD_INPUT, CliError
 COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_files",
     "studio.cli.cmd_sim",
+    "studio.cli.cmd_lint",
 )
 
 

@@ -17,7 +17,8 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {name: i for i, name in enumerate(SEVERITIES)}
 BASE_POINTS: dict[str, float] = {"error": 20.0, "warning": 8.0, "info": 2.0}
 MAX_EXCEEDANCE = 2.0
-CODE_PATTERN = re.compile(r"[A-Z]{3}[0-9]{3}")
+CODE_PATTERN = re.compile(r"[A-Z]{2,3}[0-9]{3}")
+FAMILY_PATTERN = re.compile(r"[A-Z]+")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
@@ -35,6 +36,12 @@ def exceedance_below(value: float, limit: float) -> float:
     if limit <= 0:
         return 1.0
     return max(1.0, min(MAX_EXCEEDANCE, 1.0 + (limit - value) / limit))
+
+
+def family_of(code: str) -> str:
+    """The letters of a code: `EXT` for EXT003, `DS` for DS001."""
+    match = FAMILY_PATTERN.match(code)
+    return match.group(0) if match else ""
 
 
 class Fix:
@@ -77,7 +84,7 @@ class Finding:
 
     @property
     def family(self) -> str:
-        return self.code[:3]
+        return family_of(self.code)
 
     @property
     def location(self) -> str | None:
@@ -117,7 +124,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return self.code[:3]
+        return family_of(self.code)
 
     def check(self, ctx: LintContext) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -149,7 +156,7 @@ def validate_rule(rule: Any) -> list[str]:
     code = getattr(rule, "code", None)
     label = code if isinstance(code, str) and code else repr(rule)
     if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
-        problems.append(f"{label}: code must be three capital letters and three digits")
+        problems.append(f"{label}: code must be two or three capital letters and three digits")
     name = getattr(rule, "name", None)
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         problems.append(f"{label}: name must be kebab-case")
