@@ -133,18 +133,20 @@ class PlayEngine:
         self._enter(self.ds.node(node_id), None, initial_values(self.ds, self._types))
 
     def rebind(self, ds: Dreamscape) -> None:
-        """Follow an edited document: stay on the current node if it still exists, else restart."""
-        old_history = self.history
+        """Follow an edited document: stay on the current node if it still exists.
+
+        Steps on deleted nodes drop out of the history, so a dreamer whose scene was
+        deleted steps back to the last scene still there; with none left, restart.
+        """
         self.ds = ds
         self._types = variable_types(ds)
-        if not old_history or not ds.has_node(old_history[-1].node):
-            self.restart()
-            return
         fresh = initial_values(ds, self._types)
         self.history = [Step(s.node, s.edge if s.edge is None or ds.has_edge(s.edge) else None,
                              {name: s.variables.get(name, fresh[name]) for name in self._types},
                              s.minutes)
-                        for s in old_history]
+                        for s in self.history if ds.has_node(s.node)]
+        if not self.history:
+            self.restart()
 
     # -------------------------------------------------------------- helpers
     def _enter(self, node: Node, edge_id: str | None, env: dict[str, Any]) -> Step:
