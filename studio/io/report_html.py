@@ -1,0 +1,288 @@
+"""The human-readable ethics report: one self-contained HTML page (inline CSS and SVG, no
+scripts, nothing fetched) rendered from the report data a package also stores as JSON.
+
+Shared by the package exporter and the app's review and export dialogs. Every piece of
+author text is escaped; the page declares a content security policy that forbids scripts.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+from .svg_plots import BAND_COLOURS, Band, Series, fmt, gauge, histogram, line_chart
+
+MAX_LISTED = 40
+
+_CSS = """
+:root { color-scheme: light; --ink: #1f2430; --muted: #6b7280; --line: #e5e7eb;
+  --ok: #2e7d4f; --bad: #b3261e; --warn: #b26a00; --card: #ffffff; --bg: #f6f7f9; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
+main { max-width: 980px; margin: 0 auto; padding: 28px 20px 60px; }
+header h1 { margin: 0 0 4px; font-size: 26px; }
+header p { margin: 2px 0; color: var(--muted); }
+code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+  font-size: 13px; }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 18px 22px; margin-top: 18px; }
+section h2 { margin: 0 0 12px; font-size: 18px; }
+.verdict { display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
+.verdict .gate { flex: 1; min-width: 280px; }
+.pill { display: inline-block; padding: 2px 10px; border-radius: 999px; font-weight: 600;
+  font-size: 13px; color: #fff; }
+.allowed { background: var(--ok); } .blocked { background: var(--bad); }
+.gate h3 { margin: 6px 0; font-size: 20px; }
+.gate ul { margin: 6px 0; padding-left: 20px; }
+.review { margin-top: 10px; padding: 10px 12px; border-left: 4px solid var(--line);
+  background: var(--bg); border-radius: 4px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { font-size: 13px; color: var(--muted); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bar { height: 8px; border-radius: 4px; background: #3b5bdb; min-width: 2px; }
+.sev { font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
+.sev-error { color: var(--bad); } .sev-warning { color: var(--warn); } .sev-info { color: #3b5bdb; }
+.finding { border-top: 1px solid var(--line); padding: 12px 0; }
+.finding:first-of-type { border-top: 0; padding-top: 0; }
+.finding h3 { margin: 0 0 4px; font-size: 16px; }
+.finding p { margin: 4px 0; }
+.finding .why { color: var(--muted); font-size: 14px; }
+.suppressed { opacity: .7; }
+.tag { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 4px;
+  background: var(--bg); border: 1px solid var(--line); margin-right: 4px; }
+.fatal { background: var(--bad); color: #fff; border-color: var(--bad); }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; }
+.stat { background: var(--bg); border-radius: 8px; padding: 8px 12px; }
+.stat b { display: block; font-size: 20px; }
+.stat span { color: var(--muted); font-size: 13px; }
+figure { margin: 16px 0 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: 13px; }
+footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _pct(value: Any) -> str:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return f"{value * 100:.1f}%"
+
+
+def _num(value: Any, unit: str = "") -> str:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return f"{fmt(value)}{unit}"
+
+
+def _ids(ids: list[str], titles: dict[str, str]) -> str:
+    shown = []
+    for node_id in ids[:MAX_LISTED]:
+        title = titles.get(node_id)
+        label = f"<code>{_e(node_id)}</code>" + (f" ({_e(title)})" if title else "")
+        shown.append(label)
+    more = f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
+    return ", ".join(shown) + more
+
+
+def _header(report: dict[str, Any]) -> str:
+    ds = report.get("dreamscape", {})
+    facts = [f"for a {_e(ds.get('audience', 'adult'))} audience"]
+    if ds.get("author"):
+        facts.insert(0, f"by {_e(ds['author'])}")
+    facts.append(f"{ds.get('nodes', 0)} scenes, {ds.get('edges', 0)} transitions")
+    return (f"<header><h1>{_e(report.get('title'))}</h1>"
+            f"<p>Escapism-risk ethics report · {' · '.join(facts)}</p>"
+            f"<p>Content sha256 <code>{_e(report.get('content_sha256'))}</code> · "
+            f"Adjuster Studio {_e(report.get('studio_version'))}</p></header>")
+
+
+def _verdict(report: dict[str, Any]) -> str:
+    lint = report.get("lint", {})
+    gate = report.get("gate", {})
+    allowed = bool(gate.get("allowed"))
+    pill = ('<span class="pill allowed">Export allowed</span>' if allowed
+            else '<span class="pill blocked">Export blocked</span>')
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in gate.get("reasons", []))
+    review = gate.get("review")
+    if review:
+        just = f"<p>“{_e(review.get('justification'))}”</p>" if review.get("justification") else ""
+        review_html = (f'<div class="review"><b>{_e(review.get("decision", "")).capitalize()}</b> '
+                       f"by {_e(review.get('reviewer'))} on {_e(review.get('time'))}, having seen "
+                       f"score {_e(review.get('score'))} ({_e(review.get('band'))}).{just}</div>")
+    else:
+        review_html = '<div class="review">No reviewer has signed off this exact content.</div>'
+    score = int(lint.get("score", 0))
+    band = str(lint.get("band", "none"))
+    threshold = lint.get("threshold")
+    return (f'<section class="verdict" aria-label="Verdict">{gauge(score, band, threshold)}'
+            f'<div class="gate">{pill}<h3>{_e(gate.get("headline", ""))}</h3>'
+            f"<p>Score {score}/100 ({_e(band)} risk); the gate closes at "
+            f"{_num(threshold)}, on any unsuppressed error, and on any fatal finding.</p>"
+            f"{'<ul>' + reasons + '</ul>' if reasons else ''}{review_html}</div></section>")
+
+
+def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
+    lint = report.get("lint", {})
+    ledger = lint.get("ledger", [])
+    if not ledger:
+        return ('<section><h2>Score ledger</h2><p>No unsuppressed finding: nothing adds to '
+                "the score.</p></section>")
+    top = max((float(row.get("points", 0)) for row in ledger), default=1) or 1
+    rows = []
+    for row in ledger:
+        points = float(row.get("points", 0))
+        where = _ids(list(row.get("nodes", [])) + list(row.get("edges", [])), titles)
+        width = max(2, round(points / top * 120))
+        fatal = ' <span class="tag fatal">fatal</span>' if row.get("fatal") else ""
+        rows.append(f"<tr><td><code>{_e(row.get('code'))}</code>{fatal}</td>"
+                    f"<td class=\"sev sev-{_e(row.get('severity'))}\">{_e(row.get('severity'))}</td>"
+                    f"<td>{_e(row.get('message'))}<br><small>{where}</small></td>"
+                    f'<td class="num">{fmt(points)}</td>'
+                    f'<td><div class="bar" style="width:{width}px"></div></td></tr>')
+    total = sum(float(row.get("points", 0)) for row in ledger)
+    note = (" A fatal finding pins the score to 100." if lint.get("fatal")
+            else " The score is the sum, capped at 100.")
+    return (f"<section><h2>Score ledger</h2><p>Which finding gave how many points: severity "
+            f"base (error 20, warning 8, info 2) × how far past its threshold (up to 2×).{note}</p>"
+            '<table><thead><tr><th>Code</th><th>Severity</th><th>Finding</th>'
+            '<th class="num">Points</th><th></th></tr></thead><tbody>' + "".join(rows) +
+            f'</tbody><tfoot><tr><th colspan="3">Total</th><th class="num">{fmt(total)}</th>'
+            f"<th>score {int(lint.get('score', 0))}</th></tr></tfoot></table></section>")
+
+
+def _findings(report: dict[str, Any], titles: dict[str, str]) -> str:
+    findings = report.get("lint", {}).get("findings", [])
+    if not findings:
+        return "<section><h2>Findings</h2><p>The linter found nothing to report.</p></section>"
+    parts = []
+    for f in findings:
+        sev = _e(f.get("severity"))
+        tags = [f'<span class="sev sev-{sev}">{sev}</span>']
+        if f.get("fatal"):
+            tags.append('<span class="tag fatal">fatal: cannot be overridden</span>')
+        if f.get("suppressed"):
+            tags.append(f'<span class="tag">suppressed: {_e(f.get("reason"))}</span>')
+        where = _ids(list(f.get("nodes", [])), titles)
+        edges = ", ".join(f"<code>{_e(e)}</code>" for e in f.get("edges", [])[:MAX_LISTED])
+        loc = " · ".join(x for x in (f"scenes {where}" if where else "",
+                                     f"transitions {edges}" if edges else "") if x)
+        fix = f.get("fix") or {}
+        parts.append(
+            f'<div class="finding{" suppressed" if f.get("suppressed") else ""}">'
+            f"<h3><code>{_e(f.get('code'))}</code> {_e(f.get('name'))} {' '.join(tags)}</h3>"
+            f"<p>{_e(f.get('message'))}</p>"
+            + (f"<p><small>{loc}</small></p>" if loc else "")
+            + f"<p class=\"why\"><b>Why it matters:</b> {_e(f.get('rationale') or '—')}"
+            + (f" <i>Source: {_e(f.get('source'))}.</i>" if f.get("source") else "") + "</p>"
+            + (f"<p class=\"why\"><b>Suggested fix:</b> {_e(fix.get('description'))}</p>"
+               if fix.get("description") else "")
+            + f"<p><small>{fmt(float(f.get('points', 0)))} points</small></p></div>")
+    active = sum(1 for f in findings if not f.get("suppressed"))
+    return (f"<section><h2>Findings</h2><p>{active} counted, {len(findings) - active} "
+            "suppressed with a recorded reason.</p>" + "".join(parts) + "</section>")
+
+
+def _simulation(report: dict[str, Any]) -> str:
+    sim = report.get("simulation")
+    if not sim:
+        notes = "".join(f"<li>{_e(n)}</li>" for n in report.get("lint", {}).get("notes", []))
+        return ("<section><h2>Simulated night</h2><p>The night simulation did not run for this "
+                f"report.</p>{'<ul>' + notes + '</ul>' if notes else ''}</section>")
+    s = sim.get("summary", {})
+    rem = report.get("dreamscape", {}).get("rem_minutes")
+    stats = [
+        (_pct(s.get("finished_fraction")), "reach an exit within the night"),
+        (_pct(s.get("captured_fraction")), "captured for the whole night"),
+        (_num(s.get("median_minutes"), " min"), "median dream minutes to exit"),
+        (_num(s.get("p95_minutes"), " min"), "95th percentile to exit"),
+        (_num(s.get("mean_rem_windows")), "REM windows spanned (mean)"),
+        (_pct(s.get("anchor_coverage")), "of finishers pass a reality anchor"),
+        (_pct(s.get("social_coverage")), "of finishers meet a real person"),
+        (_num(s.get("reward_rate")), "rewards per dream minute"),
+    ]
+    grid = "".join(f'<div class="stat"><b>{v}</b><span>{_e(label)}</span></div>'
+                   for v, label in stats)
+    markers = [(float(rem), "night's REM ends")] if isinstance(rem, int | float) else []
+    figures = []
+    surv = sim.get("survival") or {}
+    if surv.get("t"):
+        figures.append((line_chart(
+            surv["t"], [Series("still dreaming", surv["p"], "#3b5bdb")],
+            title="Survival: share of dreamers still dreaming", x_label="dream minutes",
+            y_label="still dreaming", y_range=(0.0, 1.0), y_format="percent", markers=markers,
+            description="P(still dreaming after t dream minutes) over the simulated dreamers"),
+            "A curve that stays high means dreamers cannot find a way out."))
+    band = sim.get("intensity") or {}
+    if band.get("t"):
+        figures.append((line_chart(
+            band["t"], [Series("mean", band["mean"], "#c0392b")],
+            bands=[Band("10th–90th percentile", band["p10"], band["p90"], "#c0392b")],
+            title="Intensity over dream time", x_label="dream minutes", y_label="intensity",
+            y_range=(0.0, 1.0), levels=[(0.7, "high intensity")],
+            description="Mean and 10th–90th percentile intensity of dreamers still dreaming"),
+            "Long stretches above 0.7 without a cooldown are what INT001 flags."))
+    hist = sim.get("histogram") or {}
+    if hist.get("edges"):
+        median = s.get("median_minutes")
+        figures.append((histogram(
+            hist["edges"], hist["counts"], title="Minutes to exit", x_label="dream minutes",
+            y_label="dreamers", colour="#2e7d4f",
+            markers=[(float(median), "median")] if isinstance(median, int | float) else (),
+            description="How long finishing dreamers dreamt before reaching an exit"),
+            "Only dreamers who reached an exit within the night are counted."))
+    figs = "".join(f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>"
+                   for svg, cap in figures)
+    return (f"<section><h2>Simulated night</h2><p>{_e(s.get('dreamers'))} dreamers, seed "
+            f"{_e(s.get('seed'))}, played only inside the night's REM windows "
+            f"({_num(rem, ' minutes')}).</p><div class=\"grid\">{grid}</div>{figs}</section>")
+
+
+def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:
+    a = report.get("analysis")
+    if not a:
+        return ""
+    traps = list(a.get("trap_nodes", []))
+    unreachable = list(a.get("unreachable_nodes", []))
+    rows = [
+        ("Chance of reaching an exit (every transition open)", _pct(a.get("exit_probability"))),
+        ("Expected dream minutes from sleep onset to exit", _num(a.get("expected_minutes"), " min")),
+        ("Scenes from which no exit can be reached", _ids(traps, titles) if traps else "none"),
+        ("Scenes that can never be reached", _ids(unreachable, titles) if unreachable else "none"),
+    ]
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return ("<section><h2>Exact analysis</h2><p>The graph as an absorbing Markov chain with the "
+            f"exits absorbing (solver: {_e(a.get('solver'))}).</p><table>{body}</table></section>")
+
+
+def _footer(report: dict[str, Any]) -> str:
+    lint = report.get("lint", {})
+    extra = [*lint.get("notes", []), *lint.get("rule_errors", []), *lint.get("plugin_errors", [])]
+    items = "".join(f"<li>{_e(x)}</li>" for x in extra)
+    settings = lint.get("settings", {})
+    rules = ", ".join(lint.get("rules_run", []))
+    return (f"<footer>{'<ul>' + items + '</ul>' if items else ''}"
+            f"<p>Rules run: {_e(rules) or '—'}. Simulation: {_e(settings.get('dreamers'))} "
+            f"dreamers, seed {_e(settings.get('seed'))}.</p></footer>")
+
+
+def render_report_html(report: dict[str, Any]) -> str:
+    """The whole page for one report (the data written to a package's report.json)."""
+    titles = report.get("dreamscape", {}).get("node_titles", {})
+    band = report.get("lint", {}).get("band", "none")
+    body = (_header(report) + _verdict(report) + _ledger(report, titles)
+            + _findings(report, titles) + _simulation(report) + _analysis(report, titles)
+            + _footer(report))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta name=\"theme-color\" content=\"{BAND_COLOURS.get(band, '#1f2430')}\">\n"
+            f"<title>{_e(report.get('title'))} — ethics report</title>\n"
+            f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")

@@ -1,0 +1,300 @@
+"""Review and publishing, end to end: lint, apply the gate with the latest review of this exact
+content, record everything in the library, and write the package.
+
+The app's review and export dialogs call `evaluate` (for the verdict and the report page
+they show first), then `review_dreamscape` or `export_dreamscape` with the same report, so
+nothing is linted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio import __version__ as STUDIO_VERSION
+from studio.io import dumps_dreamscape
+from studio.io.package import (
+    PACKAGE_SUFFIX,
+    PackageError,
+    PackageInfo,
+    collect_assets,
+    write_package,
+)
+from studio.io.report_html import render_report_html
+from studio.lint import LintConfig, LintReport, gate_decision, lint_dreamscape
+from studio.model import Dreamscape
+
+from .library import Library
+from .review import Review
+
+REPORT_FORMAT = "dreampkg-report"
+MAX_CURVE_POINTS = 400
+HISTOGRAM_BINS = 30
+
+
+@dataclass(slots=True)
+class GateVerdict:
+    """Whether this exact content may be exported now, why (not), and the review applied."""
+
+    allowed: bool
+    reasons: list[str]
+    content_hash: str
+    score: int
+    band: str
+    fatal: bool
+    review: Review | None = None
+
+    @property
+    def headline(self) -> str:
+        """One sentence for the top of a dialog or report."""
+        risk = f"escapism risk {self.score}/100 ({self.band})"
+        review = self.review
+        if self.allowed:
+            if review and review.decision == "override":
+                return f"Publishable under {review.reviewer}'s override ({risk})"
+            if review and review.decision == "approve":
+                return f"Ready to publish: {risk}, approved by {review.reviewer}"
+            return f"Ready to publish: {risk}, no reviewer sign-off recorded"
+        if review and review.decision == "reject":
+            return f"Blocked: rejected by {review.reviewer} ({risk})"
+        if self.fatal:
+            return f"Blocked: a fatal finding can never be published ({risk})"
+        n = len(self.reasons)
+        return f"Blocked: {n} reason{'s' if n != 1 else ''} to resolve before publishing ({risk})"
+
+    def lines(self) -> list[str]:
+        """The headline, each reason, and the review applied (what `review --show` prints)."""
+        out = [self.headline]
+        out += [f"  - {reason}" for reason in self.reasons]
+        out.append(f"  review: {self.review.line()}" if self.review
+                   else "  review: none recorded for this content")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"allowed": self.allowed, "headline": self.headline, "reasons": list(self.reasons),
+                "content_sha256": self.content_hash, "score": self.score, "band": self.band,
+                "fatal": self.fatal,
+                "review": self.review.to_record() if self.review else None}
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """One lint run of one content hash, and the gate verdict with its latest review."""
+
+    content_hash: str
+    report: LintReport
+    verdict: GateVerdict
+    dreamers: int
+    seed: int
+    text: str = field(repr=False, default="")
+
+
+class ExportBlocked(Exception):
+    """The gate (or a missing asset) refuses the export; `lines()` says every reason."""
+
+    def __init__(self, verdict: GateVerdict | None, problems: list[str] | None = None) -> None:
+        self.verdict = verdict
+        self.problems = list(problems or [])
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        out = self.verdict.lines() if self.verdict and not self.verdict.allowed else []
+        if self.problems:
+            out.append("cannot package the assets:")
+            out += [f"  - {p}" for p in self.problems]
+        return out
+
+
+@dataclass(slots=True)
+class ExportResult:
+    """The package written, the verdict it was written under, and the library's export id."""
+
+    package: PackageInfo
+    evaluation: Evaluation
+    export_id: int | None = None
+
+
+def gate_verdict(report: LintReport, content_hash: str, review: Review | None) -> GateVerdict:
+    """Apply the gate with a review (None: no review recorded)."""
+    allowed, reasons = gate_decision(report, review.decision if review else None)
+    return GateVerdict(allowed, reasons, content_hash, int(report.score), str(report.band),
+                       bool(report.fatal), review)
+
+
+def evaluate(ds: Dreamscape, *, base_dir: str | Path | None = None,
+             library: Library | None = None, report: LintReport | None = None,
+             config: LintConfig | None = None, dreamers: int = 2000, seed: int = 0) -> Evaluation:
+    """Lint (unless a report of this content is given) and decide the gate."""
+    text = dumps_dreamscape(ds)
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if base_dir is None and ds.path is not None:
+        base_dir = Path(ds.path).parent
+    if report is None:
+        report = lint_dreamscape(ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed)
+    review = library.latest_review(content_hash) if library is not None else None
+    return Evaluation(content_hash, report, gate_verdict(report, content_hash, review),
+                      dreamers, seed, text)
+
+
+def lint_summary(evaluation: Evaluation) -> dict[str, Any]:
+    """What the library keeps of a lint run (and what a review says it saw)."""
+    report = evaluation.report
+    return {
+        "score": int(report.score), "band": str(report.band), "blocked": bool(report.blocked),
+        "fatal": bool(report.fatal), "reasons": list(report.reasons),
+        "findings": [_finding(f) for f in report.findings],
+        "settings": {"dreamers": evaluation.dreamers, "seed": evaluation.seed,
+                     "threshold": report.threshold},
+    }
+
+
+def review_dreamscape(library: Library, ds: Dreamscape, path: str | Path, reviewer: str,
+                      decision: str, justification: str = "", *,
+                      evaluation: Evaluation | None = None, author: str | None = None
+                      ) -> tuple[Review, GateVerdict]:
+    """Record the file's revision, the lint run the reviewer saw and the review (ReviewError
+    if the rules refuse it); returns the review and the verdict it leads to."""
+    evaluation = evaluation or evaluate(ds, base_dir=Path(path).parent, library=library)
+    library.record_save(ds, path, author=author, text=evaluation.text,
+                        message=f"reviewed by {reviewer}")
+    summary = lint_summary(evaluation)
+    run_id = library.record_lint_run(evaluation.content_hash, summary, path)
+    review = library.add_review(evaluation.content_hash, reviewer, decision, justification,
+                                summary, path, run_id)
+    return review, gate_verdict(evaluation.report, evaluation.content_hash, review)
+
+
+def default_package_path(path: str | Path) -> Path:
+    """lantern-bay.dream -> lantern-bay.dreampkg beside it."""
+    return Path(path).with_suffix(PACKAGE_SUFFIX)
+
+
+def export_dreamscape(ds: Dreamscape, path: str | Path, out: str | Path | None = None, *,
+                      library: Library | None = None, evaluation: Evaluation | None = None,
+                      dreamers: int = 2000, seed: int = 0, config: LintConfig | None = None,
+                      author: str | None = None) -> ExportResult:
+    """Lint, gate, and write the package; raises ExportBlocked (nothing written) when refused."""
+    path = Path(path)
+    out = Path(out) if out is not None else default_package_path(path)
+    if evaluation is None:
+        evaluation = evaluate(ds, base_dir=path.parent, library=library, config=config,
+                              dreamers=dreamers, seed=seed)
+    verdict = evaluation.verdict
+    if library is not None:
+        library.record_save(ds, path, author=author, text=evaluation.text)
+        library.record_lint_run(evaluation.content_hash, lint_summary(evaluation), path)
+    try:
+        assets = collect_assets(ds, path.parent)
+        asset_problems: list[str] = []
+    except PackageError as exc:
+        assets, asset_problems = [], exc.problems
+    if not verdict.allowed or asset_problems:
+        raise ExportBlocked(verdict, asset_problems)
+    data = report_data(ds, evaluation)
+    info = write_package(out, evaluation.text, ds.meta.title, data, render_report_html(data),
+                         assets, score=verdict.score, band=verdict.band,
+                         review=verdict.review.to_record() if verdict.review else None)
+    export_id = None
+    if library is not None:
+        export_id = library.record_export(
+            evaluation.content_hash, info.path, info.sha256, info.size, verdict.score,
+            verdict.band, verdict.review.id if verdict.review else None, path)
+    return ExportResult(info, evaluation, export_id)
+
+
+# ---------------------------------------------------------------- report data
+def _clean(value: Any) -> Any:
+    """JSON-ready and stable: floats rounded to 6 places, NaN/inf as null, numpy unwrapped."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return round(number, 6) if math.isfinite(number) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return [_clean(v) for v in sorted(value)]
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _clean(value.tolist())
+    return str(value)
+
+
+def _finding(finding: Any) -> dict[str, Any]:
+    data = finding.to_dict()
+    rule = getattr(finding, "rule", None)
+    data["rationale"] = getattr(rule, "rationale", "") or ""
+    data["source"] = getattr(rule, "source", "") or ""
+    return data
+
+
+def _stride(n: int) -> int:
+    return max(1, math.ceil(n / MAX_CURVE_POINTS))
+
+
+def _simulation_data(sim: Any) -> dict[str, Any] | None:
+    if sim is None:
+        return None
+    summary = dict(sim.summary())
+    summary.pop("survival", None)
+    summary.pop("node_visits", None)
+    t, p = sim.survival
+    step = _stride(len(t))
+    bt, mean, p10, p90 = sim.intensity_band
+    band_step = _stride(len(bt))
+    edges, counts = sim.histogram(HISTOGRAM_BINS)
+    return {
+        "summary": summary,
+        "survival": {"t": list(t[::step]), "p": list(p[::step])},
+        "intensity": {"t": list(bt[::band_step]), "mean": list(mean[::band_step]),
+                      "p10": list(p10[::band_step]), "p90": list(p90[::band_step])},
+        "histogram": {"edges": list(edges), "counts": [int(c) for c in counts]},
+    }
+
+
+def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
+    """The report a package carries as report.json and renders as report.html."""
+    report = evaluation.report
+    mentioned = {n for f in report.findings for n in f.nodes}
+    if report.analysis is not None:
+        mentioned |= set(getattr(report.analysis, "trap_nodes", []))
+        mentioned |= set(getattr(report.analysis, "unreachable_nodes", []))
+    titles = {n.id: n.title for n in ds.nodes if n.id in mentioned and n.title}
+    data = {
+        "format": REPORT_FORMAT,
+        "version": 1,
+        "title": ds.meta.title,
+        "content_sha256": evaluation.content_hash,
+        "studio_version": STUDIO_VERSION,
+        "dreamscape": {
+            "title": ds.meta.title, "author": ds.meta.author, "audience": ds.meta.audience,
+            "description": ds.meta.description, "nodes": len(ds.nodes), "edges": len(ds.edges),
+            "rem_minutes": ds.night.total_rem_minutes, "node_titles": titles,
+        },
+        "lint": {
+            "score": int(report.score), "band": report.band, "threshold": report.threshold,
+            "blocked": report.blocked, "fatal": report.fatal, "reasons": list(report.reasons),
+            "findings": [_finding(f) for f in report.findings],
+            "ledger": [dict(entry) for entry in report.ledger],
+            "notes": list(report.notes), "rule_errors": list(report.rule_errors),
+            "plugin_errors": list(report.plugin_errors),
+            "rules_run": list(getattr(report, "rules_run", [])),
+            "settings": {"dreamers": evaluation.dreamers, "seed": evaluation.seed},
+        },
+        "gate": evaluation.verdict.to_dict(),
+        "analysis": report.analysis.to_dict() if report.analysis is not None else None,
+        "simulation": _simulation_data(report.simulation),
+    }
+    return _clean(data)
+
+
+def render_report(ds: Dreamscape, evaluation: Evaluation) -> str:
+    """The report page for a dialog (the same page a package carries)."""
+    return render_report_html(report_data(ds, evaluation))
