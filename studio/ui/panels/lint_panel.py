@@ -1,0 +1,452 @@
+"""The lint dock: score gauge and verdict, filterable findings, rule details and quick fixes."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .findings_model import (
+    COL_MESSAGE,
+    COL_SEVERITY,
+    COL_WHERE,
+    FindingsModel,
+    family_of,
+    finding_key,
+)
+from .lint_actions import can_fix, can_suppress, suppress_target
+from .score_gauge import ScoreGauge
+from .style import BAND_COLOURS, BAND_LABELS, SEVERITIES, SEVERITY_COLOURS, severity_icon
+
+KNOWN_FAMILIES = ("DS", "EXT", "RWD", "TMP", "INT", "SOC")
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+
+
+def ask_reason(parent: QWidget, finding: Any) -> str | None:
+    """Ask why a finding is acceptable here; None when the designer cancels."""
+    target = suppress_target(finding)
+    where = f"{target[0]} '{target[1]}'" if target else "this dreamscape"
+    text, ok = QInputDialog.getText(
+        parent, f"Suppress {finding.code}",
+        f"Why is {finding.code} ({finding.name}) acceptable at {where}?\n"
+        "The reason is saved in the file and shown to reviewers.")
+    return text.strip() if ok and text.strip() else None
+
+
+def confirm_ignore(parent: QWidget, finding: Any) -> bool:
+    """A dreamscape-wide finding can only be ignored for the whole file."""
+    answer = QMessageBox.question(
+        parent, f"Ignore {finding.code}",
+        f"{finding.code} ({finding.name}) concerns the whole dreamscape. Ignore this rule "
+        "for the whole file? Reviewers will see it in the lint settings.")
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def verdict_text(report: Any) -> str:
+    if report is None:
+        return "Checking…"
+    if getattr(report, "blocked", False):
+        reasons = list(getattr(report, "reasons", []) or [])
+        return f"Blocked: {reasons[0]}" if reasons else "Blocked"
+    return "Publishing allowed"
+
+
+class LintPanel(QWidget):
+    """Shows one lint report; emits intent signals the live-panels controller turns into edits."""
+
+    goto_requested = Signal(list, list)    # node ids, edge ids
+    fix_requested = Signal(object)         # finding
+    suppress_requested = Signal(object, str)  # finding, reason ("" for a file-wide ignore)
+    unsuppress_requested = Signal(object)  # finding
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lintPanel")
+        self.report: Any = None
+        self.problems: list[str] = []
+        self.model = FindingsModel(self)
+
+        self.gauge = ScoreGauge(parent=self)
+        self.gauge.setFixedSize(84, 84)
+        self.verdict = QLabel("Checking…")
+        self.verdict.setObjectName("lintVerdict")
+        self.verdict.setWordWrap(True)
+        font = self.verdict.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.verdict.setFont(font)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.state = QLabel("")
+        self.state.setObjectName("lintState")
+        head_text = QVBoxLayout()
+        head_text.addWidget(self.verdict)
+        head_text.addWidget(self.summary)
+        head_text.addWidget(self.state)
+        head_text.addStretch(1)
+        head = QHBoxLayout()
+        head.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(head_text, 1)
+
+        self.severity_buttons: dict[str, QToolButton] = {}
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        for sev in SEVERITIES:
+            button = QToolButton(self)
+            button.setCheckable(True)
+            button.setChecked(True)
+            button.setIcon(severity_icon(sev))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setText(f"0 {SEVERITY_TITLES[sev].lower()}")
+            button.setToolTip(f"Show {SEVERITY_TITLES[sev].lower()}")
+            button.toggled.connect(self._filters_changed)
+            self.severity_buttons[sev] = button
+            filters.addWidget(button)
+        self.suppressed_button = QToolButton(self)
+        self.suppressed_button.setCheckable(True)
+        self.suppressed_button.setChecked(True)
+        self.suppressed_button.setText("suppressed")
+        self.suppressed_button.setToolTip("Show suppressed findings (greyed, with their reason)")
+        self.suppressed_button.toggled.connect(self._filters_changed)
+        filters.addWidget(self.suppressed_button)
+        self.family_combo = QComboBox(self)
+        self.family_combo.setToolTip("Rule family")
+        self.family_combo.addItem("All rules", None)
+        for family in KNOWN_FAMILIES:
+            self.family_combo.addItem(family, family)
+        self.family_combo.currentIndexChanged.connect(self._filters_changed)
+        filters.addWidget(self.family_combo)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Filter findings…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filters_changed)
+        filters.addWidget(self.search, 1)
+
+        self.problem_label = QLabel("")
+        self.problem_label.setObjectName("lintProblems")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.setStyleSheet(
+            "QLabel#lintProblems { background: rgba(214, 69, 69, 0.14); border-radius: 4px;"
+            " padding: 6px; }")
+        self.problem_label.hide()
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL_SEVERITY, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_SEVERITY, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COL_SEVERITY, 28)
+        header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 64)
+        header.resizeSection(COL_WHERE, 110)
+        header.resizeSection(4, 52)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.table.clicked.connect(self._row_clicked)
+        self.table.activated.connect(self._row_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.detail = QTextBrowser(self)
+        self.detail.setOpenLinks(False)
+        self.detail.setPlaceholderText("Select a finding to read why the rule exists.")
+        self.goto_button = QPushButton("Show on canvas")
+        self.fix_button = QPushButton("Apply fix")
+        self.suppress_button = QPushButton("Suppress here…")
+        self.unsuppress_button = QPushButton("Lift suppression")
+        self.goto_button.clicked.connect(lambda: self._act("goto"))
+        self.fix_button.clicked.connect(lambda: self._act("fix"))
+        self.suppress_button.clicked.connect(lambda: self._act("suppress"))
+        self.unsuppress_button.clicked.connect(lambda: self._act("unsuppress"))
+        buttons = QHBoxLayout()
+        for b in (self.goto_button, self.fix_button, self.suppress_button, self.unsuppress_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        detail_box = QWidget(self)
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self.detail.setMinimumHeight(60)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(head)
+        layout.addLayout(filters)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(splitter, 1)
+        self._show_detail(None)
+
+    # ------------------------------------------------------------- content
+    def set_report(self, report: Any, problems: list[str] | None = None,
+                   note: str = "") -> None:
+        """Show a current report (None if the linter failed) and any rule/plugin/run errors."""
+        keep = self.selected_finding()
+        self.report = report
+        findings = list(getattr(report, "findings", []) or [])
+        self.problems = list(problems or [])
+        if report is not None:
+            for err in list(getattr(report, "rule_errors", []) or []):
+                self.problems.append(f"Rule error: {_as_text(err)}")
+            for err in list(getattr(report, "plugin_errors", []) or []):
+                self.problems.append(f"Plugin error: {_as_text(err)}")
+        self._add_families(findings)
+        self.model.set_dimmed(False)
+        self.model.set_findings(findings)
+        self.gauge.set_updating(False)
+        if report is None:
+            self.gauge.set_score(None, None)
+        else:
+            self.gauge.set_score(report.score, report.band)
+        self._update_verdict(report)
+        self._update_counts(findings)
+        self.state.setText(note)
+        if self.problems:
+            shown = self.problems[:6]
+            more = len(self.problems) - len(shown)
+            text = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
+            self.problem_label.setText(text)
+            self.problem_label.show()
+        else:
+            self.problem_label.hide()
+        if keep is not None:
+            self.select_key(finding_key(keep))
+        self._show_detail(self.selected_finding())
+
+    def set_updating(self, updating: bool) -> None:
+        """While a newer run computes, the shown findings are marked as not current."""
+        self.model.set_dimmed(updating)
+        self.gauge.set_updating(updating)
+        if updating:
+            self.state.setText("Updating…")
+
+    def _update_verdict(self, report: Any) -> None:
+        text = verdict_text(report)
+        self.verdict.setText(text)
+        if report is None:
+            colour = "#8a8f98"
+        elif getattr(report, "blocked", False):
+            colour = SEVERITY_COLOURS["error"]
+        else:
+            colour = BAND_COLOURS["low"]
+        self.verdict.setStyleSheet(f"color: {colour};")
+
+    def _update_counts(self, findings: list[Any]) -> None:
+        counts = {sev: 0 for sev in SEVERITIES}
+        suppressed = 0
+        for f in findings:
+            if f.suppressed:
+                suppressed += 1
+            elif f.severity in counts:
+                counts[f.severity] += 1
+        for sev, button in self.severity_buttons.items():
+            button.setText(f"{counts[sev]} {SEVERITY_TITLES[sev].lower()}")
+        self.suppressed_button.setText(f"{suppressed} suppressed")
+        report = self.report
+        if report is None:
+            self.summary.setText("")
+            return
+        band = BAND_LABELS.get(report.band, report.band)
+        threshold = getattr(report, "threshold", None)
+        parts = [f"Escapism risk <b>{report.score}</b>/100 ({band})"]
+        if threshold is not None:
+            parts.append(f"publish threshold {threshold}")
+        self.summary.setText(" · ".join(parts))
+
+    def _add_families(self, findings: list[Any]) -> None:
+        present = {self.family_combo.itemData(i) for i in range(self.family_combo.count())}
+        for family in sorted({family_of(f) for f in findings} - present):
+            self.family_combo.addItem(family, family)
+
+    # ------------------------------------------------------------- filters
+    def _filters_changed(self, *_: Any) -> None:
+        keep = self.selected_finding()
+        self.model.set_filter(
+            severities={s for s, b in self.severity_buttons.items() if b.isChecked()},
+            family=self.family_combo.currentData(),
+            show_suppressed=self.suppressed_button.isChecked(),
+            text=self.search.text())
+        if keep is not None:
+            self.select_key(finding_key(keep))
+
+    def set_severity_visible(self, severity: str, visible: bool) -> None:
+        self.severity_buttons[severity].setChecked(visible)
+
+    def set_family(self, family: str | None) -> None:
+        index = self.family_combo.findData(family)
+        if index < 0 and family is not None:
+            self.family_combo.addItem(family, family)
+            index = self.family_combo.count() - 1
+        self.family_combo.setCurrentIndex(max(0, index))
+
+    # ------------------------------------------------------------ selection
+    def selected_finding(self) -> Any | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.finding_at(index.row())
+
+    def select_key(self, key: tuple) -> bool:
+        row = self.model.row_of(key)
+        if row < 0:
+            return False
+        self.select_row(row)
+        return True
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, COL_MESSAGE)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(self.model.finding_at(current.row()) if current.isValid() else None)
+
+    def _row_clicked(self, index: QModelIndex) -> None:
+        finding = self.model.finding_at(index.row())
+        if finding is not None and (finding.nodes or finding.edges):
+            self.goto_requested.emit(list(finding.nodes), list(finding.edges))
+
+    def _show_detail(self, finding: Any | None) -> None:
+        enabled = finding is not None
+        self.goto_button.setEnabled(enabled and bool(finding.nodes or finding.edges))
+        self.fix_button.setEnabled(enabled and can_fix(finding))
+        self.suppress_button.setEnabled(enabled and can_suppress(finding))
+        self.unsuppress_button.setEnabled(enabled and finding.suppressed)
+        if finding is not None and finding.fix is not None:
+            self.fix_button.setToolTip(finding.fix.description)
+        if finding is not None and suppress_target(finding) is None:
+            self.suppress_button.setText("Ignore in file…")
+        else:
+            self.suppress_button.setText("Suppress here…")
+        self.detail.setHtml(detail_html(finding) if finding is not None else "")
+
+    # -------------------------------------------------------------- actions
+    def _act(self, action: str, finding: Any | None = None) -> None:
+        finding = finding or self.selected_finding()
+        if finding is None:
+            return
+        if action == "goto":
+            self.goto_requested.emit(list(finding.nodes), list(finding.edges))
+        elif action == "fix" and can_fix(finding):
+            self.fix_requested.emit(finding)
+        elif action == "suppress" and can_suppress(finding):
+            self.request_suppress(finding)
+        elif action == "unsuppress" and finding.suppressed:
+            self.unsuppress_requested.emit(finding)
+
+    def request_suppress(self, finding: Any) -> None:
+        """Ask for the reason (or confirm a file-wide ignore), then ask for the edit."""
+        if suppress_target(finding) is None:
+            if confirm_ignore(self, finding):
+                self.suppress_requested.emit(finding, "")
+            return
+        reason = ask_reason(self, finding)
+        if reason:
+            self.suppress_requested.emit(finding, reason)
+
+    def finding_menu(self, finding: Any, menu: QMenu) -> None:
+        """Add this finding's actions to a menu (the table's or the canvas's)."""
+        fix = menu.addAction(f"Fix {finding.code}: {finding.fix.description}"
+                             if finding.fix is not None else f"{finding.code}: no automatic fix")
+        fix.setEnabled(can_fix(finding))
+        fix.triggered.connect(lambda: self._act("fix", finding))
+        if finding.suppressed:
+            lift = menu.addAction(f"Lift suppression of {finding.code}")
+            lift.triggered.connect(lambda: self._act("unsuppress", finding))
+        else:
+            label = ("Ignore in file…" if suppress_target(finding) is None
+                     else f"Suppress {finding.code} here…")
+            sup = menu.addAction(label)
+            sup.setEnabled(can_suppress(finding))
+            if finding.fatal:
+                sup.setToolTip("Fatal findings cannot be suppressed")
+            sup.triggered.connect(lambda: self._act("suppress", finding))
+
+    def _table_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        finding = self.model.finding_at(index.row()) if index.isValid() else None
+        if finding is None:
+            return
+        self.select_row(index.row())
+        menu = QMenu(self)
+        go = menu.addAction("Show on canvas")
+        go.setEnabled(bool(finding.nodes or finding.edges))
+        go.triggered.connect(lambda: self._act("goto", finding))
+        menu.addSeparator()
+        self.finding_menu(finding, menu)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+def _as_text(err: Any) -> str:
+    if isinstance(err, str):
+        return err
+    for attr in ("message", "error"):
+        value = getattr(err, attr, None)
+        if value:
+            code = getattr(err, "code", None) or getattr(err, "plugin", None) or getattr(err, "name", None)
+            return f"{code}: {value}" if code else str(value)
+    return str(err)
+
+
+def detail_html(f: Any) -> str:
+    """The rule's rationale and source beside the finding's own facts."""
+    rule = getattr(f, "rule", None)
+    esc = html.escape
+    colour = SEVERITY_COLOURS.get(f.severity, "#8a8f98")
+    out = [f"<p><b style='color:{colour}'>{esc(f.severity.upper())}</b> "
+           f"<b>{esc(f.code)}</b> {esc(f.name)}"
+           + (" — <b>fatal</b>" if getattr(f, "fatal", False) else "") + "</p>",
+           f"<p>{esc(f.message)}</p>"]
+    if f.nodes or f.edges:
+        where = ", ".join([*f.nodes, *(f"edge {e}" for e in f.edges)])
+        out.append(f"<p><b>Where:</b> {esc(where)}</p>")
+    if f.suppressed:
+        out.append(f"<p><b>Suppressed:</b> {esc(f.reason or 'no reason given')}</p>")
+    else:
+        out.append(f"<p><b>Points:</b> {f.points:.1f}</p>")
+    if rule is not None:
+        if getattr(rule, "rationale", ""):
+            out.append(f"<p><b>Why this rule exists:</b> {esc(rule.rationale)}</p>")
+        if getattr(rule, "source", ""):
+            out.append(f"<p><b>Source:</b> <i>{esc(rule.source)}</i></p>")
+    if f.fix is not None:
+        kind = "automatic" if getattr(f.fix, "automatic", True) else "by hand"
+        out.append(f"<p><b>Suggested fix ({kind}):</b> {esc(f.fix.description)}</p>")
+    return "\n".join(out)
