@@ -1,0 +1,664 @@
+"""DreamScene: the canvas follows the dreamscape's events and turns gestures into intent.
+
+The scene never edits the model. Drags, connections and deletions become signals that the
+Document turns into undoable operations; the operations' events then update the items.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QToolTip,
+)
+
+from studio.model import Dreamscape, Edge, Group, Node
+
+from .items import (
+    NODE_H,
+    NODE_W,
+    OUT_PORT,
+    PORT_R,
+    Z_PREVIEW,
+    CanvasContext,
+    EdgeItem,
+    GroupItem,
+    NodeItem,
+    edge_controls,
+)
+from .style import KIND_LABELS, SEVERITY_RANK, theme
+
+_HAS_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+_SCENE_MARGIN = 1600.0
+
+
+class DreamScene(QGraphicsScene):
+    """The node-graph canvas of one dreamscape (see UI_CONTRACT.md for the signals)."""
+
+    nodes_moved = Signal(dict, dict)
+    connect_requested = Signal(str, str)
+    add_node_requested = Signal(str, float, float)
+    delete_requested = Signal(list, list)
+    node_activated = Signal(str)
+    context_menu_requested = Signal(str, str, object)
+    selection_changed_ids = Signal(list, list)
+    # Beyond the contract: for the view and minimap.
+    dreamscape_replaced = Signal()
+    overview_changed = Signal()
+    connect_dropped = Signal(str, QPointF)  # a connection released on empty canvas
+    theme_changed = Signal(str)
+
+    def __init__(self, ds: Dreamscape, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.ctx = CanvasContext(self, theme("dark"))
+        self.band_selecting = False
+        self._ds: Dreamscape | None = None
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[str, EdgeItem] = {}
+        self._groups: dict[str, GroupItem] = {}
+        self._badged: tuple[set[str], set[str]] = (set(), set())
+        self._highlighted: tuple[set[str], set[str]] = (set(), set())
+        self._heated: set[str] = set()
+        self._press_positions: dict[str, tuple[float, float]] | None = None
+        self._selection_batch = 0
+        self._last_selection: tuple[list[str], list[str]] = ([], [])
+        self._connect_from: NodeItem | None = None
+        self._connect_start = QPointF()
+        self._preview: QGraphicsPathItem | None = None
+        self._drop_item: NodeItem | None = None
+        self._rect_pending = False
+        self._overview_pending = False
+        self.selectionChanged.connect(self._on_selection_changed)
+        self.set_dreamscape(ds)
+
+    # ============================================================ binding
+    @property
+    def dreamscape(self) -> Dreamscape:
+        assert self._ds is not None
+        return self._ds
+
+    def _handlers(self) -> list[tuple[str, Any]]:
+        return [
+            ("node_added", self._on_node_added), ("node_removed", self._on_node_removed),
+            ("node_changed", self._on_node_changed), ("node_renamed", self._on_node_renamed),
+            ("edge_added", self._on_edge_added), ("edge_removed", self._on_edge_removed),
+            ("edge_changed", self._on_edge_changed), ("group_added", self._on_group_added),
+            ("group_removed", self._on_group_removed), ("group_changed", self._on_group_changed),
+        ]
+
+    def set_dreamscape(self, ds: Dreamscape) -> None:
+        """Show another dreamscape (open, revert): items are rebuilt from scratch."""
+        if self._ds is not None:
+            for name, handler in self._handlers():
+                getattr(self._ds.events, name).disconnect(handler)
+        self._cancel_connect()
+        self._selection_batch += 1
+        try:
+            self.clear()
+            self._nodes.clear()
+            self._edges.clear()
+            self._groups.clear()
+            self._badged = (set(), set())
+            self._highlighted = (set(), set())
+            self._heated = set()
+            self._ds = ds
+            for node in ds.nodes:
+                self._add_node_item(node)
+            for edge in ds.edges:
+                self._add_edge_item(edge)
+            for index, group in enumerate(ds.groups):
+                self._add_group_item(group, index)
+        finally:
+            self._selection_batch -= 1
+        for name, handler in self._handlers():
+            getattr(ds.events, name).connect(handler)
+        self._update_scene_rect()
+        self._last_selection = ([], [])
+        self.ctx.touch_overview()
+        self.dreamscape_replaced.emit()
+
+    # ------------------------------------------------------------ items
+    def _add_node_item(self, node: Node) -> NodeItem:
+        item = NodeItem(node, self.ctx)
+        self._nodes[node.id] = item
+        self.addItem(item)
+        return item
+
+    def _add_edge_item(self, edge: Edge) -> EdgeItem | None:
+        source = self._nodes.get(edge.source)
+        target = self._nodes.get(edge.target)
+        if source is None or target is None:
+            return None
+        item = EdgeItem(edge, source, target, self.ctx)
+        item.attach()
+        self._edges[edge.id] = item
+        self.addItem(item)
+        return item
+
+    def _add_group_item(self, group: Group, index: int) -> GroupItem:
+        item = GroupItem(group, self.ctx)
+        item.setZValue(item.zValue() + index * 0.01)
+        self._groups[group.id] = item
+        self.addItem(item)
+        item.set_members([self._nodes[n] for n in group.nodes if n in self._nodes])
+        return item
+
+    # ------------------------------------------------------- model events
+    def _on_node_added(self, node: Node, index: int) -> None:
+        self._add_node_item(node)
+        self._schedule_scene_rect()
+        self.ctx.touch_overview()
+
+    def _on_node_removed(self, node: Node, index: int) -> None:
+        item = self._nodes.pop(node.id, None)
+        if item is None:
+            return
+        if item is self._connect_from:
+            self._cancel_connect()
+        for edge in list(item.edges):  # normally gone already (RemoveNode drops edges first)
+            self._remove_edge_item(edge.edge.id)
+        for group in list(item.groups):
+            group.set_members([m for m in group.members if m is not item])
+        self.removeItem(item)
+        self._schedule_scene_rect()
+        self.ctx.touch_overview()
+
+    def _on_node_changed(self, node: Node, fields: tuple[str, ...]) -> None:
+        item = self._nodes.get(node.id)
+        if item is None:
+            return
+        if "x" in fields or "y" in fields:
+            if item.pos() != QPointF(node.x, node.y):
+                item.setPos(node.x, node.y)
+                self._schedule_scene_rect()
+        if set(fields) - {"x", "y"}:
+            item.refresh()
+
+    def _on_node_renamed(self, node: Node, old_id: str) -> None:
+        item = self._nodes.pop(old_id, None)
+        if item is not None:
+            self._nodes[node.id] = item
+            item.refresh()
+
+    def _on_edge_added(self, edge: Edge, index: int) -> None:
+        self._add_edge_item(edge)
+        self.ctx.touch_overview()
+
+    def _remove_edge_item(self, edge_id: str) -> None:
+        item = self._edges.pop(edge_id, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    def _on_edge_removed(self, edge: Edge, index: int) -> None:
+        self._remove_edge_item(edge.id)
+        self.ctx.touch_overview()
+
+    def _on_edge_changed(self, edge: Edge, fields: tuple[str, ...]) -> None:
+        item = self._edges.get(edge.id)
+        if item is None:
+            return
+        if "source" in fields or "target" in fields:
+            was_selected = item.isSelected()
+            self._remove_edge_item(edge.id)
+            item = self._add_edge_item(edge)
+            if item is not None and was_selected:
+                item.setSelected(True)
+            self.ctx.touch_overview()
+        else:
+            item.refresh()
+
+    def _on_group_added(self, group: Group, index: int) -> None:
+        self._add_group_item(group, index)
+
+    def _on_group_removed(self, group: Group, index: int) -> None:
+        item = self._groups.pop(group.id, None)
+        if item is not None:
+            item.set_members([])
+            self.removeItem(item)
+
+    def _on_group_changed(self, group: Group, fields: tuple[str, ...]) -> None:
+        item = self._groups.get(group.id)
+        if item is None:
+            return
+        if "nodes" in fields:
+            item.set_members([self._nodes[n] for n in group.nodes if n in self._nodes])
+        item.refresh()
+
+    # ---------------------------------------------------------- scene rect
+    def _schedule_scene_rect(self) -> None:
+        if not self._rect_pending:
+            self._rect_pending = True
+            QTimer.singleShot(0, self._update_scene_rect)
+
+    def _update_scene_rect(self) -> None:
+        self._rect_pending = False
+        bounds = self.items_bounding_rect()
+        if bounds.isNull():
+            bounds = QRectF(0, 0, NODE_W, NODE_H)
+        margin = _SCENE_MARGIN + 0.25 * max(bounds.width(), bounds.height())
+        self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+
+    def items_bounding_rect(self) -> QRectF:
+        """The nodes and group frames (not the scene's panning margin)."""
+        if not self._nodes:
+            return QRectF()
+        xs = []
+        ys = []
+        for item in self._nodes.values():
+            p = item.pos()
+            xs.append(p.x())
+            ys.append(p.y())
+        rect = QRectF(QPointF(min(xs), min(ys)), QPointF(max(xs) + NODE_W, max(ys) + NODE_H))
+        for group in self._groups.values():
+            if group.members:
+                rect = rect.united(group.frame_rect())
+        return rect
+
+    # ============================================================== API
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def edge_item(self, edge_id: str) -> EdgeItem | None:
+        return self._edges.get(edge_id)
+
+    def group_item(self, group_id: str) -> GroupItem | None:
+        return self._groups.get(group_id)
+
+    def node_items(self) -> Iterable[NodeItem]:
+        return self._nodes.values()
+
+    def edge_items(self) -> Iterable[EdgeItem]:
+        return self._edges.values()
+
+    def group_items(self) -> Iterable[GroupItem]:
+        return self._groups.values()
+
+    def selected_node_ids(self) -> list[str]:
+        """Selected scenes in file order."""
+        return [n.id for n in self.dreamscape.nodes
+                if (item := self._nodes.get(n.id)) is not None and item.isSelected()]
+
+    def selected_edge_ids(self) -> list[str]:
+        return [e.id for e in self.dreamscape.edges
+                if (item := self._edges.get(e.id)) is not None and item.isSelected()]
+
+    def select(self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), add: bool = False
+               ) -> None:
+        self._selection_batch += 1
+        try:
+            if not add:
+                self.clearSelection()
+            for node_id in node_ids:
+                if (item := self._nodes.get(node_id)) is not None:
+                    item.setSelected(True)
+            for edge_id in edge_ids:
+                if (edge := self._edges.get(edge_id)) is not None:
+                    edge.setSelected(True)
+        finally:
+            self._selection_batch -= 1
+        self._on_selection_changed()
+
+    def select_all(self) -> None:
+        self.select(list(self._nodes), list(self._edges))
+
+    def clear_selection(self) -> None:
+        self.select((), ())
+
+    def _on_selection_changed(self) -> None:
+        if self._selection_batch:
+            return
+        current = (self.selected_node_ids(), self.selected_edge_ids())
+        if current != self._last_selection:
+            self._last_selection = current
+            self.selection_changed_ids.emit(current[0], current[1])
+
+    @property
+    def snap_enabled(self) -> bool:
+        return self.ctx.snap
+
+    @property
+    def snap_grid(self) -> int:
+        return self.ctx.grid
+
+    def set_snap(self, enabled: bool, grid: int = 20) -> None:
+        self.ctx.snap = bool(enabled)
+        self.ctx.grid = max(1, int(grid))
+
+    def set_highlight(self, current: str | None, path: list[str]) -> None:
+        """Preview: glow on the current scene, tint on the scenes (and steps) taken so far."""
+        path = list(path)
+        path_nodes = set(path)
+        path_edges: set[str] = set()
+        for a, b in zip(path, path[1:], strict=False):
+            for item in self._nodes[a].edges if a in self._nodes else ():
+                if item.source.node.id == a and item.target.node.id == b:
+                    path_edges.add(item.edge.id)
+        old_nodes, old_edges = self._highlighted
+        for node_id in old_nodes | path_nodes | ({current} if current else set()):
+            item = self._nodes.get(node_id)
+            if item is not None:
+                state = "current" if node_id == current else (
+                    "path" if node_id in path_nodes else None)
+                item.set_state(highlight=state)
+        for edge_id in old_edges | path_edges:
+            if (edge := self._edges.get(edge_id)) is not None:
+                edge.set_state(highlighted=edge_id in path_edges)
+        self._highlighted = (path_nodes | ({current} if current else set()), path_edges)
+
+    def set_badges(self, nodes: dict[str, str], edges: dict[str, str]) -> None:
+        """Lint results: the worst severity per node/edge as a coloured badge."""
+        old_nodes, old_edges = self._badged
+        for node_id in old_nodes - set(nodes):
+            if (item := self._nodes.get(node_id)) is not None:
+                item.set_state(badge=None)
+        for node_id, severity in nodes.items():
+            if (item := self._nodes.get(node_id)) is not None:
+                item.set_state(badge=severity if severity in SEVERITY_RANK else None)
+        for edge_id in old_edges - set(edges):
+            if (edge := self._edges.get(edge_id)) is not None:
+                edge.set_state(badge=None)
+        for edge_id, severity in edges.items():
+            if (edge := self._edges.get(edge_id)) is not None:
+                edge.set_state(badge=severity if severity in SEVERITY_RANK else None)
+        self._badged = (set(nodes), set(edges))
+
+    def set_heat(self, values: dict[str, float] | None) -> None:
+        """Simulation heat per node (0..1); None switches the overlay off."""
+        values = values or {}
+        for node_id in self._heated - set(values):
+            if (item := self._nodes.get(node_id)) is not None:
+                item.set_state(heat=None)
+        for node_id, value in values.items():
+            if (item := self._nodes.get(node_id)) is not None:
+                item.set_state(heat=min(1.0, max(0.0, float(value))))
+        self._heated = set(values)
+
+    def set_theme(self, name: str) -> None:
+        self.ctx.theme = theme(name)
+        for item in self.items():
+            item.update()
+        self.ctx.touch_overview()
+        self.theme_changed.emit(self.ctx.theme.name)
+        self.update()
+
+    @property
+    def theme(self):  # noqa: ANN201 - the style.Theme in use
+        return self.ctx.theme
+
+    # ------------------------------------------------------------ overview
+    def set_overview(self, enabled: bool) -> None:
+        """Zoomed far out the view draws every node and edge in bulk; items stop painting."""
+        if enabled == self.ctx.overview:
+            return
+        self.ctx.overview = enabled
+        for item in self._nodes.values():
+            item.setFlag(_HAS_NO_CONTENTS, enabled)
+        for item in self._edges.values():
+            item.setFlag(_HAS_NO_CONTENTS, enabled)
+        self.ctx.touch_overview()
+        self.update()
+
+    def overview_dirty(self) -> None:
+        if not self._overview_pending:
+            self._overview_pending = True
+            QTimer.singleShot(0, self._emit_overview_changed)
+
+    def _emit_overview_changed(self) -> None:
+        self._overview_pending = False
+        self.overview_changed.emit()
+
+    # ============================================================ gestures
+    def _node_at(self, pos: QPointF, skip: Any = None) -> NodeItem | None:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem) and item is not skip:
+                return item
+        return None
+
+    def mousePressEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            node = self._node_at(event.scenePos())
+            if node is not None and node.hits_out_port(event.scenePos()) \
+                    and not node.hits_in_port(event.scenePos()):
+                self._start_connect(node, event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self.mouseGrabberItem() is not None \
+                and isinstance(self.mouseGrabberItem(), NodeItem):
+            self._press_positions = {
+                item.node.id: (item.pos().x(), item.pos().y())
+                for item in self.selectedItems() if isinstance(item, NodeItem)}
+            self.ctx.dragging = True
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        if self._connect_from is not None:
+            self._update_connect(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self._connect_from is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_connect(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self._press_positions is not None:
+            before = self._press_positions
+            self._press_positions = None
+            self.ctx.dragging = False
+            after = {}
+            for node_id in before:
+                item = self._nodes.get(node_id)
+                if item is not None:
+                    after[node_id] = (item.pos().x(), item.pos().y())
+            self.finish_move({k: before[k] for k in after}, after)
+
+    def finish_move(self, before: dict[str, tuple[float, float]],
+                    after: dict[str, tuple[float, float]]) -> None:
+        """End of a drag: announce what moved, then show the model's positions again.
+
+        With the Document connected the model already holds `after`, so nothing visibly
+        changes; without it (or when the Document refuses) the items return to the model.
+        """
+        self.ctx.dragging = False
+        moved = [k for k in after if after[k] != before.get(k)]
+        if moved:
+            self.nodes_moved.emit({k: before[k] for k in moved}, {k: after[k] for k in moved})
+        ds = self.dreamscape
+        for node_id in moved:
+            item = self._nodes.get(node_id)
+            if item is not None and ds.has_node(node_id):
+                node = ds.node(node_id)
+                if item.pos() != QPointF(node.x, node.y):
+                    item.setPos(node.x, node.y)
+        if moved:
+            self._schedule_scene_rect()
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        super().mouseDoubleClickEvent(event)
+
+    # ------------------------------------------------------------ connecting
+    def _start_connect(self, node: NodeItem, pos: QPointF) -> None:
+        self._connect_from = node
+        self._connect_start = QPointF(pos)
+        preview = QGraphicsPathItem()
+        pen = QPen(self.ctx.theme.selection, 2)
+        pen.setDashPattern([5.0, 3.0])
+        pen.setCosmetic(False)
+        preview.setPen(pen)
+        preview.setZValue(Z_PREVIEW)
+        preview.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.addItem(preview)
+        self._preview = preview
+        self._update_connect(pos)
+
+    def _update_connect(self, pos: QPointF) -> None:
+        source = self._connect_from
+        if source is None or self._preview is None:
+            return
+        target = self._node_at(pos, skip=self._preview)
+        if target is not None:
+            tip = target.pos() + QPointF(-PORT_R - 1.5, NODE_H / 2)
+            p0, c1, c2, p3, _ = edge_controls(source.pos() + OUT_PORT, tip, target is source)
+        else:
+            tip = pos
+            p0, c1, c2, p3, _ = edge_controls(source.pos() + OUT_PORT, pos, False)
+            if pos.x() < p0.x():  # free end: a plain curve towards the cursor
+                c1 = QPointF(p0.x() + 60, p0.y())
+                c2 = QPointF(pos.x() - 60, pos.y())
+                p3 = pos
+        path = QPainterPath(p0)
+        path.cubicTo(c1, c2, p3)
+        path.lineTo(tip)
+        self._preview.setPath(path)
+        if target is not self._drop_item:
+            if self._drop_item is not None:
+                self._drop_item.set_state(drop_target=False)
+            self._drop_item = target
+            if target is not None:
+                target.set_state(drop_target=True)
+
+    def _finish_connect(self, pos: QPointF) -> None:
+        source = self._connect_from
+        target = self._node_at(pos, skip=self._preview)
+        moved_far = (pos - self._connect_start).manhattanLength() > 12
+        self._cancel_connect()
+        if source is None:
+            return
+        if target is not None:
+            if target is not source or moved_far:
+                self.connect_requested.emit(source.node.id, target.node.id)
+        elif moved_far:
+            self.connect_dropped.emit(source.node.id, pos)
+
+    def _cancel_connect(self) -> None:
+        if self._preview is not None:
+            self.removeItem(self._preview)
+            self._preview = None
+        if self._drop_item is not None:
+            self._drop_item.set_state(drop_target=False)
+            self._drop_item = None
+        self._connect_from = None
+
+    def is_connecting(self) -> bool:
+        return self._connect_from is not None
+
+    def add_and_connect(self, source_id: str, kind: str, x: float, y: float) -> str | None:
+        """Quick-add after a connection dropped on empty canvas: ask for a node, then the edge.
+
+        Returns the new node's id when the Document created it (synchronously, as it does).
+        """
+        added: list[str] = []
+
+        def note(node: Node, index: int) -> None:
+            added.append(node.id)
+
+        events = self.dreamscape.events
+        events.node_added.connect(note)
+        try:
+            self.add_node_requested.emit(kind, x, y)
+        finally:
+            events.node_added.disconnect(note)
+        if added and self.dreamscape.has_node(source_id):
+            self.connect_requested.emit(source_id, added[-1])
+            return added[-1]
+        return None
+
+    # ------------------------------------------------------------ keys, menus, tips
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not self.focusItem():
+            nodes, edges = self.selected_node_ids(), self.selected_edge_ids()
+            if nodes or edges:
+                self.delete_requested.emit(nodes, edges)
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            self.select_all()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and self._connect_from is not None:
+            self._cancel_connect()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        pos = event.scenePos()
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                if not item.isSelected():
+                    self.select([item.node.id])
+                self.context_menu_requested.emit("node", item.node.id, event.screenPos())
+                event.accept()
+                return
+            if isinstance(item, EdgeItem):
+                if not item.isSelected():
+                    self.select([], [item.edge.id])
+                self.context_menu_requested.emit("edge", item.edge.id, event.screenPos())
+                event.accept()
+                return
+        self.context_menu_requested.emit("canvas", "", event.screenPos())
+        event.accept()
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        """Tooltips built on demand from the model, so 5,000 items carry no tooltip strings."""
+        text = ""
+        for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                text = node_tooltip(item)
+                break
+            if isinstance(item, EdgeItem):
+                text = edge_tooltip(item)
+                break
+        if text:
+            QToolTip.showText(event.screenPos(), text, event.widget())
+            event.accept()
+        else:
+            QToolTip.hideText()
+            event.ignore()
+
+
+def node_tooltip(item: NodeItem) -> str:
+    node = item.node
+    text = node.text if len(node.text) <= 280 else node.text[:277] + "…"
+    lines = [f"<b>{html.escape(node.display_title)}</b> "
+             f"<span style='color:gray'>({KIND_LABELS.get(node.kind, node.kind)}, "
+             f"{html.escape(node.id)})</span>"]
+    if text:
+        lines.append(html.escape(text))
+    lines.append(f"{node.minutes:g} min · intensity {node.intensity:.2f} · "
+                 f"valence {node.valence:+.2f}")
+    if item.heat is not None:
+        lines.append(f"heat {item.heat:.0%}")
+    if item.badge:
+        lines.append(f"lint: worst finding is {item.badge}")
+    return "<br>".join(lines)
+
+
+def edge_tooltip(item: EdgeItem) -> str:
+    edge = item.edge
+    lines = [f"<b>{html.escape(edge.label or edge.id)}</b>",
+             f"{html.escape(item.source.node.display_title)} → "
+             f"{html.escape(item.target.node.display_title)} · weight {edge.weight:g}"]
+    if edge.condition:
+        lines.append(f"only if <code>{html.escape(edge.condition)}</code>")
+    if edge.effects:
+        lines.append("sets " + ", ".join(f"{html.escape(k)} = {html.escape(v)}"
+                                         for k, v in edge.effects.items()))
+    if item.badge:
+        lines.append(f"lint: worst finding is {item.badge}")
+    return "<br>".join(lines)
