@@ -181,7 +181,8 @@ class PreviewPanel(QWidget):
             return
         after = self.engine.history[-1].node if self.engine.history else None
         if before is not None and after != before:
-            self.notice = f"The scene '{before}' was removed; the play-through restarted."
+            self.notice = (f"The scene '{before}' was removed; the play-through is back at "
+                           f"'{after}'.")
         self.refresh()
 
     # ---------------------------------------------------------------- moves
@@ -277,7 +278,7 @@ class PreviewPanel(QWidget):
 
     def _set_status(self, text: str, severity: str | None) -> None:
         self.status.setText(text)
-        colour = SEVERITY_COLOURS.get(severity or "", "")
+        colour = "#3fa66b" if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
         self.status.setStyleSheet(f"color: {colour};" if colour else "")
         self.status.setVisible(bool(text))
 
@@ -291,18 +292,20 @@ class PreviewPanel(QWidget):
         self.meta.setText(f"{node.kind} · {node.id} · step {len(eng.history) - 1} · "
                           f"{eng.minutes:g} dream minutes")
         self.text.setPlainText(node.text or "(this scene has no text yet)")
+        lines = [self.notice] if self.notice else []
+        severity: str | None = "warning" if self.notice else None
         if eng.is_exit:
-            self._set_status(f"The dream ends here after {eng.minutes:g} minutes: the sleeper "
-                             "returns to natural sleep.", None)
-            self.status.setStyleSheet("color: #3fa66b;")
+            lines.append(f"The dream ends here after {eng.minutes:g} minutes: the sleeper "
+                         "returns to natural sleep.")
+            severity = severity or "done"
         elif eng.is_stalled:
-            self._set_status("Stalled: no transition is enabled here, so the dreamer is stuck "
-                             "in this scene.", "error")
-        else:
-            self._set_status(self.notice, "warning" if self.notice else None)
-        if eng.problems:
-            self._set_status("; ".join([self.status.text(), *eng.problems[:3]]).strip("; "),
-                             "warning")
+            lines.append("Stalled: no transition is enabled here, so the dreamer is stuck "
+                         "in this scene.")
+            severity = "error"
+        lines.extend(eng.problems[:3])
+        if eng.problems and severity is None:
+            severity = "warning"
+        self._set_status("\n".join(lines), severity)
         self._set_choices(eng.choices())
         self._fill_variables(eng.variables, eng.history[-2].variables if len(eng.history) > 1
                              else None)
