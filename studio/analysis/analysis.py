@@ -10,6 +10,7 @@ loop or stalls at a dead end is simply lost, which is what makes exit probabilit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,12 +103,23 @@ def _bfs(adj: sparse.csr_matrix, starts: np.ndarray) -> np.ndarray:
     return np.isfinite(dist)
 
 
+def _optional(values: np.ndarray) -> list[float | None]:
+    """Floats for JSON, with None where the value is undefined (NaN or infinite)."""
+    return [x if math.isfinite(x) else None for x in np.asarray(values, dtype=float).tolist()]
+
+
 def _groups(labels: np.ndarray, members: np.ndarray, ids: list[str]) -> list[list[str]]:
     """Members grouped by label, groups ordered by their first member in file order."""
     groups: dict[int, list[str]] = {}
-    for i in np.flatnonzero(members):
-        groups.setdefault(int(labels[i]), []).append(ids[i])
+    where = np.flatnonzero(members)
+    for i, label in zip(where.tolist(), labels[where].tolist(), strict=True):
+        groups.setdefault(label, []).append(ids[i])
     return list(groups.values())
+
+
+def _pick(ids: list[str], mask: np.ndarray) -> list[str]:
+    """Ids where the mask is set, in file order."""
+    return [ids[i] for i in np.flatnonzero(mask).tolist()]
 
 
 def _chain(g: GraphArrays, transient: np.ndarray, entry: int | None
@@ -190,36 +202,32 @@ def analyze(ds: Dreamscape) -> Analysis:
     h[~leaks & can_exit] = 1.0
     h[~can_exit] = 0.0
 
-    certain = h >= CERTAIN
-    exp_by_node: dict[str, float | None] = {
-        ids[i]: (float(t[i]) if certain[i] and np.isfinite(t[i]) else None) for i in range(n)}
-    visits: dict[str, float | None] = {}
-    for i in range(n):
-        if closed[i] and reach[i]:
-            visits[ids[i]] = None
-        else:
-            visits[ids[i]] = float(v[i]) if reach[i] and np.isfinite(v[i]) else 0.0
+    certain = (h >= CERTAIN) & np.isfinite(t)
+    exp_by_node = dict(zip(ids, _optional(np.where(certain, t, np.nan)), strict=True))
+    v = np.where(reach & np.isfinite(v), v, 0.0)
+    v[closed & reach] = np.nan
+    visits = dict(zip(ids, _optional(v), strict=True))
 
     trap = reach & stuck
     cyc = reach & nontrivial[labels] if n else np.zeros(0, dtype=bool)
     entry_id = ids[entry] if entry is not None else None
     return Analysis(
         entry=entry_id,
-        reachable=frozenset(ids[i] for i in np.flatnonzero(reach)),
-        unreachable_nodes=[ids[i] for i in np.flatnonzero(~reach)] if entry is not None else [],
-        exits=[ids[i] for i in exits],
-        trap_nodes=[ids[i] for i in np.flatnonzero(trap)],
+        reachable=frozenset(_pick(ids, reach)),
+        unreachable_nodes=_pick(ids, ~reach) if entry is not None else [],
+        exits=_pick(ids, g.is_exit),
+        trap_nodes=_pick(ids, trap),
         trap_components=_groups(labels, trap, ids),
         closed_regions=_groups(labels, closed & reach, ids),
         cycles=_groups(labels, cyc, ids),
-        steps_to_exit={ids[i]: (int(dist[i]) if can_exit[i] else None) for i in range(n)},
+        steps_to_exit=dict(zip(ids, [None if x is None else int(x)
+                                     for x in _optional(dist)], strict=True)),
         exit_probability=float(h[entry]) if entry is not None and np.isfinite(h[entry]) else 0.0,
-        exit_probability_by_node={ids[i]: float(h[i]) if np.isfinite(h[i]) else 0.0
-                                  for i in range(n)},
+        exit_probability_by_node=dict(zip(ids, np.nan_to_num(h, nan=0.0).tolist(), strict=True)),
         expected_minutes=exp_by_node[entry_id] if entry_id is not None else None,
         expected_minutes_by_node=exp_by_node,
         expected_visits=visits,
         solver=solver,
-        minutes={ids[i]: float(g.minutes[i]) for i in range(n)},
-        exits_set=frozenset(ids[i] for i in exits),
+        minutes=dict(zip(ids, g.minutes.tolist(), strict=True)),
+        exits_set=frozenset(_pick(ids, g.is_exit)),
     )

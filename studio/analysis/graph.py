@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,15 @@ class GraphArrays:
         return mat
 
 
+def _clean(values: list[object], default: float, scalar: Callable[[object], float]) -> np.ndarray:
+    """Numbers as a float array; anything unusable (not positive, not finite) becomes `default`."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.asarray([scalar(v) for v in values], dtype=float)
+    return np.where(np.isfinite(arr) & (arr > 0), arr, default) if arr.size else arr
+
+
 def _weight(value: object) -> float:
     """An edge weight; an unusable one (the loader rejects them) counts as the default 1."""
     try:
@@ -68,29 +78,25 @@ def graph_arrays(ds: Dreamscape) -> GraphArrays:
     nodes = ds.nodes
     ids = [n.id for n in nodes]
     index = {node_id: i for i, node_id in enumerate(ids)}
-    src: list[int] = []
-    dst: list[int] = []
-    weight: list[float] = []
-    edge_ids: list[str] = []
-    for edge in ds.edges:
-        s = index.get(edge.source)
-        d = index.get(edge.target)
-        if s is None or d is None:
-            continue
-        src.append(s)
-        dst.append(d)
-        weight.append(_weight(edge.weight))
-        edge_ids.append(edge.id)
-    entries = [i for i, n in enumerate(nodes) if n.kind == "entry"]
+    edges = ds.edges
+    try:
+        src = [index[e.source] for e in edges]
+        dst = [index[e.target] for e in edges]
+    except KeyError:
+        edges = [e for e in edges if e.source in index and e.target in index]
+        src = [index[e.source] for e in edges]
+        dst = [index[e.target] for e in edges]
+    kinds = [n.kind for n in nodes]
+    entries = [i for i, k in enumerate(kinds) if k == "entry"]
     return GraphArrays(
         ids=ids,
         index=index,
-        kinds=[n.kind for n in nodes],
-        edge_ids=edge_ids,
+        kinds=kinds,
+        edge_ids=[e.id for e in edges],
         src=np.asarray(src, dtype=np.int64),
         dst=np.asarray(dst, dtype=np.int64),
-        weight=np.asarray(weight, dtype=float),
-        minutes=np.asarray([_minutes(n.minutes) for n in nodes], dtype=float),
-        is_exit=np.asarray([n.kind == "exit" for n in nodes], dtype=bool),
+        weight=_clean([e.weight for e in edges], 1.0, _weight),
+        minutes=_clean([n.minutes for n in nodes], 0.0, _minutes),
+        is_exit=np.asarray([k == "exit" for k in kinds], dtype=bool),
         entry=entries[0] if len(entries) == 1 else None,
     )

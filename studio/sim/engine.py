@@ -53,7 +53,7 @@ class PlayEngine:
         self.ds = ds
         self.problems: list[str] = []
         self._start = start
-        self._types: dict[str, str] = {}
+        self._types: dict[str, str] = variable_types(ds)
         self.history: list[Step] = []
         self.restart(start)
 
@@ -127,7 +127,6 @@ class PlayEngine:
             if entry is None:
                 raise PlayError("the dreamscape has no single entry node; choose a node to start from")
             node_id = entry.id
-        self._types = variable_types(self.ds)
         self.problems = []
         self.history = []
         self._enter(self.ds.node(node_id), None, initial_values(self.ds, self._types))

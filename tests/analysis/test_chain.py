@@ -78,3 +78,15 @@ def test_tangled_dreamscape_uses_iterative_solver_and_agrees() -> None:
     m = np.array([nodes[i][2] for i in trans])
     t = spla.spsolve((sparse.identity(len(trans)) - q).tocsc(), m)
     assert a.expected_minutes == pytest.approx(t[0], rel=1e-8)
+
+
+def test_falls_back_when_gmres_falls_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    import studio.analysis.chain as chain
+
+    # One Krylov vector per restart cannot converge: the next solvers must take over.
+    monkeypatch.setattr(chain, "RESTART", 1)
+    a = substochastic(1500, seed=3)
+    b = np.random.default_rng(2).random(1500)
+    (x,), _, solver = solve_chain(a, [b], [])
+    assert solver in ("gmres-ilu", "splu")
+    np.testing.assert_allclose(x, spla.spsolve(a.tocsc(), b), rtol=1e-8)
