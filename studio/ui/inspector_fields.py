@@ -79,6 +79,7 @@ class CheckedLineEdit(QLineEdit):
         if self.text() != text:
             self.blockSignals(True)
             self.setText(text)
+            self.setCursorPosition(0)  # long values show their start
             self.blockSignals(False)
         set_invalid(self, None, self.error)
 

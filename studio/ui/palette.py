@@ -24,14 +24,24 @@ class PaletteList(QListWidget):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSpacing(1)
+        # A wrapping grid of fixed cells keeps all kinds visible in a short dock.
+        self.setViewMode(QListWidget.ViewMode.ListMode)
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for kind in NODE_KINDS:
             item = QListWidgetItem(kind_icon(kind), kind.capitalize())
             item.setData(Qt.ItemDataRole.UserRole, kind)
+            item.setSizeHint(QSize(116, 30))
             item.setToolTip(f"{kind_hint(kind)}\nDrag onto the canvas, or double-click to add.")
             self.addItem(item)
         self.itemDoubleClicked.connect(
             lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 4 * 36 + 8)
 
     def mimeTypes(self) -> list[str]:
         return [KIND_MIME]

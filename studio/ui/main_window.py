@@ -1,0 +1,484 @@
+"""The editor window: canvas in the middle, docks around it, every edit through the Document."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QCursor
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+
+from studio.io import DreamFileError
+from studio.model import NODE_KINDS
+from studio.model.starter import starter_dreamscape
+
+from . import dialogs, settings
+from .autosave import Autosaver
+from .canvas.scene import DreamScene
+from .canvas.view import DreamView
+from .clipboard import put_on_clipboard, read_clipboard
+from .document import Document
+from .files import FileHandling
+from .inspector import Inspector
+from .kinds import kind_icon
+from .menus import CANVAS_GESTURES, build_menus
+from .outline import OutlinePanel
+from .palette import PaletteList
+from .theme import apply_theme, current_theme
+
+MINIMAP_MARGIN = 12
+WINDOWS: list[MainWindow] = []  # every open editor window of this process
+
+
+class MainWindow(FileHandling, QMainWindow):
+    """One document in one window; several windows may be open at once."""
+
+    document_changed = Signal()
+
+    def __init__(self, document: Document | None = None, *, remember_layout: bool = True) -> None:
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("main_window")
+        self.remember_layout = remember_layout
+        self.document = document or Document(starter_dreamscape())
+        self.document.setParent(self)
+        self.scene = DreamScene(self.document.ds, self)
+        self.view = DreamView(self.scene)
+        self.setCentralWidget(self.view)
+        self.minimap = _make_minimap(self.view)
+        self.view.installEventFilter(self)
+        self._dock_actions: list = []
+        self._build_docks()
+        self.actions_ = build_menus(self)
+        self._build_status_bar()
+        self._connect()
+        self.autosaver = Autosaver(self.document, parent=self)
+        self._apply_snap(settings.snap_enabled())
+        self.actions_.snap.blockSignals(True)
+        self.actions_.snap.setChecked(settings.snap_enabled())
+        self.actions_.snap.blockSignals(False)
+        self.actions_.minimap.setChecked(True)
+        self._install_panels()
+        self.resize(1440, 900)
+        if remember_layout:
+            self._restore_layout()
+        self._update_title()
+        self._update_counts()
+        self._update_actions()
+        WINDOWS.append(self)
+
+    # ------------------------------------------------------------------ layout
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
+                 object_name: str) -> QDockWidget:
+        """Add a dock that the View > Panels menu toggles and the layout settings remember."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        self._dock_actions.append(toggle)
+        if hasattr(self, "panels_menu"):
+            self.panels_menu.addAction(toggle)
+        return dock
+
+    def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.palette = PaletteList()
+        self.outline = OutlinePanel(self.document.ds)
+        self.inspector = Inspector(self.document)
+        self.palette_dock = self.add_dock(self.palette, "Palette", left, "palette_dock")
+        self.outline_dock = self.add_dock(self.outline, "Outline", left, "outline_dock")
+        self.inspector_dock = self.add_dock(self.inspector, "Inspector", right, "inspector_dock")
+        self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.outline_dock], [250, 520], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 360],
+                         Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_bar = bar
+        self.counts_label = QLabel()
+        self.selection_label = QLabel()
+        self.zoom_label = QLabel()
+        self.zoom_label.setMinimumWidth(60)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bar.addPermanentWidget(self.selection_label)
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.zoom_label)
+        self._on_zoom(self.view.zoom())
+
+    def _install_panels(self) -> None:
+        """Let the live panels (lint, preview, simulation) add their docks if installed."""
+        for action in self._dock_actions:
+            if action not in self.panels_menu.actions():
+                self.panels_menu.addAction(action)
+        try:
+            from .panels import install_panels
+        except ImportError:
+            return
+        try:
+            install_panels(self)
+        except Exception as exc:  # the editor must open even if a panel is broken
+            print(f"Adjuster Studio: live panels unavailable: {exc!r}", file=sys.stderr)
+        self._arrange_docks()
+
+    def _arrange_docks(self) -> None:
+        """Default layout: side columns full height; inspector first on the right, tabs below."""
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        bottom = [d for d in docks.values()
+                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        lint = docks.get("dock_lint")
+        if lint is not None and bottom:
+            # Findings read best wide: share the bottom with the night plots.
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lint)
+            self.tabifyDockWidget(bottom[0], lint)
+            bottom[0].raise_()
+        right = [d for d in docks.values() if d is not self.inspector_dock
+                 and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        for dock in right:
+            self.tabifyDockWidget(self.inspector_dock, dock)
+        self.inspector_dock.raise_()
+        if bottom:
+            self.resizeDocks(bottom[:1], [290], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [260, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical)
+
+    def _restore_layout(self) -> None:
+        geometry, state = settings.window_state()
+        if geometry:
+            self.restoreGeometry(geometry)
+        if state:
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        if self.remember_layout:
+            settings.save_window_state(bytes(self.saveGeometry().data()),
+                                       bytes(self.saveState().data()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._place_minimap()
+        return super().eventFilter(watched, event)
+
+    def _place_minimap(self) -> None:
+        if self.minimap is None:
+            return
+        mm, vp = self.minimap, self.view.viewport()
+        x = vp.x() + vp.width() - mm.width() - MINIMAP_MARGIN
+        y = vp.y() + vp.height() - mm.height() - MINIMAP_MARGIN
+        mm.move(max(0, x), max(0, y))
+        mm.raise_()
+
+    # ------------------------------------------------------------------ wiring
+    def _connect(self) -> None:
+        scene, doc = self.scene, self.document
+        scene.nodes_moved.connect(doc.move_nodes)
+        scene.connect_requested.connect(self._connect_nodes)
+        scene.add_node_requested.connect(self._add_node)
+        scene.delete_requested.connect(lambda nodes, edges: doc.delete(nodes, edges))
+        scene.node_activated.connect(self._node_activated)
+        scene.context_menu_requested.connect(self._context_menu)
+        scene.selection_changed_ids.connect(self._selection_changed)
+        self.view.zoom_changed.connect(self._on_zoom)
+        self.palette.kind_activated.connect(self._add_at_centre)
+        self.outline.node_clicked.connect(lambda nid: self.select_and_center([nid]))
+        doc.modified_changed.connect(lambda _m: self._update_title())
+        doc.path_changed.connect(lambda _p: self._update_title())
+        doc.document_replaced.connect(self._document_replaced)
+        doc.undo_stack.indexChanged.connect(lambda _i: self.document_changed.emit())
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(0)
+        self._counts_timer.timeout.connect(self._update_counts)
+        self._bind_model()
+
+    def _bind_model(self) -> None:
+        self._bound = self.document.ds
+        self._bound.events.changed.connect(self._model_changed)
+
+    def _model_changed(self, event_name: str) -> None:
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
+        if event_name == "meta_changed":
+            self._update_title()
+
+    def _document_replaced(self) -> None:
+        self._bound.events.changed.disconnect(self._model_changed)
+        ds = self.document.ds
+        self.scene.set_dreamscape(ds)
+        self.outline.set_dreamscape(ds)
+        self._bind_model()
+        self._update_title()
+        self._update_counts()
+        QTimer.singleShot(0, self.view.fit_all)
+        self.document_changed.emit()
+
+    def _update_title(self) -> None:
+        title = self.document.ds.meta.title or "Untitled dreamscape"
+        self.setWindowTitle(f"{title} — {self.document.display_name()}[*]")
+        self.setWindowModified(self.document.modified)
+        self.actions_.revert.setEnabled(self.document.path is not None)
+
+    def _update_counts(self) -> None:
+        ds = self.document.ds
+        self.counts_label.setText(f"{len(ds.nodes)} scenes · {len(ds.edges)} transitions")
+
+    def _on_zoom(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{round(zoom * 100)}%")
+
+    def _selection_changed(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        self.inspector.show_selection(node_ids, edge_ids)
+        self.outline.show_selection(node_ids)
+        count = len(node_ids) + len(edge_ids)
+        self.selection_label.setText(f"{count} selected" if count else "")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        nodes = self.scene.selected_node_ids()
+        edges = self.scene.selected_edge_ids()
+        a = self.actions_
+        for action in (a.cut, a.copy, a.duplicate, a.group, a.layout_selection, a.fit_selection):
+            action.setEnabled(bool(nodes))
+        a.delete.setEnabled(bool(nodes or edges))
+        a.ungroup.setEnabled(bool(self._groups_to_ungroup(nodes)))
+
+    # ------------------------------------------------------------------ intents
+    def _connect_nodes(self, source: str, target: str) -> None:
+        edge_id = self.document.connect(source, target)
+        self.scene.select([], [edge_id])
+
+    def _add_node(self, kind: str, x: float, y: float) -> None:
+        node_id = self.document.add_node(kind, x, y)
+        self.scene.select([node_id])
+
+    def _add_at_centre(self, kind: str) -> None:
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        self._add_node(kind, centre.x(), centre.y())
+
+    def _node_activated(self, node_id: str) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.scene.select([node_id])
+        self.inspector.node_form.title.setFocus()
+        self.inspector.node_form.title.selectAll()
+
+    def select_and_center(self, node_ids: Iterable[str], edge_ids: Iterable[str] = ()) -> None:
+        node_ids, edge_ids = list(node_ids), list(edge_ids)
+        self.scene.select(node_ids, edge_ids)
+        if node_ids:
+            self.view.center_on_node(node_ids[0])
+        elif edge_ids and (item := self.scene.edge_item(edge_ids[0])) is not None:
+            self.view.centerOn(item.sceneBoundingRect().center())
+
+    def _context_menu(self, what: str, item_id: str, screen_pos: object) -> None:
+        menu = QMenu(self)
+        a = self.actions_
+        if what == "node":
+            menu.addAction("Edit in Inspector", lambda: self._node_activated(item_id))
+            menu.addSeparator()
+            menu.addActions([a.cut, a.copy, a.duplicate, a.delete])
+            menu.addSeparator()
+            menu.addActions([a.group, a.ungroup, a.layout_selection])
+        elif what == "edge":
+            menu.addAction("Edit in Inspector", lambda: self.inspector_dock.raise_())
+            menu.addAction(a.delete)
+        else:
+            point = self.view.mapToScene(self.view.mapFromGlobal(_qpoint(screen_pos)))
+            add = menu.addMenu("Add Scene")
+            for kind in NODE_KINDS:
+                add.addAction(kind_icon(kind), kind.capitalize(),
+                              lambda k=kind: self._add_node(k, point.x(), point.y()))
+            menu.addAction("Paste Here", lambda: self.paste((point.x(), point.y())))
+            menu.addSeparator()
+            menu.addActions([a.select_all, a.fit_all, a.layout_all])
+        menu.popup(_qpoint(screen_pos))
+
+    # ------------------------------------------------------------------ edit commands
+    def copy(self) -> bool:
+        nodes = self.scene.selected_node_ids()
+        if not nodes:
+            return False
+        put_on_clipboard(self.document.copy_data(nodes))
+        self.statusBar().showMessage(f"Copied {len(nodes)} scenes", 3000)
+        return True
+
+    def cut(self) -> None:
+        nodes = self.scene.selected_node_ids()
+        if nodes and self.copy():
+            self.document.delete(nodes, self.scene.selected_edge_ids())
+
+    def paste(self, at: tuple[float, float] | None = None) -> list[str]:
+        """Paste at `at`, else at the cursor when it is over the canvas, else the view centre."""
+        try:
+            data = read_clipboard()
+            if at is None:
+                at = self._paste_point()
+            node_ids, edge_ids = self.document.paste(data, at)
+        except DreamFileError as exc:
+            dialogs.show_errors(self, "Cannot paste", "The clipboard does not hold scenes "
+                                "this studio can paste:", exc.lines())
+            return []
+        self.scene.select(node_ids, edge_ids)
+        return node_ids
+
+    def _paste_point(self) -> tuple[float, float]:
+        viewport = self.view.viewport()
+        local = viewport.mapFromGlobal(QCursor.pos())
+        if not viewport.rect().contains(local):
+            local = viewport.rect().center()
+        point = self.view.mapToScene(local)
+        return point.x(), point.y()
+
+    def duplicate(self) -> None:
+        node_ids, edge_ids = self.document.duplicate(self.scene.selected_node_ids())
+        if node_ids:
+            self.scene.select(node_ids, edge_ids)
+
+    def delete_selection(self) -> None:
+        self.document.delete(self.scene.selected_node_ids(), self.scene.selected_edge_ids())
+
+    def select_all(self) -> None:
+        self.scene.select_all()
+
+    def focus_search(self) -> None:
+        self.outline_dock.show()
+        self.outline_dock.raise_()
+        self.outline.focus_search()
+
+    # ------------------------------------------------------------------ arrange
+    def auto_layout_all(self) -> None:
+        if self.document.auto_layout(None):
+            QTimer.singleShot(0, self.view.fit_all)
+
+    def auto_layout_selection(self) -> None:
+        nodes = self.scene.selected_node_ids()
+        if nodes:
+            self.document.auto_layout(nodes)
+
+    def group_selection(self) -> str | None:
+        nodes = self.scene.selected_node_ids()
+        if not nodes:
+            return None
+        title = dialogs.ask_text(self, "Group scenes", "Group title:",
+                                 f"Group {len(self.document.ds.groups) + 1}")
+        if title is None:
+            return None
+        return self.document.group(nodes, title)
+
+    def _groups_to_ungroup(self, nodes: list[str]) -> list[str]:
+        chosen = set(nodes)
+        groups = self.document.ds.groups
+        inside = [g.id for g in groups if g.nodes and set(g.nodes) <= chosen]
+        return inside or [g.id for g in groups if chosen & set(g.nodes)]
+
+    def ungroup_selection(self) -> None:
+        ids = self._groups_to_ungroup(self.scene.selected_node_ids())
+        if not ids:
+            return
+        stack = self.document.undo_stack
+        stack.beginMacro("Ungroup" if len(ids) == 1 else f"Ungroup {len(ids)} groups")
+        try:
+            for group_id in ids:
+                self.document.ungroup(group_id)
+        finally:
+            stack.endMacro()
+
+    # ------------------------------------------------------------------ view
+    def fit_all(self) -> None:
+        self.view.fit_all()
+
+    def fit_selection(self) -> None:
+        self.view.fit_selection()
+
+    def zoom_in(self) -> None:
+        self.view.set_zoom(self.view.zoom() * 1.25)
+
+    def zoom_out(self) -> None:
+        self.view.set_zoom(self.view.zoom() / 1.25)
+
+    def zoom_reset(self) -> None:
+        self.view.set_zoom(1.0)
+
+    def set_minimap_visible(self, visible: bool) -> None:
+        if self.minimap is None:
+            return
+        self.minimap.setVisible(visible)
+        if visible:
+            self._place_minimap()
+
+    def _apply_snap(self, enabled: bool) -> None:
+        self.scene.set_snap(enabled, 20)
+        self.document.snap_grid = 20 if enabled else 0
+
+    def set_snap(self, enabled: bool) -> None:
+        self._apply_snap(enabled)
+        settings.set_snap_enabled(enabled)
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        name = apply_theme(app, name)
+        settings.set_theme_name(name)
+        for window in WINDOWS:
+            window.scene.set_theme(name)
+            if name in window.actions_.themes:
+                window.actions_.themes[name].setChecked(True)
+
+    # ------------------------------------------------------------------ windows, help
+    def new_window(self, path: Path | None = None) -> MainWindow:
+        window = MainWindow()
+        window.scene.set_theme(current_theme())
+        if path is not None:
+            window.open_path(path)
+        window.show()
+        QTimer.singleShot(0, window.view.fit_all)
+        return window
+
+    def quit_all(self) -> None:
+        for window in list(WINDOWS):
+            if not window.close():
+                return
+
+    def show_shortcuts(self) -> None:
+        dialogs.show_shortcuts(self, dialogs.shortcut_rows(self.actions_.menus, CANVAS_GESTURES))
+
+    def show_about(self) -> None:
+        dialogs.show_about(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_layout()
+        self.autosaver.close()
+        self.inspector.detach()
+        self.outline.model.detach()
+        if self in WINDOWS:
+            WINDOWS.remove(self)
+        event.accept()
+
+
+def _make_minimap(view: DreamView) -> QWidget | None:
+    """The canvas minimap as an overlay in the view's corner (None if not installed)."""
+    try:
+        from .canvas.minimap import MiniMap
+    except ImportError:
+        return None
+    minimap = MiniMap(view)
+    if minimap.parent() is None:
+        minimap.setParent(view)
+    return minimap
+
+
+def _qpoint(value: object) -> QPoint:
+    if isinstance(value, QPoint):
+        return value
+    to_point = getattr(value, "toPoint", None)
+    return to_point() if to_point is not None else QCursor.pos()

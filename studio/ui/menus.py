@@ -1,0 +1,168 @@
+"""The main window's actions and menus: one place that names every command and its keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from . import settings
+from .theme import THEMES
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+Keys = QKeySequence.StandardKey | str | list | None
+
+# Gestures that are not menu actions, for the shortcuts dialog.
+CANVAS_GESTURES: tuple[tuple[str, str, str], ...] = (
+    ("Canvas", "Quick-add a scene at the cursor", "Tab, or double-click empty canvas"),
+    ("Canvas", "Connect two scenes", "Drag from a scene's output port to another scene"),
+    ("Canvas", "Add to / remove from selection", "Ctrl+click"),
+    ("Canvas", "Select an area", "Drag on empty canvas"),
+    ("Canvas", "Pan", "Middle drag, or Space+drag"),
+    ("Canvas", "Zoom at the cursor", "Mouse wheel"),
+    ("Canvas", "Edit a scene", "Double-click it"),
+    ("Outline", "Jump to the first match", "Enter in the search field"),
+)
+
+
+class Actions:
+    """Named QActions of one window (attributes, so tests can trigger them by name)."""
+
+    def __init__(self) -> None:
+        self.menus: list[tuple[str, list[QAction]]] = []
+
+    def all(self) -> list[QAction]:
+        return [a for _, actions in self.menus for a in actions]
+
+
+def _action(window: MainWindow, text: str, slot: Callable[[], object] | None = None,
+            keys: Keys = None, tip: str = "", checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if keys is not None:
+        if isinstance(keys, list):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        else:
+            action.setShortcut(QKeySequence(keys))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.setCheckable(checkable)
+    if slot is not None:
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)  # shortcuts work even with the menu bar hidden
+    return action
+
+
+def build_menus(window: MainWindow) -> Actions:
+    """Create every action and the menu bar for `window`."""
+    a = Actions()
+    sk = QKeySequence.StandardKey
+    bar = window.menuBar()
+
+    # ---------------------------------------------------------------- File
+    a.new = _action(window, "&New", window.new_document, sk.New, "Start a new dreamscape")
+    a.new_window = _action(window, "New &Window", window.new_window, "Ctrl+Shift+N",
+                           "Open another editor window")
+    a.open = _action(window, "&Open…", window.open_dialog, sk.Open, "Open a .dream file")
+    a.save = _action(window, "&Save", window.save, sk.Save, "Save to the current file")
+    a.save_as = _action(window, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
+    a.revert = _action(window, "&Revert to Saved", window.revert, None,
+                       "Discard unsaved changes and reload the file")
+    a.close = _action(window, "&Close Window", window.close, sk.Close)
+    a.quit = _action(window, "&Quit", window.quit_all, sk.Quit)
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([a.new, a.new_window, a.open])
+    window.recent_menu = QMenu("Open &Recent", window)
+    window.recent_menu.aboutToShow.connect(window.rebuild_recent_menu)
+    file_menu.addMenu(window.recent_menu)
+    file_menu.addSeparator()
+    file_menu.addActions([a.save, a.save_as, a.revert])
+    file_menu.addSeparator()
+    file_menu.addActions([a.close, a.quit])
+    a.menus.append(("File", [a.new, a.new_window, a.open, a.save, a.save_as, a.revert,
+                             a.close, a.quit]))
+
+    # ---------------------------------------------------------------- Edit
+    stack = window.document.undo_stack
+    a.undo = stack.createUndoAction(window, "&Undo")
+    a.undo.setShortcuts(QKeySequence.keyBindings(sk.Undo))
+    a.redo = stack.createRedoAction(window, "&Redo")
+    redo_keys = QKeySequence.keyBindings(sk.Redo)
+    if QKeySequence("Ctrl+Y") not in redo_keys:
+        redo_keys.append(QKeySequence("Ctrl+Y"))
+    a.redo.setShortcuts(redo_keys)
+    window.addAction(a.undo)
+    window.addAction(a.redo)
+    a.cut = _action(window, "Cu&t", window.cut, sk.Cut)
+    a.copy = _action(window, "&Copy", window.copy, sk.Copy)
+    a.paste = _action(window, "&Paste", window.paste, sk.Paste)
+    a.duplicate = _action(window, "D&uplicate", window.duplicate, "Ctrl+D")
+    a.delete = _action(window, "&Delete", window.delete_selection, [sk.Delete, "Backspace"])
+    a.select_all = _action(window, "Select &All", window.select_all, sk.SelectAll)
+    a.find = _action(window, "&Find Scene…", window.focus_search, sk.Find,
+                     "Search scenes by title or text")
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([a.undo, a.redo])
+    edit_menu.addSeparator()
+    edit_menu.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
+    edit_menu.addSeparator()
+    edit_menu.addActions([a.select_all, a.find])
+    a.menus.append(("Edit", [a.undo, a.redo, a.cut, a.copy, a.paste, a.duplicate, a.delete,
+                             a.select_all, a.find]))
+
+    # ---------------------------------------------------------------- View
+    a.fit_all = _action(window, "Fit &All", window.fit_all, ["Home", "Ctrl+Shift+H"])
+    a.fit_selection = _action(window, "Fit &Selection", window.fit_selection, "F")
+    a.zoom_in = _action(window, "Zoom &In", window.zoom_in, [sk.ZoomIn, "Ctrl+="])
+    a.zoom_out = _action(window, "Zoom &Out", window.zoom_out, sk.ZoomOut)
+    a.zoom_reset = _action(window, "Actual &Size", window.zoom_reset, "Ctrl+0")
+    a.minimap = _action(window, "&Minimap", window.set_minimap_visible, "Ctrl+M", checkable=True)
+    a.snap = _action(window, "Snap to &Grid", window.set_snap, "Ctrl+'", checkable=True)
+    view_menu = bar.addMenu("&View")
+    view_menu.addActions([a.fit_all, a.fit_selection, a.zoom_in, a.zoom_out, a.zoom_reset])
+    view_menu.addSeparator()
+    view_menu.addActions([a.minimap, a.snap])
+    theme_menu = view_menu.addMenu("&Theme")
+    group = QActionGroup(window)
+    a.themes = {}
+    for name in THEMES:
+        action = QAction(name.capitalize(), window, checkable=True)
+        action.setChecked(name == settings.theme_name())
+        action.triggered.connect(lambda _c=False, n=name: window.set_theme(n))
+        group.addAction(action)
+        theme_menu.addAction(action)
+        a.themes[name] = action
+    view_menu.addSeparator()
+    window.panels_menu = view_menu.addMenu("&Panels")
+    a.menus.append(("View", [a.fit_all, a.fit_selection, a.zoom_in, a.zoom_out, a.zoom_reset,
+                             a.minimap, a.snap]))
+
+    # ---------------------------------------------------------------- Arrange
+    a.layout_all = _action(window, "Auto-layout &All", window.auto_layout_all, "Ctrl+L",
+                           "Lay out the whole graph left to right from the entry")
+    a.layout_selection = _action(window, "Auto-layout &Selection", window.auto_layout_selection,
+                                 "Ctrl+Shift+L", "Lay out only the selected scenes")
+    a.group = _action(window, "&Group", window.group_selection, "Ctrl+G",
+                      "Frame the selected scenes in a titled group")
+    a.ungroup = _action(window, "&Ungroup", window.ungroup_selection, "Ctrl+Shift+G")
+    arrange = bar.addMenu("&Arrange")
+    arrange.addActions([a.layout_all, a.layout_selection])
+    arrange.addSeparator()
+    arrange.addActions([a.group, a.ungroup])
+    a.menus.append(("Arrange", [a.layout_all, a.layout_selection, a.group, a.ungroup]))
+
+    # ---------------------------------------------------------------- Help
+    a.shortcuts = _action(window, "&Keyboard Shortcuts", window.show_shortcuts,
+                          ["Ctrl+/", "F1"])
+    a.about = _action(window, "&About Adjuster Studio", window.show_about)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([a.shortcuts, a.about])
+    a.menus.append(("Help", [a.shortcuts, a.about]))
+    return a
