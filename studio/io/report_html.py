@@ -50,6 +50,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .finding:first-of-type { border-top: 0; padding-top: 0; }
 .finding h3 { margin: 0 0 4px; font-size: 16px; }
 .finding p { margin: 4px 0; }
+.finding ul { margin: 4px 0; padding-left: 20px; } .finding li { margin: 4px 0; }
+.pts { color: var(--muted); white-space: nowrap; }
 .finding .why { color: var(--muted); font-size: 14px; }
 .suppressed { opacity: .7; }
 .tag { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 4px;
@@ -81,19 +83,20 @@ def _num(value: Any, unit: str = "") -> str:
     return f"{fmt(value)}{unit}"
 
 
-def _ids(ids: list[str], titles: dict[str, str]) -> str:
+def _ids(ids: list[str], titles: dict[str, str], limit: int = MAX_LISTED) -> str:
     shown = []
-    for node_id in ids[:MAX_LISTED]:
+    for node_id in ids[:limit]:
         title = titles.get(node_id)
         label = f"<code>{_e(node_id)}</code>" + (f" ({_e(title)})" if title else "")
         shown.append(label)
-    more = f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
     return ", ".join(shown) + more
 
 
 def _header(report: dict[str, Any]) -> str:
     ds = report.get("dreamscape", {})
-    facts = [f"for a {_e(ds.get('audience', 'adult'))} audience"]
+    audience = str(ds.get("audience", "adult"))
+    facts = [f"for {'an' if audience[:1] in 'aeiou' else 'a'} {_e(audience)} audience"]
     if ds.get("author"):
         facts.insert(0, f"by {_e(ds['author'])}")
     facts.append(f"{ds.get('nodes', 0)} scenes, {ds.get('edges', 0)} transitions")
@@ -138,7 +141,7 @@ def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
     rows = []
     for row in ledger:
         points = float(row.get("points", 0))
-        where = _ids(list(row.get("nodes", [])) + list(row.get("edges", [])), titles)
+        where = _ids(list(row.get("nodes", [])) + list(row.get("edges", [])), titles, 6)
         width = max(2, round(points / top * 120))
         fatal = ' <span class="tag fatal">fatal</span>' if row.get("fatal") else ""
         rows.append(f"<tr><td><code>{_e(row.get('code'))}</code>{fatal}</td>"
@@ -157,36 +160,50 @@ def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
             f"<th>score {int(lint.get('score', 0))}</th></tr></tfoot></table></section>")
 
 
+def _instance(f: dict[str, Any], titles: dict[str, str]) -> str:
+    """One finding of a rule: its message, where, points, suppression and fix."""
+    tags = []
+    if f.get("suppressed"):
+        tags.append(f'<span class="tag">suppressed: {_e(f.get("reason"))}</span>')
+    where = _ids(list(f.get("nodes", [])), titles)
+    edges = ", ".join(f"<code>{_e(e)}</code>" for e in f.get("edges", [])[:MAX_LISTED])
+    loc = " · ".join(x for x in (f"scenes {where}" if where else "",
+                                 f"transitions {edges}" if edges else "") if x)
+    fix = f.get("fix") or {}
+    return (f'<li class="{"suppressed" if f.get("suppressed") else ""}">'
+            f"{_e(f.get('message'))} {' '.join(tags)}"
+            + (f"<br><small>{loc}</small>" if loc else "")
+            + (f"<br><small><b>Suggested fix:</b> {_e(fix.get('description'))}</small>"
+               if fix.get("description") else "")
+            + f" <small class=\"pts\">{fmt(float(f.get('points', 0)))} pts</small></li>")
+
+
 def _findings(report: dict[str, Any], titles: dict[str, str]) -> str:
     findings = report.get("lint", {}).get("findings", [])
     if not findings:
         return "<section><h2>Findings</h2><p>The linter found nothing to report.</p></section>"
-    parts = []
+    by_code: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
-        sev = _e(f.get("severity"))
+        by_code.setdefault(str(f.get("code")), []).append(f)
+    parts = []
+    for code, group in by_code.items():
+        first = group[0]
+        sev = _e(first.get("severity"))
         tags = [f'<span class="sev sev-{sev}">{sev}</span>']
-        if f.get("fatal"):
+        if any(f.get("fatal") for f in group):
             tags.append('<span class="tag fatal">fatal: cannot be overridden</span>')
-        if f.get("suppressed"):
-            tags.append(f'<span class="tag">suppressed: {_e(f.get("reason"))}</span>')
-        where = _ids(list(f.get("nodes", [])), titles)
-        edges = ", ".join(f"<code>{_e(e)}</code>" for e in f.get("edges", [])[:MAX_LISTED])
-        loc = " · ".join(x for x in (f"scenes {where}" if where else "",
-                                     f"transitions {edges}" if edges else "") if x)
-        fix = f.get("fix") or {}
+        count = f" ×{len(group)}" if len(group) > 1 else ""
+        items = "".join(_instance(f, titles) for f in group)
         parts.append(
-            f'<div class="finding{" suppressed" if f.get("suppressed") else ""}">'
-            f"<h3><code>{_e(f.get('code'))}</code> {_e(f.get('name'))} {' '.join(tags)}</h3>"
-            f"<p>{_e(f.get('message'))}</p>"
-            + (f"<p><small>{loc}</small></p>" if loc else "")
-            + f"<p class=\"why\"><b>Why it matters:</b> {_e(f.get('rationale') or '—')}"
-            + (f" <i>Source: {_e(f.get('source'))}.</i>" if f.get("source") else "") + "</p>"
-            + (f"<p class=\"why\"><b>Suggested fix:</b> {_e(fix.get('description'))}</p>"
-               if fix.get("description") else "")
-            + f"<p><small>{fmt(float(f.get('points', 0)))} points</small></p></div>")
+            f'<div class="finding"><h3><code>{_e(code)}</code> {_e(first.get("name"))}{count} '
+            f"{' '.join(tags)}</h3><ul>{items}</ul>"
+            f"<p class=\"why\"><b>Why it matters:</b> {_e(first.get('rationale') or '—')}"
+            + (f" <i>Source: {_e(first.get('source'))}</i>" if first.get("source") else "")
+            + "</p></div>")
     active = sum(1 for f in findings if not f.get("suppressed"))
     return (f"<section><h2>Findings</h2><p>{active} counted, {len(findings) - active} "
-            "suppressed with a recorded reason.</p>" + "".join(parts) + "</section>")
+            "suppressed with a recorded reason; grouped by rule.</p>" + "".join(parts)
+            + "</section>")
 
 
 def _simulation(report: dict[str, Any]) -> str:
@@ -235,6 +252,7 @@ def _simulation(report: dict[str, Any]) -> str:
             hist["edges"], hist["counts"], title="Minutes to exit", x_label="dream minutes",
             y_label="dreamers", colour="#2e7d4f",
             markers=[(float(median), "median")] if isinstance(median, int | float) else (),
+            empty_note="No dreamer reached an exit within the night",
             description="How long finishing dreamers dreamt before reaching an exit"),
             "Only dreamers who reached an exit within the night are counted."))
     figs = "".join(f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>"

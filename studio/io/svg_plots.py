@@ -43,11 +43,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     start = math.floor(low / step + 1e-9) * step
     ticks = []
     value = start
-    while value <= high + step * 1e-6:
+    while True:
         if value >= low - step * 1e-6:
             ticks.append(round(value, 10))
+        if value >= high - step * 1e-6:
+            return ticks
         value += step
-    return ticks
 
 
 @dataclass(slots=True)
@@ -101,7 +102,8 @@ class _Frame:
             label = f"{fmt(y * 100)}%" if y_format == "percent" else fmt(y)
             out.append(f'<text x="{self.left - 6}" y="{p}" dy="0.32em" text-anchor="end" '
                        f'font-size="11" fill="{MUTED}">{label}</text>')
-        for x in x_ticks:
+        span = (self.x1 - self.x0) * 1e-6
+        for x in (t for t in x_ticks if self.x0 - span <= t <= self.x1 + span):
             p = fmt(self.px(x))
             out.append(f'<line x1="{p}" y1="{self.bottom}" x2="{p}" y2="{self.bottom + 4}" '
                        f'stroke="{MUTED}" stroke-width="1"/>')
@@ -222,7 +224,7 @@ def _band_runs(xs: Sequence[float], band: Band) -> list[list[tuple[float, float,
 
 def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str, x_label: str,
               y_label: str, colour: str = "#3b5bdb", markers: Sequence[tuple[float, str]] = (),
-              description: str = "") -> str:
+              empty_note: str = "", description: str = "") -> str:
     """Bars for binned counts; `edges` has one more value than `counts`."""
     edges = [float(e) for e in edges]
     counts = [int(c) for c in counts]
@@ -240,6 +242,10 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str, x_la
         out.append(f'<rect x="{fmt(x)}" y="{fmt(y)}" width="{fmt(w)}" '
                    f'height="{fmt(frame.bottom - y)}" fill="{colour}" fill-opacity="0.8">'
                    f"<title>{fmt(left)}–{fmt(right)} min: {count}</title></rect>")
+    if top == 0 and empty_note:
+        out.append(f'<text x="{fmt((frame.left + frame.right) / 2)}" '
+                   f'y="{fmt((frame.top + frame.bottom) / 2)}" text-anchor="middle" '
+                   f'font-size="14" fill="{MUTED}">{escape(empty_note)}</text>')
     for x, label in markers:
         if frame.x0 <= x <= frame.x1:
             p = fmt(frame.px(x))

@@ -51,7 +51,7 @@ class GateVerdict:
     @property
     def headline(self) -> str:
         """One sentence for the top of a dialog or report."""
-        risk = f"escapism risk {self.score}/100 ({self.band})"
+        risk = f"escapism risk {self.score}/100, {self.band}"
         review = self.review
         if self.allowed:
             if review and review.decision == "override":
