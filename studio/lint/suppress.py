@@ -62,7 +62,7 @@ class SuppressionUsage:
         layer = config.file_layer
         for selector in (layer.ignore or []) if layer else []:
             entry = Suppression("file", "lint.ignore", selector,
-                                f"ignored in the file's lint block ({selector})")
+                                f"ignored by the file's lint.ignore ({selector})")
             self.file_entries[selector] = entry
             self.entries.append(entry)
 
