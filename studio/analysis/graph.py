@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from studio.model import Dreamscape
+from studio.model import Dreamscape, Edge
 
 CUE_KINDS = ("anchor", "social", "exit")
 
@@ -21,6 +21,7 @@ class GraphArrays:
     ids: list[str]
     index: dict[str, int]
     kinds: list[str]
+    edges: list[Edge]
     edge_ids: list[str]
     src: np.ndarray
     dst: np.ndarray
@@ -45,6 +46,22 @@ class GraphArrays:
         mat.sum_duplicates()
         mat.data[:] = 1.0
         return mat
+
+
+def as_floats(values: list[object], default: float) -> np.ndarray:
+    """Numbers as a float array; anything not a finite number becomes `default`."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.asarray([_float_or_nan(v) for v in values], dtype=float)
+    return np.where(np.isfinite(arr), arr, default) if arr.size else arr
+
+
+def _float_or_nan(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _clean(values: list[object], default: float, scalar: Callable[[object], float]) -> np.ndarray:
@@ -92,6 +109,7 @@ def graph_arrays(ds: Dreamscape) -> GraphArrays:
         ids=ids,
         index=index,
         kinds=kinds,
+        edges=list(edges),
         edge_ids=[e.id for e in edges],
         src=np.asarray(src, dtype=np.int64),
         dst=np.asarray(dst, dtype=np.int64),

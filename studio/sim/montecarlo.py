@@ -11,7 +11,7 @@ between windows never changes what happens in the dream.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -27,6 +27,23 @@ EPS = 1e-9
 
 class SimulationCancelled(Exception):
     """The caller asked the simulation to stop (a newer edit made it stale)."""
+
+
+def _split(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(key, positions holding it) for every non-negative key present, one sort for all."""
+    positions = np.flatnonzero(keys >= 0)
+    if positions.size == 0:
+        return
+    keys = keys[positions]
+    first = int(keys[0])
+    if (keys == first).all():
+        yield first, positions
+        return
+    order = np.argsort(keys, kind="stable")
+    keys, positions = keys[order], positions[order]
+    bounds = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), keys.size]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+        yield int(keys[lo]), positions[lo:hi]
 
 
 def _as_bool(value: object, size: int) -> np.ndarray:
@@ -77,17 +94,11 @@ class _Night:
 
     def apply_effects(self, table: EffectTable, owners: np.ndarray, who: np.ndarray) -> None:
         """Apply each owner's effects in their listed order (slot by slot) to its dreamers."""
-        for p, gids in enumerate(table.slot_groups):
-            slot = table.group[owners, p]
-            for gid in gids:
-                mask = slot == gid
-                sel = None if mask.all() else np.flatnonzero(mask)
-                if sel is not None and sel.size == 0:
-                    continue
+        for p in range(len(table.slot_groups)):
+            for gid, sel in _split(table.group[owners, p]):
                 group = table.groups[gid]
-                w = who if sel is None else who[sel]
-                rows = table.row[owners if sel is None else owners[sel], p]
-                value = self._evaluate(group, w, rows)
+                w = who[sel]
+                value = self._evaluate(group, w, table.row[owners[sel], p])
                 if value is None:
                     continue
                 target = self.variables[group.target]  # type: ignore[index]
@@ -161,10 +172,8 @@ class _Night:
         if gated.any():
             weight = weight.copy()
             weight[cg == -2] = 0.0
-            for gid, group in enumerate(prog.cond_groups):
-                sel = np.flatnonzero(cg == gid)
-                if sel.size == 0:
-                    continue
+            for gid, sel in _split(cg):
+                group = prog.cond_groups[gid]
                 value = self._evaluate(group, who[owner[sel]], prog.cond_row[edge[sel]])
                 ok = np.zeros(sel.size, dtype=bool) if value is None else _as_bool(value, sel.size)
                 weight[sel[~ok]] = 0.0

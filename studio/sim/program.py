@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.analysis.graph import as_floats, graph_arrays
 from studio.model import Dreamscape, Expression, ExpressionError, compile_expression
 
 from .state import initial_values, variable_types
@@ -168,34 +169,20 @@ class Program:
         return len(self.ids)
 
 
-def _number(value: Any, default: float, low: float | None = None) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return default
-    if x != x or x in (float("inf"), float("-inf")) or (low is not None and x < low):
-        return default
-    return x
-
-
 def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
     """Flatten the document: nodes by file index, edges grouped by source (file order kept)."""
+    g = graph_arrays(ds)
     nodes = ds.nodes
-    ids = [n.id for n in nodes]
-    index = {node_id: i for i, node_id in enumerate(ids)}
-    kinds = [n.kind for n in nodes]
+    ids, index, kinds, n = g.ids, g.index, g.kinds, g.n
     types = variable_types(ds)
     problems: list[str] = []
     cond_builder = _Groups(set(types), problems)
     effect_builder = _Groups(set(types), problems)
 
-    edges = [e for e in ds.edges if e.source in index and e.target in index]
-    src = np.asarray([index[e.source] for e in edges], dtype=np.int64)
-    order = np.argsort(src, kind="stable")
-    edges = [edges[i] for i in order]
-    src = src[order]
-    n = len(nodes)
-    degree = np.bincount(src, minlength=n).astype(np.int64) if n else np.zeros(0, np.int64)
+    # Edges grouped by source node (a CSR layout), file order kept within each node.
+    order = np.argsort(g.src, kind="stable")
+    edges = [g.edges[i] for i in order.tolist()]
+    degree = np.bincount(g.src, minlength=n).astype(np.int64) if n else np.zeros(0, np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(degree, out=offsets[1:])
 
@@ -206,7 +193,7 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
             gid, row = cond_builder.add(edge.condition, None, "bool", f"edge '{edge.id}' condition")
             # A condition that cannot be compiled never holds.
             cond_group[k], cond_row[k] = (gid, row) if gid >= 0 else (-2, 0)
-    node_fx = EffectTable.build([n.effects for n in nodes], types, effect_builder, "node", ids)
+    node_fx = EffectTable.build([nd.effects for nd in nodes], types, effect_builder, "node", ids)
     edge_fx = EffectTable.build([e.effects for e in edges], types, effect_builder, "edge",
                                 [e.id for e in edges])
     fx_groups = effect_builder.freeze()
@@ -218,14 +205,14 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
         entries = [i for i, k in enumerate(kinds) if k == "entry"]
         start_index = entries[0] if len(entries) == 1 else None
     kind_arr = np.asarray(kinds, dtype=object)
-    intensity = np.asarray([_number(n.intensity, 0.0) for n in nodes], dtype=float)
+    intensity = as_floats([nd.intensity for nd in nodes], 0.0)
     return Program(
         ids=ids,
         start=start_index,
-        minutes=np.asarray([_number(n.minutes, 0.0, 0.0) for n in nodes], dtype=float),
+        minutes=g.minutes,
         intensity=intensity,
-        reward=np.asarray([_number(n.reward, 0.0) for n in nodes], dtype=float),
-        is_exit=kind_arr == "exit",
+        reward=as_floats([nd.reward for nd in nodes], 0.0),
+        is_exit=g.is_exit,
         is_anchor=kind_arr == "anchor",
         is_social=kind_arr == "social",
         is_cue=(kind_arr == "exit") | (kind_arr == "anchor") | (kind_arr == "social"),
@@ -234,9 +221,8 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
         offsets=offsets,
         degree=degree,
         edge_ids=[e.id for e in edges],
-        edge_target=np.asarray([index[e.target] for e in edges], dtype=np.int64),
-        edge_weight=np.asarray([_number(e.weight, 1.0) if _number(e.weight, 0.0) > 0 else 1.0
-                                for e in edges], dtype=float),
+        edge_target=g.dst[order],
+        edge_weight=g.weight[order],
         cond_group=cond_group,
         cond_row=cond_row,
         cond_groups=cond_builder.freeze(),
