@@ -25,21 +25,22 @@ BAND_RESOLUTION = 1000
 
 
 class Trajectory:
-    """Segments (dreamer, node, start, end) of dream time, kept for the curves drawn on demand."""
+    """Segments (node, start, end) of dream time, kept for the curves drawn on demand."""
 
     def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(self, who: np.ndarray, nodes: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
-        self.parts.append((who, nodes, start, end))
+        """Record that dreamers `who` were in `nodes` from `start` to `end` dream minutes."""
+        self.parts.append((nodes, start, end))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.parts:
             empty = np.zeros(0)
             return empty.astype(np.int64), empty, empty
-        nodes = np.concatenate([p[1] for p in self.parts])
-        start = np.concatenate([p[2] for p in self.parts])
-        end = np.concatenate([p[3] for p in self.parts])
+        nodes = np.concatenate([p[0] for p in self.parts])
+        start = np.concatenate([p[1] for p in self.parts])
+        end = np.concatenate([p[2] for p in self.parts])
         return nodes, start, end
 
 
