@@ -101,8 +101,10 @@ def _body_path() -> QPainterPath:
 def _node_shape() -> QPainterPath:
     path = _card_path()
     for centre in (IN_PORT, OUT_PORT):
-        path.addEllipse(centre, PORT_HIT, PORT_HIT)
-    return path.simplified()
+        port = QPainterPath()
+        port.addEllipse(centre, PORT_HIT, PORT_HIT)
+        path = path.united(port)
+    return path
 
 
 CARD_PATH = _card_path()

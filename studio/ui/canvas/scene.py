@@ -240,6 +240,11 @@ class DreamScene(QGraphicsScene):
             self._rect_pending = True
             QTimer.singleShot(0, self._update_scene_rect)
 
+    def flush_scene_rect(self) -> None:
+        """Apply a pending scene-rect update now (before fitting or centring the view)."""
+        if self._rect_pending:
+            self._update_scene_rect()
+
     def _update_scene_rect(self) -> None:
         self._rect_pending = False
         bounds = self.items_bounding_rect()

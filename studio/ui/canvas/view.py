@@ -48,10 +48,11 @@ class DreamView(QGraphicsView):
         self._overview = OverviewLayer()
         self._space = False
         self._panning: QPointF | None = None
+        self._pan_rest = QPointF()
         self._quick_add: QuickAddPopup | None = None
         self._quick_target: tuple[QPointF, Callable[[str, QPointF], None] | None] = (
             QPointF(), None)
-        self._last_mouse = QPoint()
+        self._last_mouse: QPoint | None = None  # over the viewport, else None
         self._bind(scene)
         self._after_zoom()
 
@@ -119,6 +120,7 @@ class DreamView(QGraphicsView):
         """Show `rect` whole and centred; never magnify beyond `max_zoom`."""
         if rect.isNull() or not rect.isValid():
             return
+        self.dream_scene().flush_scene_rect()
         view = self.viewport().rect()
         if view.width() <= 2 * FIT_MARGIN or view.height() <= 2 * FIT_MARGIN:
             margin = 4
@@ -148,6 +150,7 @@ class DreamView(QGraphicsView):
     def center_on_node(self, node_id: str) -> None:
         item = self.dream_scene().node_item(node_id)
         if item is not None:
+            self.dream_scene().flush_scene_rect()
             self.centerOn(item.sceneBoundingRect().center())
 
     # ------------------------------------------------------------- painting
@@ -191,6 +194,7 @@ class DreamView(QGraphicsView):
         if button == Qt.MouseButton.MiddleButton or (
                 button == Qt.MouseButton.LeftButton and self._space):
             self._panning = event.position()
+            self._pan_rest = QPointF()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
@@ -202,11 +206,12 @@ class DreamView(QGraphicsView):
     def mouseMoveEvent(self, event: Any) -> None:
         self._last_mouse = event.position().toPoint()
         if self._panning is not None:
-            delta = event.position() - self._panning
+            delta = event.position() - self._panning + self._pan_rest
             self._panning = event.position()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value()
-                                                - round(delta.x()))
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            step = QPoint(round(delta.x()), round(delta.y()))
+            self._pan_rest = delta - QPointF(step)  # keep sub-pixel motion for the next event
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - step.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - step.y())
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -236,13 +241,17 @@ class DreamView(QGraphicsView):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab \
                 and not event.modifiers():
-            pos = self.viewport().mapFromGlobal(self.cursor().pos())
-            if not self.viewport().rect().contains(pos):
-                pos = self._last_mouse if self.viewport().rect().contains(self._last_mouse) \
-                    else self.viewport().rect().center()
+            pos = self._last_mouse
+            if pos is None or not self.viewport().rect().contains(pos):
+                pos = self.viewport().rect().center()
             self.open_quick_add(pos)
             return True
         return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._last_mouse = None
+        return super().viewportEvent(event)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
