@@ -51,20 +51,20 @@ class GateVerdict:
     @property
     def headline(self) -> str:
         """One sentence for the top of a dialog or report."""
-        risk = f"escapism risk {self.score}/100, {self.band}"
+        risk = f"escapism risk {self.score}/100 ({self.band})"
         review = self.review
         if self.allowed:
             if review and review.decision == "override":
-                return f"Publishable under {review.reviewer}'s override ({risk})"
+                return f"Publishable under {review.reviewer}'s override: {risk}"
             if review and review.decision == "approve":
-                return f"Ready to publish: {risk}, approved by {review.reviewer}"
-            return f"Ready to publish: {risk}, no reviewer sign-off recorded"
+                return f"Ready to publish: {risk}; approved by {review.reviewer}"
+            return f"Ready to publish: {risk}; no reviewer sign-off recorded"
         if review and review.decision == "reject":
-            return f"Blocked: rejected by {review.reviewer} ({risk})"
+            return f"Blocked: rejected by {review.reviewer}; {risk}"
         if self.fatal:
-            return f"Blocked: a fatal finding can never be published ({risk})"
+            return f"Blocked: a fatal finding can never be published; {risk}"
         n = len(self.reasons)
-        return f"Blocked: {n} reason{'s' if n != 1 else ''} to resolve before publishing ({risk})"
+        return f"Blocked: {n} reason{'s' if n != 1 else ''} to resolve before publishing; {risk}"
 
     def lines(self) -> list[str]:
         """The headline, each reason, and the review applied (what `review --show` prints)."""
