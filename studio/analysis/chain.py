@@ -18,7 +18,8 @@ from scipy import sparse
 from scipy.sparse import linalg as spla
 
 DENSE_MAX = 400
-BAND_MAX = 64
+# A banded LU costs about n × bandwidth² operations: take it while that stays small.
+BAND_WORK_MAX = 1e8
 DENSE_FALLBACK_MAX = 6000
 RESIDUAL_TOL = 1e-9
 RESTART = 60
@@ -83,7 +84,7 @@ def _candidates(a: sparse.csr_matrix, at: sparse.csr_matrix) -> list[tuple[str, 
     if n <= DENSE_MAX:
         return [("dense", lambda: _dense(a)), ("splu", lambda: _splu(a, "COLAMD"))]
     order: list[tuple[str, Callable[[], Solve]]] = []
-    if _bandwidth(a) <= BAND_MAX:
+    if n * _bandwidth(a) ** 2 <= BAND_WORK_MAX:
         order.append(("splu", lambda: _splu(a, "NATURAL")))
     order.append(("gmres", lambda: _gmres(a, at, ilu=False, restarts=4)))
     order.append(("gmres-ilu", lambda: _gmres(a, at, ilu=True, restarts=20)))

@@ -108,6 +108,38 @@ class _Night:
                 target[w] = arr
 
     # ------------------------------------------------------------------ moves
+    def _stretch(self, who: np.ndarray, nodes: np.ndarray, spent: np.ndarray,
+                 entering: bool) -> None:
+        """Extend the no-cue and high-intensity stretches by `spent` minutes in `nodes`.
+
+        Entering a cue scene (anchor, social, exit) resets the no-cue stretch; entering a
+        cooldown scene (intensity < 0.4) resets the high one. Lingering in a scene (after
+        a stall or at the step cap) only adds time.
+        """
+        prog = self.prog
+        cue_reset = prog.is_cue[nodes] if entering else np.zeros(nodes.size, dtype=bool)
+        cool_reset = prog.is_cool[nodes] if entering else np.zeros(nodes.size, dtype=bool)
+        run = np.where(cue_reset, 0.0, self.cue_run[who] + np.where(prog.is_cue[nodes], 0.0, spent))
+        self.cue_run[who] = run
+        better = run > self.cue_best[who]
+        if better.any():
+            self.cue_best[who[better]] = run[better]
+            self.cue_end[who[better]] = nodes[better]
+        high = np.where(cool_reset, 0.0,
+                        self.high_run[who] + np.where(prog.is_high[nodes], spent, 0.0))
+        self.high_run[who] = high
+        better = high > self.high_best[who]
+        if better.any():
+            self.high_best[who[better]] = high[better]
+            self.high_end[who[better]] = nodes[better]
+
+    def linger(self, who: np.ndarray) -> None:
+        """Dreamers who can go nowhere stay in their scene until the REM time is spent."""
+        nodes = self.cur[who]
+        self.dream_minutes[who] = self.total
+        self._stretch(who, nodes, np.maximum(self.total - self.t[who], 0.0), entering=False)
+        self.trajectory.add(who, nodes, self.t[who], np.full(who.size, self.total))
+
     def enter(self, who: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """Dreamers `who` enter `nodes`; returns the ones still dreaming afterwards."""
         prog = self.prog
@@ -124,19 +156,7 @@ class _Night:
         spent = np.where(cap, np.maximum(self.total - t0, 0.0), m)
         self.trajectory.add(who, nodes, t0, np.minimum(t1, self.total))
 
-        run = np.where(prog.is_cue[nodes], 0.0, self.cue_run[who] + spent)
-        self.cue_run[who] = run
-        better = run > self.cue_best[who]
-        if better.any():
-            self.cue_best[who[better]] = run[better]
-            self.cue_end[who[better]] = nodes[better]
-        high = np.where(prog.is_cool[nodes], 0.0,
-                        self.high_run[who] + np.where(prog.is_high[nodes], spent, 0.0))
-        self.high_run[who] = high
-        better = high > self.high_best[who]
-        if better.any():
-            self.high_best[who[better]] = high[better]
-            self.high_end[who[better]] = nodes[better]
+        self._stretch(who, nodes, spent, entering=True)
 
         if is_exit.any():
             done = who[is_exit]
@@ -190,9 +210,7 @@ class _Night:
         if not movable.all():
             stuck = who[~movable]
             self.stalled[stuck] = True
-            self.dream_minutes[stuck] = self.total
-            self.trajectory.add(stuck, self.cur[stuck], self.t[stuck],
-                                np.full(stuck.size, self.total))
+            self.linger(stuck)
             who, u, base, span, ends = who[movable], u[movable], base[movable], span[movable], \
                 ends[movable]
         if who.size == 0:
@@ -244,6 +262,5 @@ def simulate(ds: Dreamscape, dreamers: int = 10_000, seed: int = 0, max_steps: i
         if who.size:
             # Still walking at the step cap: the night is treated as lost to the dream.
             state.captured[who] = True
-            state.dream_minutes[who] = total
-            state.trajectory.add(who, state.cur[who], state.t[who], np.full(who.size, total))
+            state.linger(who)
     return SimulationResult.from_state(state, prog, night, rem, seed, steps)

@@ -165,8 +165,12 @@ def test_stalls_and_counts_and_stretches() -> None:
     assert r.summary()["stalled_fraction"] == pytest.approx(0.5, abs=0.04)
     assert (r.minutes[fin] == 32).all()
     # No cue through onset, arena, mid, boss: 4 + 10 + 5 + 8 = 27 minutes, ending at boss.
-    assert (r.longest_no_cue_minutes == 27).all()
-    assert (r.longest_no_cue_end == ds.node_index("boss")).all()
+    assert (r.longest_no_cue_minutes[fin] == 27).all()
+    assert (r.longest_no_cue_end[fin] == ds.node_index("boss")).all()
+    # A stalled dreamer stays in `dead` from minute 32 until the 500 REM minutes are spent.
+    assert (r.longest_no_cue_minutes[st_] == 468).all()
+    assert (r.longest_no_cue_end[st_] == ds.node_index("dead")).all()
+    assert (r.dream_minutes[st_] == 500).all() and (r.rem_windows[st_] == 1).all()
     # High stretch: arena 10 (> 0.7), mid 0.5 neither adds nor resets, boss 8: 18, ends at boss.
     assert (r.longest_high_minutes == 18).all() and (r.longest_high_end == 3).all()
     assert (r.rewards == 0.5).all() and (r.anchors == 1).all() and (r.socials == 1).all()
@@ -285,3 +289,17 @@ def test_any_small_graph_simulates_consistently(ds, seed: int) -> None:  # type:
     t, mean, p10, p90 = r.intensity_band
     alive = ~np.isnan(mean)
     assert (p10[alive] <= p90[alive]).all()
+
+
+def test_windows_and_clock_mapping() -> None:
+    from studio.model import Night
+    from studio.sim import dream_to_clock, windows_spanned
+
+    rem = [10, 15, 20]
+    spanned = windows_spanned(rem, np.array([0.0, 10.0, 10.5, 25.0, 45.0, 50.0]))
+    assert spanned.tolist() == [1, 1, 2, 2, 3, 3]
+    night = Night(onset_minutes=15, cycle_minutes=90, rem_minutes=rem)
+    # Windows (clock): 95–105, 180–195, 265–285.
+    clock = dream_to_clock(night, np.array([0.0, 10.0, 10.5, 25.0, 30.0]))
+    np.testing.assert_allclose(clock, [95.0, 105.0, 180.5, 195.0, 270.0])
+    assert windows_spanned([], np.array([3.0])).tolist() == [0]
