@@ -226,6 +226,9 @@ def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig |
                  for code in codes}
     for code, rule in by_code.items():
         if rule.fatal and not decisions[code].enabled:
+            if decisions[code].selector is not None:
+                warnings.append(f"{code} is fatal and always runs; "
+                                f"'{decisions[code].selector}' cannot switch it off")
             decisions[code] = RuleDecision(True, "fatal")
 
     thresholds: dict[str, dict[str, float]] = {

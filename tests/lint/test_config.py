@@ -75,6 +75,7 @@ def test_fatal_rules_always_run() -> None:
                [("onset", "a"), ("onset", "wake"), ("a", "b"), ("b", "a")])
     report = _lint(ds, LintConfig(select=["SOC"], ignore=["EXT"]))
     assert "EXT002" in codes(report) and report.score == 100
+    assert "EXT002 is fatal and always runs; 'EXT' cannot switch it off" in report.config_warnings
 
 
 def test_ignore_beats_select_at_equal_specificity() -> None:
