@@ -83,14 +83,18 @@ class _Groups:
         self._lift = not any(n.startswith(CONST_PREFIX) for n in names)
         self._problems = problems
 
-    def add(self, source: str, target: str | None, target_type: str, where: str
-            ) -> tuple[int, int]:
-        """(group, row) for one use of `source`; (-1, 0) when it cannot be compiled."""
+    def add(self, source: str, target: str | None, target_type: str,
+            where: tuple[str, str, str]) -> tuple[int, int]:
+        """(group, row) for one use of `source`; (-1, 0) when it cannot be compiled.
+
+        `where` is (owner kind, owner id, what), formatted only if there is a problem.
+        """
         try:
             tmpl, consts = template_of(source) if self._lift else (source, ())
             compile_expression(source)
         except ExpressionError as exc:
-            self._problems.append(f"{where}: '{source}': {exc}")
+            kind, owner, what = where
+            self._problems.append(f"{kind} '{owner}' {what}: '{source}': {exc}")
             return -1, 0
         key = (target, tmpl)
         gid = self._by_key.get(key)
@@ -123,15 +127,24 @@ class EffectTable:
     @classmethod
     def build(cls, owners: list[dict[str, str]], types: dict[str, str], groups: _Groups,
               label: str, ids: list[str]) -> EffectTable:
-        slots = max((len(e) for e in owners), default=0)
+        with_effects = [(o, effects) for o, effects in enumerate(owners) if effects]
+        slots = max((len(effects) for _, effects in with_effects), default=0)
         group = np.full((len(owners), slots), -1, dtype=np.int64)
         row = np.zeros((len(owners), slots), dtype=np.int64)
-        for o, effects in enumerate(owners):
+        at_o: list[int] = []
+        at_p: list[int] = []
+        found: list[tuple[int, int]] = []
+        for o, effects in with_effects:
             for p, (name, source) in enumerate(effects.items()):
-                group[o, p], row[o, p] = groups.add(source, name, types.get(name, "float"),
-                                                    f"{label} '{ids[o]}' effect on {name}")
-        slot_groups = [sorted({int(g) for g in np.unique(group[:, p]) if g >= 0})
-                       for p in range(slots)]
+                at_o.append(o)
+                at_p.append(p)
+                found.append(groups.add(source, name, types.get(name, "float"),
+                                        (label, ids[o], f"effect on {name}")))
+        if found:
+            gids, rows = zip(*found, strict=True)
+            group[at_o, at_p] = gids
+            row[at_o, at_p] = rows
+        slot_groups = [np.unique(group[:, p][group[:, p] >= 0]).tolist() for p in range(slots)]
         return cls([], group, row, slot_groups)
 
 
@@ -190,7 +203,8 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
     cond_row = np.zeros(len(edges), dtype=np.int64)
     for k, edge in enumerate(edges):
         if edge.condition is not None:
-            gid, row = cond_builder.add(edge.condition, None, "bool", f"edge '{edge.id}' condition")
+            gid, row = cond_builder.add(edge.condition, None, "bool",
+                                        ("edge", edge.id, "condition"))
             # A condition that cannot be compiled never holds.
             cond_group[k], cond_row[k] = (gid, row) if gid >= 0 else (-2, 0)
     node_fx = EffectTable.build([nd.effects for nd in nodes], types, effect_builder, "node", ids)

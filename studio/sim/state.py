@@ -8,7 +8,6 @@ than stopping the preview or the simulation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from studio.model import Dreamscape, Expression, ExpressionError, compile_expression
@@ -25,30 +24,33 @@ def try_compile(source: str | None) -> tuple[Expression | None, str | None]:
         return None, f"'{source}': {exc}"
 
 
-def expression_sources(ds: Dreamscape) -> Iterable[str]:
-    """Every condition and effect source in the document."""
+def expression_sources(ds: Dreamscape) -> list[str]:
+    """Every distinct condition and effect source in the document, in order of appearance."""
+    sources: dict[str, None] = {}
     for node in ds.nodes:
-        yield from node.effects.values()
+        if node.effects:
+            sources.update(dict.fromkeys(node.effects.values()))
     for edge in ds.edges:
         if edge.condition is not None:
-            yield edge.condition
-        yield from edge.effects.values()
+            sources[edge.condition] = None
+        if edge.effects:
+            sources.update(dict.fromkeys(edge.effects.values()))
+    return list(sources)
 
 
 def variable_types(ds: Dreamscape) -> dict[str, str]:
     """Declared variables with their types, then undeclared names used anywhere (as float)."""
     types = {name: (var.type if var.type in ("int", "float", "bool") else "float")
              for name, var in ds.variables.items()}
-    for node in ds.nodes:
-        for name in node.effects:
-            types.setdefault(name, "float")
-    for edge in ds.edges:
-        for name in edge.effects:
-            types.setdefault(name, "float")
+    for owner in (ds.nodes, ds.edges):
+        for item in owner:
+            if item.effects:
+                for name in item.effects:
+                    types.setdefault(name, "float")
     for source in expression_sources(ds):
         expr, _ = try_compile(source)
         if expr is not None:
-            for name in sorted(expr.names):
+            for name in sorted(expr.names - types.keys()):
                 types.setdefault(name, "float")
     return types
 
