@@ -303,3 +303,42 @@ def test_windows_and_clock_mapping() -> None:
     clock = dream_to_clock(night, np.array([0.0, 10.0, 10.5, 25.0, 30.0]))
     np.testing.assert_allclose(clock, [95.0, 105.0, 180.5, 195.0, 270.0])
     assert windows_spanned([], np.array([3.0])).tolist() == [0]
+
+
+def engine_walks(ds, dreamers: int, seed: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """The same night, one dreamer at a time through the play engine (the reference)."""
+    import random
+
+    rng = random.Random(seed)
+    total = ds.night.total_rem_minutes
+    eng = PlayEngine(ds)
+    finished = np.zeros(dreamers, dtype=bool)
+    minutes = np.full(dreamers, np.nan)
+    for k in range(dreamers):
+        eng.restart()
+        while not eng.is_exit and eng.minutes <= total:
+            enabled = [c for c in eng.choices() if c.enabled]
+            if not enabled:
+                break
+            eng.take(rng.choices(enabled, weights=[c.probability for c in enabled])[0].edge.id)
+        if eng.is_exit and eng.minutes <= total:
+            finished[k], minutes[k] = True, eng.minutes
+    return finished, minutes
+
+
+@pytest.mark.parametrize("name", ["reality-somnos", "maes-garden", "elis-dreamgame"])
+def test_vectorized_night_matches_play_engine_on_examples(name: str) -> None:
+    from studio.io import load_dreamscape
+    from tests.conftest import EXAMPLES
+
+    ds = load_dreamscape(EXAMPLES / f"{name}.dream")
+    assert any(e.condition for e in ds.edges) and any(n.effects for n in ds.nodes)
+    r = simulate(ds, dreamers=DREAMERS, seed=9)
+    fin, mins = engine_walks(ds, 1000, seed=9)
+    p, q = r.finished.mean(), fin.mean()
+    se = math.sqrt(p * (1 - p) / r.dreamers + q * (1 - q) / fin.size)
+    assert abs(p - q) <= 4 * se + 1e-9
+    if fin.sum() > 30:
+        a, b = r.minutes[r.finished], mins[fin]
+        se = math.sqrt(a.var() / a.size + b.var() / b.size)
+        assert abs(a.mean() - b.mean()) <= 4 * se
