@@ -34,7 +34,7 @@ def fmt(value: float) -> str:
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (steps of 1, 2 or 5 × 10^k)."""
+    """Round tick values from at or below `low` to at or above `high` (steps of 1, 2 or 5 × 10^k)."""
     if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         high = low + 1
     raw = (high - low) / max(count, 1)
@@ -44,8 +44,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     ticks = []
     value = start
     while True:
-        if value >= low - step * 1e-6:
-            ticks.append(round(value, 10))
+        ticks.append(round(value, 10))
         if value >= high - step * 1e-6:
             return ticks
         value += step
