@@ -11,7 +11,7 @@ from studio.sim import SimulationResult, simulate
 
 from .common import EXIT_OK, CliError, add_format_flag, print_json
 
-MAX_DREAMERS = 10_000_000
+MAX_DREAMERS = 1_000_000
 
 
 def register(sub: Any) -> None:
