@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -241,3 +244,17 @@ def test_verify_reports_tampering(env: Path, capsys) -> None:
 def test_review_needs_reviewer_and_decision(env: Path, capsys) -> None:
     code, _, err = run(capsys, "review", "bay.dream")
     assert code == 2 and "--reviewer" in err
+
+
+def test_export_is_byte_identical_across_processes(env: Path) -> None:
+    """Separate runs (different hash seeds, as on another day) give the same package."""
+    digests = []
+    for seed in ("1", "2"):
+        out = env / f"run{seed}.dreampkg"
+        result = subprocess.run(
+            [sys.executable, "-m", "studio.cli", "export", "bay.dream", "-o", str(out),
+             "--dreamers", "300"], cwd=env, capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        digests.append(out.read_bytes())
+    assert digests[0] == digests[1]
