@@ -1,20 +1,25 @@
 """Reading and writing `.dream` files: full validation in, canonical JSON out.
 
 Validation collects *every* problem as a field path and message so authors fix a file in
-one pass. Writing is canonical (fixed key order, 2-space indent, trailing newline) so an
-unchanged document saves byte-identical and diffs stay small.
+one pass. Well-formed nodes and edges (nearly all of them in a real file) are accepted by
+a one-pass fast check; anything the fast check doubts goes through the full checker,
+which names every problem. Writing lives in `canonical.py`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from studio.model import AUDIENCES, NODE_KINDS, VARIABLE_TYPES, Dreamscape
 from studio.model.elements import (
+    ID_PATTERN,
     Edge,
     Group,
     Meta,
@@ -25,35 +30,144 @@ from studio.model.elements import (
     default_reward,
     is_valid_id,
 )
-from studio.model.expressions import ExpressionError, compile_expression
+from studio.model.expressions import CONSTANTS, FUNCTIONS, ExpressionError, compile_expression
 
 from .atomic import atomic_write_text
+from .canonical import (
+    CURRENT_VERSION,
+    EDGE_KEYS,
+    FORMAT_NAME,
+    GROUP_KEYS,
+    LINT_KEYS,
+    META_KEYS,
+    NIGHT_KEYS,
+    NODE_KEYS,
+    TOP_KEYS,
+    VARIABLE_KEYS,
+    canonical_json,
+    dreamscape_to_data,
+    dumps_dreamscape,
+    edge_to_data,
+    node_to_data,
+)
 from .errors import DreamFileError, Issue
 
-FORMAT_NAME = "dreamscape"
-CURRENT_VERSION = 1
+__all__ = [
+    "CURRENT_VERSION", "FILE_SUFFIX", "FORMAT_NAME", "MIGRATIONS", "canonical_json",
+    "dreamscape_from_data", "dreamscape_to_data", "dumps_dreamscape", "edge_to_data",
+    "load_dreamscape", "loads_dreamscape", "node_to_data", "save_dreamscape",
+]
+
 FILE_SUFFIX = ".dream"
 
 # Upgrades from version N to N+1, applied in order to older files before validation.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
-_TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups", "lint")
-_META_KEYS = ("title", "author", "audience", "description", "tags")
-_NIGHT_KEYS = ("onset_minutes", "cycle_minutes", "rem_minutes")
-_NODE_KEYS = ("id", "kind", "title", "text", "minutes", "intensity", "valence", "reward",
-              "x", "y", "effects", "tags", "assets", "lint_ignore")
-_EDGE_KEYS = ("id", "from", "to", "label", "weight", "condition", "effects", "lint_ignore")
-_GROUP_KEYS = ("id", "title", "nodes", "color")
-_VAR_KEYS = ("type", "initial")
-_LINT_KEYS = ("select", "ignore", "threshold")
+# Numbers beyond this are refused: positions and minutes never need them, and they stay
+# exact as floats and inside the simulator's 64-bit integers.
+MAX_NUMBER = 2**53
+# Unknown values are kept verbatim; this bounds how deep they may nest.
+MAX_NESTING = 64
+RESERVED_NAMES = frozenset((*CONSTANTS, *FUNCTIONS, "and", "or", "not"))
+ID_RULE = "letters, digits, _ and -, starting with a letter, at most 64 characters"
+
+_NODE_KEYSET = frozenset(NODE_KEYS)
+_EDGE_KEYSET = frozenset(EDGE_KEYS)
+_KINDS = frozenset(NODE_KINDS)
+_NUMBER_TYPES = frozenset((int, float))
+_id_match = ID_PATTERN.fullmatch
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*").fullmatch
+_INF = math.inf
+_NO_LIST: list[Any] = []
+_NO_DICT: dict[str, Any] = {}
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a valid JSON number")
+class _BadConstant:
+    """Stands in for NaN/Infinity, which Python's JSON reader accepts and JSON does not."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the non-number {value}"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, _BadConstant):
+        return f"{value.name} (not valid JSON)"
+    return type(value).__name__
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _field(path: str, key: Any) -> str:
+    """`path.key`, or `path["odd key"]` when the key would make the path ambiguous."""
+    key = str(key)
+    if _PLAIN_KEY(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key, ensure_ascii=True)}]"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value quoted for a message, cut short so a pasted essay stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _number_problem(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return f"expected a number, got {_kind(value)}"
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:
+        return f"number is too large (at most {MAX_NUMBER:g} either way)"
+    return None
+
+
+def _unwritable(value: Any) -> str | None:
+    """Why an unknown value could not be written back, if it could not."""
+    if isinstance(value, str | bool | int) or value is None:
+        return None
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return f"nested more than {MAX_NESTING} levels deep"
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"expected a number, got {_kind(item)}"
+        elif isinstance(item, _BadConstant):
+            return f"{item.name} is not valid JSON"
+    return None
+
+
+def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (path, value) below a parsed JSON value, in field-path notation."""
+    stack = [(path, value)]
+    while stack:
+        here, item = stack.pop()
+        yield here, item
+        if isinstance(item, dict):
+            stack.extend((_field(here, k), v)
+                         for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((f"{here}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
 
 class _Checker:
@@ -76,8 +190,9 @@ class _Checker:
                low: float | None = None, high: float | None = None,
                low_open: bool = False) -> float:
         value = obj.get(key, default)
-        if not _is_number(value):
-            self.add(f"{path}.{key}", f"expected a number, got {_kind(value)}")
+        problem = _number_problem(value)
+        if problem:
+            self.add(f"{path}.{key}", problem)
             return default
         if low is not None and (value < low or (low_open and value == low)):
             bound = f"> {_fmt(low)}" if low_open else f">= {_fmt(low)}"
@@ -134,9 +249,9 @@ class _Checker:
             return {}
         out: dict[str, str] = {}
         for name, source in raw.items():
-            field_path = f"{path}.effects.{name}"
+            field_path = _field(f"{path}.effects", name)
             if name not in variables:
-                self.add(field_path, f"assigns undeclared variable '{name}'")
+                self.add(field_path, f"assigns undeclared variable {_short(name)}")
             checked = self.expression(source, field_path, variables)
             if checked is not None:
                 out[name] = checked
@@ -150,36 +265,151 @@ class _Checker:
         out = {}
         for code, reason in raw.items():
             if not isinstance(reason, str) or not reason.strip():
-                self.add(f"{path}.lint_ignore.{code}", "a suppression needs a non-empty reason")
+                self.add(_field(f"{path}.lint_ignore", code), "a suppression needs a non-empty reason")
             else:
                 out[code] = reason
         return out
 
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+    def extra(self, obj: dict[str, Any], known: frozenset[str], path: str) -> dict[str, Any]:
+        """Unknown keys, kept for the round trip (bounded in depth)."""
+        if obj.keys() <= known:
+            return {}
+        out = {}
+        for key, value in obj.items():
+            if key in known:
+                continue
+            problem = _unwritable(value)
+            if problem:
+                self.add(_field(path, key), problem)
+            else:
+                out[key] = value
+        return out
 
 
-def _extra(obj: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if k not in known}
+# ---------------------------------------------------------------- fast path
+def _fast_effects(raw: Any, declared: frozenset[str]) -> dict[str, str] | None:
+    if type(raw) is not dict:
+        return None
+    for name, source in raw.items():
+        if name not in declared or type(source) is not str:
+            return None
+        try:
+            if not compile_expression(source).names <= declared:
+                return None
+        except ExpressionError:
+            return None
+    return dict(raw)
 
 
+def _fast_suppressions(raw: Any) -> dict[str, str] | None:
+    if type(raw) is not dict:
+        return None
+    for reason in raw.values():
+        if type(reason) is not str or not reason.strip():
+            return None
+    return dict(raw)
+
+
+def _fast_extra(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any] | None:
+    extra = {k: v for k, v in data.items() if k not in known}
+    return None if any(_unwritable(v) for v in extra.values()) else extra
+
+
+def _fast_strs(raw: Any) -> list[str] | None:
+    if type(raw) is not list:
+        return None
+    for item in raw:
+        if type(item) is not str:
+            return None
+    return list(raw)
+
+
+def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -> Node | None:
+    """A node when every field is plainly valid, else None (the full check then reports)."""
+    get = data.get
+    node_id = get("id")
+    kind = get("kind")
+    if (type(node_id) is not str or type(kind) is not str or kind not in _KINDS
+            or node_id in seen or _id_match(node_id) is None):
+        return None
+    title = get("title", "")
+    text = get("text", "")
+    minutes = get("minutes", 5)
+    intensity = get("intensity", 0.3)
+    valence = get("valence", 0)
+    reward = get("reward", 1 if kind == "reward" else 0)
+    x = get("x", 0)
+    y = get("y", 0)
+    numbers = _NUMBER_TYPES
+    if not (type(title) is str and type(text) is str
+            and type(minutes) in numbers and 0 < minutes <= MAX_NUMBER
+            and type(intensity) in numbers and 0 <= intensity <= 1
+            and type(valence) in numbers and -1 <= valence <= 1
+            and type(reward) in numbers and 0 <= reward <= 1
+            and type(x) in numbers and -MAX_NUMBER <= x <= MAX_NUMBER
+            and type(y) in numbers and -MAX_NUMBER <= y <= MAX_NUMBER):
+        return None
+    effects = get("effects")
+    if effects:
+        effects = _fast_effects(effects, declared)
+    elif effects is None or effects == _NO_DICT:
+        effects = {}
+    else:
+        return None
+    tags = get("tags", _NO_LIST)
+    tags = [] if tags is _NO_LIST or tags == _NO_LIST else _fast_strs(tags)
+    assets = get("assets", _NO_LIST)
+    assets = [] if assets is _NO_LIST or assets == _NO_LIST else _fast_strs(assets)
+    lint_ignore = get("lint_ignore", _NO_DICT)
+    lint_ignore = {} if lint_ignore is _NO_DICT else _fast_suppressions(lint_ignore)
+    extra = {} if data.keys() <= _NODE_KEYSET else _fast_extra(data, _NODE_KEYSET)
+    if effects is None or tags is None or assets is None or lint_ignore is None or extra is None:
+        return None
+    return Node(node_id, kind, title, text, minutes, intensity, valence, reward, x, y,
+                effects, tags, assets, lint_ignore, extra)
+
+
+def _fast_edge(data: dict[str, Any], seen: set[str], node_ids: set[str],
+               declared: frozenset[str]) -> Edge | None:
+    """An edge when every field is plainly valid, else None (the full check then reports)."""
+    get = data.get
+    edge_id = get("id")
+    source = get("from")
+    target = get("to")
+    if (type(edge_id) is not str or edge_id in seen or edge_id in node_ids
+            or type(source) is not str or source not in node_ids
+            or type(target) is not str or target not in node_ids
+            or _id_match(edge_id) is None):
+        return None
+    label = get("label", "")
+    weight = get("weight", 1.0)
+    if not (type(label) is str and type(weight) in _NUMBER_TYPES and 0 < weight <= MAX_NUMBER):
+        return None
+    condition = get("condition")
+    if condition is not None:
+        if type(condition) is not str:
+            return None
+        try:
+            if not compile_expression(condition).names <= declared:
+                return None
+        except ExpressionError:
+            return None
+    effects = get("effects")
+    if effects:
+        effects = _fast_effects(effects, declared)
+    elif effects is None or effects == _NO_DICT:
+        effects = {}
+    else:
+        return None
+    lint_ignore = get("lint_ignore", _NO_DICT)
+    lint_ignore = {} if lint_ignore is _NO_DICT else _fast_suppressions(lint_ignore)
+    extra = {} if data.keys() <= _EDGE_KEYSET else _fast_extra(data, _EDGE_KEYSET)
+    if effects is None or lint_ignore is None or extra is None:
+        return None
+    return Edge(edge_id, source, target, label, weight, condition, effects, lint_ignore, extra)
+
+
+# ------------------------------------------------------------ full checks
 def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
     out: dict[str, Variable] = {}
     if raw is None:
@@ -188,19 +418,19 @@ def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
     if data is None:
         return out
     for name, spec in data.items():
-        path = f"variables.{name}"
+        path = _field("variables", name)
         if not is_valid_id(name):
             ck.add(path, "invalid variable name (letters, digits, _ and -, starting with a letter)")
-        if name in ("true", "false", "True", "False", "min", "max", "abs", "and", "or", "not"):
+        if name in RESERVED_NAMES:
             ck.add(path, f"'{name}' is reserved in expressions")
-        if "-" in name:
+        if isinstance(name, str) and "-" in name:
             ck.add(path, "variable names cannot contain '-' (expressions would read it as minus)")
         spec = ck.obj(spec, path)
         if spec is None:
             continue
         var_type = spec.get("type", "int")
-        if var_type not in VARIABLE_TYPES:
-            ck.add(f"{path}.type", f"unknown type {var_type!r} (one of {', '.join(VARIABLE_TYPES)})")
+        if not isinstance(var_type, str) or var_type not in VARIABLE_TYPES:
+            ck.add(f"{path}.type", f"unknown type {_short(var_type)} (one of {', '.join(VARIABLE_TYPES)})")
             var_type = "int"
         default = {"int": 0, "float": 0.0, "bool": False}[var_type]
         initial = spec.get("initial", default)
@@ -210,10 +440,11 @@ def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
         elif var_type == "int" and (not isinstance(initial, int) or isinstance(initial, bool)):
             ck.add(f"{path}.initial", f"expected a whole number, got {_kind(initial)}")
             initial = default
-        elif var_type == "float" and not _is_number(initial):
-            ck.add(f"{path}.initial", f"expected a number, got {_kind(initial)}")
+        elif var_type != "bool" and _number_problem(initial):
+            ck.add(f"{path}.initial", str(_number_problem(initial)))
             initial = default
-        out[name] = Variable(name, var_type, initial, _extra(spec, _VAR_KEYS))
+        out[name] = Variable(name, var_type, initial,
+                             ck.extra(spec, frozenset(VARIABLE_KEYS), path))
     return out
 
 
@@ -224,8 +455,8 @@ def _meta(ck: _Checker, raw: Any) -> Meta:
     if data is None:
         return Meta()
     audience = data.get("audience", "adult")
-    if audience not in AUDIENCES:
-        ck.add("meta.audience", f"unknown audience {audience!r} (one of {', '.join(AUDIENCES)})")
+    if not isinstance(audience, str) or audience not in AUDIENCES:
+        ck.add("meta.audience", f"unknown audience {_short(audience)} (one of {', '.join(AUDIENCES)})")
         audience = "adult"
     return Meta(
         title=ck.text(data, "title", "meta", "Untitled dreamscape"),
@@ -233,7 +464,7 @@ def _meta(ck: _Checker, raw: Any) -> Meta:
         audience=audience,
         description=ck.text(data, "description", "meta"),
         tags=ck.str_list(data, "tags", "meta"),
-        extra=_extra(data, _META_KEYS),
+        extra=ck.extra(data, frozenset(META_KEYS), "meta"),
     )
 
 
@@ -246,7 +477,7 @@ def _night(ck: _Checker, raw: Any) -> Night:
     night = Night(
         onset_minutes=ck.number(data, "onset_minutes", "night", 15, low=0),
         cycle_minutes=ck.number(data, "cycle_minutes", "night", 90, low=0, low_open=True),
-        extra=_extra(data, _NIGHT_KEYS),
+        extra=ck.extra(data, frozenset(NIGHT_KEYS), "night"),
     )
     rem = data.get("rem_minutes", list(night.rem_minutes))
     if not isinstance(rem, list) or not rem:
@@ -254,8 +485,9 @@ def _night(ck: _Checker, raw: Any) -> Night:
     else:
         good = []
         for i, value in enumerate(rem):
-            if not _is_number(value) or value <= 0:
-                ck.add(f"night.rem_minutes[{i}]", f"expected minutes > 0, got {value!r}")
+            if _number_problem(value) or value <= 0:
+                ck.add(f"night.rem_minutes[{i}]", f"expected minutes > 0, got {_kind(value)}"
+                       if _number_problem(value) else f"expected minutes > 0, got {_fmt(value)}")
             elif value > night.cycle_minutes:
                 ck.add(f"night.rem_minutes[{i}]",
                        f"{_fmt(value)} minutes of REM is longer than the {_fmt(night.cycle_minutes)}-minute cycle")
@@ -266,54 +498,112 @@ def _night(ck: _Checker, raw: Any) -> Night:
     return night
 
 
+def _check_node(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
+                variables: dict[str, Variable]) -> Node | None:
+    """Every problem of one node; the node itself only when its id is usable."""
+    ok = True
+    node_id = data.get("id")
+    if node_id is None:
+        ck.add(f"{path}.id", "missing (every node needs an id)")
+        ok = False
+    elif not is_valid_id(node_id):
+        ck.add(f"{path}.id", f"invalid id {_short(node_id)} ({ID_RULE})")
+        ok = False
+    elif node_id in seen:
+        ck.add(f"{path}.id", f"duplicate node id '{node_id}'")
+        ok = False
+    kind = data.get("kind")
+    if kind is None:
+        ck.add(f"{path}.kind", "missing (every node needs a kind)")
+        kind = "scene"
+    elif not isinstance(kind, str) or kind not in _KINDS:
+        ck.add(f"{path}.kind", f"unknown kind {_short(kind)} (one of {', '.join(NODE_KINDS)})")
+        kind = "scene"
+    node = Node(
+        id=node_id if ok else "",
+        kind=kind,
+        title=ck.text(data, "title", path),
+        text=ck.text(data, "text", path),
+        minutes=ck.number(data, "minutes", path, 5, low=0, low_open=True),
+        intensity=ck.number(data, "intensity", path, 0.3, low=0, high=1),
+        valence=ck.number(data, "valence", path, 0, low=-1, high=1),
+        reward=ck.number(data, "reward", path, default_reward(kind), low=0, high=1),
+        x=ck.number(data, "x", path, 0),
+        y=ck.number(data, "y", path, 0),
+        effects=ck.effects(data, path, variables),
+        tags=ck.str_list(data, "tags", path),
+        assets=ck.str_list(data, "assets", path),
+        lint_ignore=ck.suppressions(data, path),
+        extra=ck.extra(data, _NODE_KEYSET, path),
+    )
+    return node if ok else None
+
+
 def _nodes(ck: _Checker, raw: Any, variables: dict[str, Variable]) -> list[Node]:
     nodes: list[Node] = []
     if not isinstance(raw, list):
         ck.add("nodes", f"expected a list of nodes, got {_kind(raw)}")
         return nodes
     seen: set[str] = set()
+    declared = frozenset(variables)
     for i, item in enumerate(raw):
-        path = f"nodes[{i}]"
-        data = ck.obj(item, path)
-        if data is None:
-            continue
-        node_id = data.get("id")
-        if node_id is None:
-            ck.add(f"{path}.id", "missing (every node needs an id)")
-            continue
-        if not is_valid_id(node_id):
-            ck.add(f"{path}.id", f"invalid id {node_id!r} (letters, digits, _ and -, starting "
-                                 "with a letter, at most 64 characters)")
-            continue
-        if node_id in seen:
-            ck.add(f"{path}.id", f"duplicate node id '{node_id}'")
-            continue
-        seen.add(node_id)
-        kind = data.get("kind")
-        if kind is None:
-            ck.add(f"{path}.kind", "missing (every node needs a kind)")
-            kind = "scene"
-        elif kind not in NODE_KINDS:
-            ck.add(f"{path}.kind", f"unknown kind {kind!r} (one of {', '.join(NODE_KINDS)})")
-            kind = "scene"
-        nodes.append(Node(
-            id=node_id,
-            kind=kind,
-            title=ck.text(data, "title", path),
-            text=ck.text(data, "text", path),
-            minutes=ck.number(data, "minutes", path, 5, low=0, low_open=True),
-            intensity=ck.number(data, "intensity", path, 0.3, low=0, high=1),
-            valence=ck.number(data, "valence", path, 0, low=-1, high=1),
-            reward=ck.number(data, "reward", path, default_reward(kind), low=0, high=1),
-            x=ck.number(data, "x", path, 0),
-            y=ck.number(data, "y", path, 0),
-            effects=ck.effects(data, path, variables),
-            tags=ck.str_list(data, "tags", path),
-            assets=ck.str_list(data, "assets", path),
-            lint_ignore=ck.suppressions(data, path),
-            extra=_extra(data, _NODE_KEYS),
-        ))
+        node = _fast_node(item, seen, declared) if type(item) is dict else None
+        if node is None:
+            data = ck.obj(item, f"nodes[{i}]")
+            if data is None:
+                continue
+            node = _check_node(ck, data, f"nodes[{i}]", seen, variables)
+            if node is None:
+                continue
+        seen.add(node.id)
+        nodes.append(node)
     return nodes
+
+
+def _check_edge(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
+                node_ids: set[str], variables: dict[str, Variable]) -> Edge | None:
+    """Every problem of one edge; the edge itself only when it can join the graph."""
+    ok = True
+    edge_id = data.get("id")
+    if edge_id is None:
+        ck.add(f"{path}.id", "missing (every edge needs an id)")
+        ok = False
+    elif not is_valid_id(edge_id):
+        ck.add(f"{path}.id", f"invalid id {_short(edge_id)} ({ID_RULE})")
+        ok = False
+    elif edge_id in seen:
+        ck.add(f"{path}.id", f"duplicate edge id '{edge_id}'")
+        ok = False
+    elif edge_id in node_ids:
+        ck.add(f"{path}.id", f"id '{edge_id}' is already used by a node")
+        ok = False
+    ends = []
+    for key in ("from", "to"):
+        end = data.get(key)
+        if end is None:
+            ck.add(f"{path}.{key}", "missing")
+            ok = False
+        elif not isinstance(end, str):
+            ck.add(f"{path}.{key}", f"expected a node id, got {_kind(end)}")
+            ok = False
+        elif end not in node_ids:
+            ck.add(f"{path}.{key}", f"unknown node {_short(end)}")
+            ok = False
+        ends.append(end)
+    condition = data.get("condition")
+    if condition is not None:
+        condition = ck.expression(condition, f"{path}.condition", variables)
+    edge = Edge(
+        id=edge_id if ok else "",
+        source=ends[0], target=ends[1],
+        label=ck.text(data, "label", path),
+        weight=ck.number(data, "weight", path, 1.0, low=0, low_open=True),
+        condition=condition,
+        effects=ck.effects(data, path, variables),
+        lint_ignore=ck.suppressions(data, path),
+        extra=ck.extra(data, _EDGE_KEYSET, path),
+    )
+    return edge if ok else None
 
 
 def _edges(ck: _Checker, raw: Any, node_ids: set[str], variables: dict[str, Variable]) -> list[Edge]:
@@ -324,56 +614,18 @@ def _edges(ck: _Checker, raw: Any, node_ids: set[str], variables: dict[str, Vari
         ck.add("edges", f"expected a list of edges, got {_kind(raw)}")
         return edges
     seen: set[str] = set()
+    declared = frozenset(variables)
     for i, item in enumerate(raw):
-        path = f"edges[{i}]"
-        data = ck.obj(item, path)
-        if data is None:
-            continue
-        ok = True
-        edge_id = data.get("id")
-        if edge_id is None:
-            ck.add(f"{path}.id", "missing (every edge needs an id)")
-            ok = False
-        elif not is_valid_id(edge_id):
-            ck.add(f"{path}.id", f"invalid id {edge_id!r} (letters, digits, _ and -, starting "
-                                 "with a letter, at most 64 characters)")
-            ok = False
-        elif edge_id in seen:
-            ck.add(f"{path}.id", f"duplicate edge id '{edge_id}'")
-            ok = False
-        elif edge_id in node_ids:
-            ck.add(f"{path}.id", f"id '{edge_id}' is already used by a node")
-            ok = False
-        else:
-            seen.add(edge_id)
-        ends = []
-        for key in ("from", "to"):
-            end = data.get(key)
-            if end is None:
-                ck.add(f"{path}.{key}", "missing")
-                ok = False
-            elif not isinstance(end, str):
-                ck.add(f"{path}.{key}", f"expected a node id, got {_kind(end)}")
-                ok = False
-            elif end not in node_ids:
-                ck.add(f"{path}.{key}", f"unknown node '{end}'")
-                ok = False
-            ends.append(end)
-        condition = data.get("condition")
-        if condition is not None:
-            condition = ck.expression(condition, f"{path}.condition", variables)
-        edge = Edge(
-            id=edge_id if isinstance(edge_id, str) else "",
-            source=ends[0], target=ends[1],
-            label=ck.text(data, "label", path),
-            weight=ck.number(data, "weight", path, 1.0, low=0, low_open=True),
-            condition=condition,
-            effects=ck.effects(data, path, variables),
-            lint_ignore=ck.suppressions(data, path),
-            extra=_extra(data, _EDGE_KEYS),
-        )
-        if ok:
-            edges.append(edge)
+        edge = _fast_edge(item, seen, node_ids, declared) if type(item) is dict else None
+        if edge is None:
+            data = ck.obj(item, f"edges[{i}]")
+            if data is None:
+                continue
+            edge = _check_edge(ck, data, f"edges[{i}]", seen, node_ids, variables)
+            if edge is None:
+                continue
+        seen.add(edge.id)
+        edges.append(edge)
     return edges
 
 
@@ -390,26 +642,30 @@ def _groups(ck: _Checker, raw: Any, node_ids: set[str]) -> list[Group]:
         data = ck.obj(item, path)
         if data is None:
             continue
+        ok = True
         group_id = data.get("id")
         if not is_valid_id(group_id):
-            ck.add(f"{path}.id", f"invalid or missing id {group_id!r}")
-            continue
-        if group_id in seen:
+            ck.add(f"{path}.id", f"invalid or missing id {_short(group_id)} ({ID_RULE})")
+            ok = False
+        elif group_id in seen:
             ck.add(f"{path}.id", f"duplicate group id '{group_id}'")
-            continue
-        seen.add(group_id)
+            ok = False
+        else:
+            seen.add(group_id)
         members = ck.str_list(data, "nodes", path)
         for j, member in enumerate(members):
             if member not in node_ids:
-                ck.add(f"{path}.nodes[{j}]", f"unknown node '{member}'")
+                ck.add(f"{path}.nodes[{j}]", f"unknown node {_short(member)}")
         color = data.get("color", "#5b6ee1")
         if not (isinstance(color, str) and len(color) in (4, 7) and color.startswith("#")
                 and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
-            ck.add(f"{path}.color", f"expected a colour like '#5b6ee1', got {color!r}")
+            ck.add(f"{path}.color", f"expected a colour like '#5b6ee1', got {_short(color)}")
             color = "#5b6ee1"
-        groups.append(Group(group_id, ck.text(data, "title", path),
-                            [m for m in members if m in node_ids], color,
-                            _extra(data, _GROUP_KEYS)))
+        title = ck.text(data, "title", path)
+        extra = ck.extra(data, frozenset(GROUP_KEYS), path)
+        if ok:
+            groups.append(Group(group_id, title, [m for m in members if m in node_ids], color,
+                                extra))
     return groups
 
 
@@ -426,9 +682,10 @@ def _lint_block(ck: _Checker, raw: Any) -> dict[str, Any]:
                 ck.add(f"lint.{key}", "expected a list of rule codes or prefixes")
     if "threshold" in data:
         value = data["threshold"]
-        if not _is_number(value) or not 0 <= value <= 100:
-            ck.add("lint.threshold", f"expected a score between 0 and 100, got {value!r}")
-    return dict(data)
+        if _number_problem(value) or not 0 <= value <= 100:
+            ck.add("lint.threshold", f"expected a score between 0 and 100, got {_short(value)}")
+    extra = ck.extra(data, frozenset(LINT_KEYS), "lint")
+    return {k: v for k, v in data.items() if k in LINT_KEYS or k in extra}
 
 
 def _migrate(ck: _Checker, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -437,7 +694,7 @@ def _migrate(ck: _Checker, data: dict[str, Any]) -> dict[str, Any] | None:
         ck.add("version", "missing (this studio reads format version 1)")
         return None
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        ck.add("version", f"expected a positive whole number, got {version!r}")
+        ck.add("version", f"expected a positive whole number, got {_short(version)}")
         return None
     if version > CURRENT_VERSION:
         ck.add("version", f"unsupported version {version} (this studio reads up to "
@@ -456,7 +713,7 @@ def dreamscape_from_data(data: Any, source: str | Path = "<data>") -> Dreamscape
     if not isinstance(data, dict):
         raise DreamFileError(source, [Issue("", f"expected a JSON object at the top, got {_kind(data)}")])
     if data.get("format") != FORMAT_NAME:
-        ck.add("format", f"expected \"{FORMAT_NAME}\", got {data.get('format')!r}")
+        ck.add("format", f"expected \"{FORMAT_NAME}\", got {_short(data.get('format'))}")
     migrated = _migrate(ck, data)
     if migrated is None:
         raise DreamFileError(source, ck.issues)
@@ -470,15 +727,32 @@ def dreamscape_from_data(data: Any, source: str | Path = "<data>") -> Dreamscape
     edges = _edges(ck, data.get("edges", []), node_ids, ds.variables)
     ds.groups = _groups(ck, data.get("groups"), node_ids)
     ds.lint = _lint_block(ck, data.get("lint"))
-    ds.extra = _extra(data, _TOP_KEYS)
+    ds.extra = ck.extra(data, frozenset(TOP_KEYS), "")
     if ck.issues:
         raise DreamFileError(source, ck.issues)
     ds.load_elements(nodes, edges)
     return ds
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building a large tree of fresh objects triggers many useless full collections."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def loads_dreamscape(text: str | bytes, source: str | Path = "<text>") -> Dreamscape:
     """Parse `.dream` text; JSON errors are reported with line and column."""
+    with _collector_paused():
+        return _loads(text, source)
+
+
+def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -486,13 +760,23 @@ def loads_dreamscape(text: str | bytes, source: str | Path = "<text>") -> Dreams
             raise DreamFileError(source, [Issue("", f"not UTF-8 text (byte {exc.start})")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    bad: list[str] = []
+
+    def reject_constant(name: str) -> _BadConstant:
+        bad.append(name)
+        return _BadConstant(name)
+
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise DreamFileError(source, [Issue(
             "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
     except (ValueError, RecursionError) as exc:
         raise DreamFileError(source, [Issue("", f"invalid JSON: {exc}")]) from None
+    if bad:
+        raise DreamFileError(source, [
+            Issue(path, f"{value.name} is not valid JSON (write a number)")
+            for path, value in _walk(data) if isinstance(value, _BadConstant)])
     return dreamscape_from_data(data, source)
 
 
@@ -510,121 +794,6 @@ def load_dreamscape(path: str | Path) -> Dreamscape:
     ds = loads_dreamscape(raw, path)
     ds.path = path
     return ds
-
-
-# ------------------------------------------------------------------ writing
-def _with_extra(out: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    for key, value in extra.items():
-        if key not in out:
-            out[key] = value
-    return out
-
-
-def node_to_data(node: Node) -> dict[str, Any]:
-    """A node as canonical JSON-ready data."""
-    out: dict[str, Any] = {
-        "id": node.id, "kind": node.kind, "title": node.title, "text": node.text,
-        "minutes": node.minutes, "intensity": node.intensity, "valence": node.valence,
-        "reward": node.reward, "x": node.x, "y": node.y, "effects": dict(node.effects),
-        "tags": list(node.tags), "assets": list(node.assets),
-    }
-    if node.lint_ignore:
-        out["lint_ignore"] = dict(node.lint_ignore)
-    return _with_extra(out, node.extra)
-
-
-def edge_to_data(edge: Edge) -> dict[str, Any]:
-    """An edge as canonical JSON-ready data."""
-    out: dict[str, Any] = {
-        "id": edge.id, "from": edge.source, "to": edge.target, "label": edge.label,
-        "weight": edge.weight, "condition": edge.condition, "effects": dict(edge.effects),
-    }
-    if edge.lint_ignore:
-        out["lint_ignore"] = dict(edge.lint_ignore)
-    return _with_extra(out, edge.extra)
-
-
-def dreamscape_to_data(ds: Dreamscape) -> dict[str, Any]:
-    """The whole document as canonical JSON-ready data (keys in format order)."""
-    meta = ds.meta
-    lint = {k: ds.lint[k] for k in _LINT_KEYS if k in ds.lint}
-    out: dict[str, Any] = {
-        "format": FORMAT_NAME,
-        "version": CURRENT_VERSION,
-        "meta": _with_extra({"title": meta.title, "author": meta.author, "audience": meta.audience,
-                             "description": meta.description, "tags": list(meta.tags)}, meta.extra),
-        "night": _with_extra({"onset_minutes": ds.night.onset_minutes,
-                              "cycle_minutes": ds.night.cycle_minutes,
-                              "rem_minutes": list(ds.night.rem_minutes)}, ds.night.extra),
-        "variables": {name: _with_extra({"type": v.type, "initial": v.initial}, v.extra)
-                      for name, v in ds.variables.items()},
-        "nodes": [node_to_data(n) for n in ds.nodes],
-        "edges": [edge_to_data(e) for e in ds.edges],
-        "groups": [_with_extra({"id": g.id, "title": g.title, "nodes": list(g.nodes),
-                                "color": g.color}, g.extra) for g in ds.groups],
-        "lint": _with_extra(lint, ds.lint),
-    }
-    return _with_extra(out, ds.extra)
-
-
-def dumps_dreamscape(ds: Dreamscape) -> str:
-    """Canonical text: what `save` writes and what the content hash is taken over."""
-    return canonical_json(dreamscape_to_data(ds))
-
-
-def canonical_json(data: Any) -> str:
-    """2-space indented UTF-8 JSON with a trailing newline (same as json.dumps(indent=2))."""
-    parts: list[str] = []
-    _write(data, parts, "\n")
-    parts.append("\n")
-    return "".join(parts)
-
-
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
-
-
-def _write(value: Any, out: list[str], nl: str) -> None:
-    """A fast pretty printer byte-compatible with json.dumps(indent=2, ensure_ascii=False)."""
-    if isinstance(value, str):
-        out.append(_encode_str(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(float.__repr__(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = nl + "  "
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(_encode_str(str(key)))
-            out.append(": ")
-            _write(item, out, inner)
-        out.append(nl + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = nl + "  "
-        out.append("[")
-        first = True
-        for item in value:
-            out.append(inner if first else "," + inner)
-            first = False
-            _write(item, out, inner)
-        out.append(nl + "]")
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} to a .dream file")
 
 
 def save_dreamscape(ds: Dreamscape, path: str | Path | None = None) -> Path:
