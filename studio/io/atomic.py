@@ -9,8 +9,14 @@ from pathlib import Path
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temp file beside the target, fsync, then rename over it."""
+    """Write to a temp file beside the target, fsync, then rename over it.
+
+    A symlinked target is written through (the link stays a link), and the existing
+    file's permission bits are kept.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -31,6 +37,18 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); silently skipped where folders cannot be opened."""
+    flags = getattr(os, "O_DIRECTORY", 0) | os.O_RDONLY
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(directory, flags)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
