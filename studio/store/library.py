@@ -2,7 +2,8 @@
 
 Several windows and the command line may write at once: the database runs in WAL mode with
 a busy timeout, and every write that reads before it writes (the next revision number, "did
-the content change?") runs in one `BEGIN IMMEDIATE` transaction.
+the content change?") runs in one `BEGIN IMMEDIATE` transaction. Within a process, one
+`Library` may be shared by threads (a window and its background jobs): calls are serialized.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +108,8 @@ class Library:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.path = path
+        # One connection may serve several threads (a window and its background jobs).
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -119,7 +123,8 @@ class Library:
         if target.is_dir():
             raise LibraryError(f"{target}: is a folder, not a library database")
         try:
-            conn = sqlite3.connect(str(target), timeout=timeout, isolation_level=None)
+            conn = sqlite3.connect(str(target), timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
         except sqlite3.Error as exc:
             raise LibraryError(f"{target}: cannot open the library: {exc}") from None
         try:
@@ -139,7 +144,8 @@ class Library:
         return cls(conn, target)
 
     def close(self) -> None:
-        self.conn.close()
+        with self._lock:
+            self.conn.close()
 
     def __enter__(self) -> Library:
         return self
@@ -149,25 +155,29 @@ class Library:
 
     @property
     def schema_version(self) -> int:
-        return schema_version(self.conn)
+        with self._lock:
+            return schema_version(self.conn)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction that holds the write lock from its first read."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        with self._lock:
+            return list(self.db.query(sql, params))
 
     def _dreamscape_id(self, path: str | Path) -> int | None:
-        row = self.conn.execute("SELECT id FROM dreamscapes WHERE path = ?",
-                                (path_key(path),)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT id FROM dreamscapes WHERE path = ?",
+                                    (path_key(path),)).fetchone()
         return row[0] if row else None
 
     # ------------------------------------------------------------ revisions

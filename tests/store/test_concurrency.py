@@ -6,8 +6,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from studio.model.starter import starter_dreamscape
 from studio.store import CURRENT_SCHEMA, Library
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +73,24 @@ def test_two_processes_write_without_corruption(tmp_path: Path) -> None:
         assert reviews == 2 * SAVES
         assert len(lib.list()) == 3
         assert len(lib.search("shared")) == 1
+
+
+def test_one_library_shared_by_threads(tmp_path: Path) -> None:
+    """A window's library used from background jobs while the window keeps saving."""
+    lib = Library.open(tmp_path / "library.db")
+
+    def save(worker: int) -> int:
+        made = 0
+        for i in range(25):
+            ds = starter_dreamscape(f"worker {worker} save {i}")
+            if lib.record_save(ds, tmp_path / f"w{worker}.dream") is not None:
+                made += 1
+            lib.search("worker")
+            lib.list()
+        return made
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(pool.map(save, range(4)))
+    assert made == [25] * 4
+    assert [len(lib.history(tmp_path / f"w{w}.dream")) for w in range(4)] == [25] * 4
+    lib.close()
