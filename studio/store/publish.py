@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,14 +128,17 @@ def gate_verdict(report: LintReport, content_hash: str, review: Review | None) -
 
 def evaluate(ds: Dreamscape, *, base_dir: str | Path | None = None,
              library: Library | None = None, report: LintReport | None = None,
-             config: LintConfig | None = None, dreamers: int = 2000, seed: int = 0) -> Evaluation:
-    """Lint (unless a report of this content is given) and decide the gate."""
+             config: LintConfig | None = None, dreamers: int = 2000, seed: int = 0,
+             should_stop: Callable[[], bool] | None = None) -> Evaluation:
+    """Lint (unless a report of this content is given) and decide the gate; `should_stop`
+    lets a dialog cancel the lint (it then raises studio.lint.LintCancelled)."""
     text = dumps_dreamscape(ds)
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if base_dir is None and ds.path is not None:
         base_dir = Path(ds.path).parent
     if report is None:
-        report = lint_dreamscape(ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed)
+        report = lint_dreamscape(ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed,
+                                 should_stop=should_stop)
     review = library.latest_review(content_hash) if library is not None else None
     return Evaluation(content_hash, report, gate_verdict(report, content_hash, review),
                       dreamers, seed, text)
