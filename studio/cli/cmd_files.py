@@ -9,7 +9,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from studio.io import DreamFileError, dumps_dreamscape, load_dreamscape, save_dreamscape
+from studio.io import (
+    DreamFileError,
+    dumps_dreamscape,
+    load_dreamscape,
+    loads_dreamscape,
+    save_dreamscape,
+)
 from studio.io.atomic import atomic_write_text
 from studio.model import NODE_KINDS, Dreamscape
 from studio.model.starter import starter_dreamscape
@@ -55,10 +61,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     ds = starter_dreamscape(title, args.author, args.audience)
     try:
         with open(path, "x", encoding="utf-8"):
-            pass
+            pass  # claim the name first, so a file appearing meanwhile is never overwritten
     except FileExistsError:
         raise CliError(f"{path}: already exists; not overwriting it") from None
-    save_dreamscape(ds, path)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot create: {exc.strerror or exc}") from None
+    try:
+        save_dreamscape(ds, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     print(f"{path}: created '{title}' (entry → scene → exit)")
     return EXIT_OK
 
@@ -126,15 +138,18 @@ def cmd_format(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            ds = load_dreamscape(path)
-            original = path.read_text(encoding="utf-8")
+            original = path.read_bytes()
+        except OSError:
+            original = b""  # load_dreamscape names the problem
+        try:
+            ds = loads_dreamscape(original, path) if original else load_dreamscape(path)
         except DreamFileError as exc:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             code = EXIT_BAD_INPUT
             continue
         canonical = dumps_dreamscape(ds)
-        if canonical == original:
+        if canonical.encode("utf-8") == original:  # bytes: CRLF or a BOM is not canonical
             continue
         if args.check:
             print(f"{name}: would reformat")
