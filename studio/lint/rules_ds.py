@@ -141,8 +141,9 @@ class MissingAsset(Rule):
         for node in ctx.ds.nodes:
             for asset in node.assets:
                 if not (base / asset).is_file():
+                    where = "the dreamscape's folder" if str(base) in ("", ".") else str(base)
                     yield self.finding(f"asset '{asset}' of '{node.display_title}' is not in "
-                                       f"{base}", nodes=[node.id])
+                                       f"{where}", nodes=[node.id])
 
 
 class UnusedSuppression(Rule):
