@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-from .items import IN_PORT, NODE_H, NODE_W, OUT_PORT
+from .edges import plain_line
+from .geometry import NODE_H, NODE_W
 from .style import SEVERITY_COLORS, heat_color, kind_color
 
 if TYPE_CHECKING:
+    from .items import NodeItem
     from .scene import DreamScene
 
 MAX_IMAGE_SIDE = 6000
@@ -26,12 +28,12 @@ ANTIALIAS_EDGE_LIMIT = 3000
 
 
 class OverviewLayer:
-    """The cached overview image of one scene at one zoom."""
+    """The cached overview image of one scene at one zoom, and its cached geometry."""
 
     def __init__(self) -> None:
         self._image: QImage | None = None
         self._key: tuple[float, int] | None = None
-        self._origin = QPointF()
+        self._geometry: tuple[int, list[QLineF], dict[str, list[QRectF]]] | None = None
         self.renders = 0
 
     def invalidate(self) -> None:
@@ -45,7 +47,7 @@ class OverviewLayer:
         bounds = bounds.adjusted(-8, -8, 8, 8)
         side = max(bounds.width(), bounds.height()) * scale
         if side > MAX_IMAGE_SIDE:  # too large to cache: draw straight into the view
-            render_overview(painter, scene, scale)
+            self.render(painter, scene, scale)
             return
         key = (round(scale, 6), scene.ctx.overview_rev)
         if self._key != key or self._image is None:
@@ -66,61 +68,62 @@ class OverviewLayer:
         painter = QPainter(image)
         painter.scale(scale, scale)
         painter.translate(-bounds.topLeft())
-        render_overview(painter, scene, scale)
+        self.render(painter, scene, scale)
         painter.end()
         self._image = image
         self.renders += 1
 
+    def _lists(self, scene: DreamScene) -> tuple[list[QLineF], dict[str, list[QRectF]]]:
+        """Every edge as a line and every card as a rect by kind, rebuilt only on geometry change."""
+        rev = scene.ctx.geometry_rev
+        if self._geometry is None or self._geometry[0] != rev:
+            lines = [plain_line(item) for item in scene.edge_items()]
+            rects: dict[str, list[QRectF]] = defaultdict(list)
+            for item in scene.node_items():
+                p = item.pos()
+                rects[item.node.kind].append(QRectF(p.x(), p.y(), NODE_W, NODE_H))
+            self._geometry = (rev, lines, dict(rects))
+        return self._geometry[1], self._geometry[2]
 
-def render_overview(painter: QPainter, scene: DreamScene, scale: float) -> None:
-    """Edges, nodes, then marks, each batched into as few painter calls as possible."""
-    theme = scene.ctx.theme
-    edges = list(scene.edge_items())
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing,
-                          len(edges) <= ANTIALIAS_EDGE_LIMIT)
-    normal: list[QLineF] = []
-    marked: list[QLineF] = []
-    for item in edges:
-        line = QLineF(item.source.pos() + OUT_PORT, item.target.pos() + IN_PORT)
-        (marked if item.highlighted or item.isSelected() else normal).append(line)
-    painter.setPen(QPen(theme.edge_overview, 0))
-    painter.drawLines(normal)
-    if marked:
-        painter.setPen(QPen(theme.path, 0))
-        painter.drawLines(marked)
-
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    by_color: dict[str, list[QRectF]] = defaultdict(list)
-    selected: list[QRectF] = []
-    lit: list[QRectF] = []
-    badges: list[tuple[QPointF, str]] = []
-    for item in scene.node_items():
-        p = item.pos()
-        rect = QRectF(p.x(), p.y(), NODE_W, NODE_H)
-        color = heat_color(item.heat).name() if item.heat is not None else item.node.kind
-        by_color[color].append(rect)
-        if item.isSelected():
-            selected.append(rect)
-        elif item.highlight is not None:
-            lit.append(rect)
-        if item.badge:
-            badges.append((QPointF(p.x() + NODE_W, p.y()), item.badge))
-    painter.setPen(Qt.PenStyle.NoPen)
-    for key, rects in by_color.items():
-        painter.setBrush(QColor(key) if key.startswith("#") else kind_color(key))
-        painter.drawRects(rects)
-    outline = max(2.0, 2.0 / max(scale, 1e-6))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    if lit:
-        painter.setPen(QPen(theme.current, outline))
-        painter.drawRects(lit)
-    if selected:
-        painter.setPen(QPen(theme.selection, outline))
-        painter.drawRects(selected)
-    if badges:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        radius = max(9.0, 3.5 / max(scale, 1e-6))
+    def render(self, painter: QPainter, scene: DreamScene, scale: float) -> None:
+        """Edges, cards, then the marks (selection, preview, heat, badges) on top."""
+        theme = scene.ctx.theme
+        lines, rects = self._lists(scene)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing,
+                              len(lines) <= ANTIALIAS_EDGE_LIMIT)
+        painter.setPen(QPen(theme.edge_overview, 0))
+        painter.drawLines(lines)
+        marked = [plain_line(e) for e in scene.marked_edges()]
+        if marked:
+            painter.setPen(QPen(theme.path, 0))
+            painter.drawLines(marked)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
-        for centre, severity in badges:
-            painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
-            painter.drawEllipse(centre, radius, radius)
+        for kind, kind_rects in rects.items():
+            painter.setBrush(kind_color(kind))
+            painter.drawRects(kind_rects)
+        heated, selected, lit, badges = scene.marked_nodes()
+        for item in heated:
+            painter.setBrush(heat_color(item.heat or 0.0))
+            painter.drawRect(_card(item))
+        outline = max(2.0, 2.0 / max(scale, 1e-6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if lit:
+            painter.setPen(QPen(theme.current, outline))
+            painter.drawRects([_card(i) for i in lit])
+        if selected:
+            painter.setPen(QPen(theme.selection, outline))
+            painter.drawRects([_card(i) for i in selected])
+        if badges:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            radius = max(9.0, 3.5 / max(scale, 1e-6))
+            painter.setPen(Qt.PenStyle.NoPen)
+            for item in badges:
+                p = item.pos()
+                painter.setBrush(QColor(SEVERITY_COLORS.get(item.badge or "", "#888888")))
+                painter.drawEllipse(QPointF(p.x() + NODE_W, p.y()), radius, radius)
+
+
+def _card(item: NodeItem) -> QRectF:
+    p = item.pos()
+    return QRectF(p.x(), p.y(), NODE_W, NODE_H)

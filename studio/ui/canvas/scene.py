@@ -30,8 +30,10 @@ from .items import (
     Z_PREVIEW,
     CanvasContext,
     EdgeItem,
+    EdgeLayer,
     GroupItem,
     NodeItem,
+    NodeLayer,
     edge_controls,
 )
 from .style import KIND_LABELS, SEVERITY_RANK, theme
@@ -60,7 +62,6 @@ class DreamScene(QGraphicsScene):
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.ctx = CanvasContext(self, theme("dark"))
-        self.band_selecting = False
         self._ds: Dreamscape | None = None
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[str, EdgeItem] = {}
@@ -71,6 +72,8 @@ class DreamScene(QGraphicsScene):
         self._press_positions: dict[str, tuple[float, float]] | None = None
         self._selection_batch = 0
         self._last_selection: tuple[list[str], list[str]] = ([], [])
+        self._selected_edges: set[EdgeItem] = set()
+        self._bounds_cache: tuple[int, QRectF] = (-1, QRectF())
         self._connect_from: NodeItem | None = None
         self._connect_start = QPointF()
         self._preview: QGraphicsPathItem | None = None
@@ -103,7 +106,15 @@ class DreamScene(QGraphicsScene):
         self._cancel_connect()
         self._selection_batch += 1
         try:
+            self.ctx.edge_layer = self.ctx.node_layer = None
             self.clear()
+            self._selected_edges = set()
+            edge_layer, node_layer = EdgeLayer(self.ctx), NodeLayer(self.ctx)
+            self.addItem(edge_layer)
+            self.addItem(node_layer)
+            node_layer.setVisible(self.ctx.mode == "simple")
+            edge_layer.setVisible(self.ctx.mode != "overview")
+            self.ctx.edge_layer, self.ctx.node_layer = edge_layer, node_layer
             self._nodes.clear()
             self._edges.clear()
             self._groups.clear()
@@ -123,7 +134,7 @@ class DreamScene(QGraphicsScene):
             getattr(ds.events, name).connect(handler)
         self._update_scene_rect()
         self._last_selection = ([], [])
-        self.ctx.touch_overview()
+        self.ctx.touch_overview(geometry=True)
         self.dreamscape_replaced.emit()
 
     # ------------------------------------------------------------ items
@@ -156,7 +167,7 @@ class DreamScene(QGraphicsScene):
     def _on_node_added(self, node: Node, index: int) -> None:
         self._add_node_item(node)
         self._schedule_scene_rect()
-        self.ctx.touch_overview()
+        self.ctx.touch_overview(geometry=True)
 
     def _on_node_removed(self, node: Node, index: int) -> None:
         item = self._nodes.pop(node.id, None)
@@ -170,7 +181,7 @@ class DreamScene(QGraphicsScene):
             group.set_members([m for m in group.members if m is not item])
         self.removeItem(item)
         self._schedule_scene_rect()
-        self.ctx.touch_overview()
+        self.ctx.touch_overview(geometry=True)
 
     def _on_node_changed(self, node: Node, fields: tuple[str, ...]) -> None:
         item = self._nodes.get(node.id)
@@ -191,7 +202,7 @@ class DreamScene(QGraphicsScene):
 
     def _on_edge_added(self, edge: Edge, index: int) -> None:
         self._add_edge_item(edge)
-        self.ctx.touch_overview()
+        self.ctx.touch_overview(geometry=True)
 
     def _remove_edge_item(self, edge_id: str) -> None:
         item = self._edges.pop(edge_id, None)
@@ -201,7 +212,7 @@ class DreamScene(QGraphicsScene):
 
     def _on_edge_removed(self, edge: Edge, index: int) -> None:
         self._remove_edge_item(edge.id)
-        self.ctx.touch_overview()
+        self.ctx.touch_overview(geometry=True)
 
     def _on_edge_changed(self, edge: Edge, fields: tuple[str, ...]) -> None:
         item = self._edges.get(edge.id)
@@ -213,18 +224,20 @@ class DreamScene(QGraphicsScene):
             item = self._add_edge_item(edge)
             if item is not None and was_selected:
                 item.setSelected(True)
-            self.ctx.touch_overview()
+            self.ctx.touch_overview(geometry=True)
         else:
             item.refresh()
 
     def _on_group_added(self, group: Group, index: int) -> None:
         self._add_group_item(group, index)
+        self.ctx.touch_overview(geometry=True)
 
     def _on_group_removed(self, group: Group, index: int) -> None:
         item = self._groups.pop(group.id, None)
         if item is not None:
             item.set_members([])
             self.removeItem(item)
+            self.ctx.touch_overview(geometry=True)
 
     def _on_group_changed(self, group: Group, fields: tuple[str, ...]) -> None:
         item = self._groups.get(group.id)
@@ -233,6 +246,7 @@ class DreamScene(QGraphicsScene):
         if "nodes" in fields:
             item.set_members([self._nodes[n] for n in group.nodes if n in self._nodes])
         item.refresh()
+        self.ctx.touch_overview(geometry=True)
 
     # ---------------------------------------------------------- scene rect
     def _schedule_scene_rect(self) -> None:
@@ -255,6 +269,12 @@ class DreamScene(QGraphicsScene):
 
     def items_bounding_rect(self) -> QRectF:
         """The nodes and group frames (not the scene's panning margin)."""
+        key = self.ctx.geometry_rev
+        if self._bounds_cache[0] != key:
+            self._bounds_cache = (key, self._compute_bounds())
+        return QRectF(self._bounds_cache[1])
+
+    def _compute_bounds(self) -> QRectF:
         if not self._nodes:
             return QRectF()
         xs = []
@@ -322,6 +342,12 @@ class DreamScene(QGraphicsScene):
     def _on_selection_changed(self) -> None:
         if self._selection_batch:
             return
+        edges = {i for i in self.selectedItems() if type(i) is EdgeItem}
+        for item in edges ^ self._selected_edges:
+            item.repaint()
+        if edges != self._selected_edges:
+            self.ctx.touch_overview()
+        self._selected_edges = edges
         current = (self.selected_node_ids(), self.selected_edge_ids())
         if current != self._last_selection:
             self._last_selection = current
@@ -390,8 +416,10 @@ class DreamScene(QGraphicsScene):
 
     def set_theme(self, name: str) -> None:
         self.ctx.theme = theme(name)
-        for item in self.items():
+        for item in self._nodes.values():
             item.update()
+        for group in self._groups.values():
+            group.update()
         self.ctx.touch_overview()
         self.theme_changed.emit(self.ctx.theme.name)
         self.update()
@@ -400,18 +428,50 @@ class DreamScene(QGraphicsScene):
     def theme(self):  # noqa: ANN201 - the style.Theme in use
         return self.ctx.theme
 
-    # ------------------------------------------------------------ overview
-    def set_overview(self, enabled: bool) -> None:
-        """Zoomed far out the view draws every node and edge in bulk; items stop painting."""
-        if enabled == self.ctx.overview:
+    def marked_edges(self) -> list[EdgeItem]:
+        """Selected or preview-highlighted edges (few; the overview draws them on top)."""
+        marked = set(self._selected_edges)
+        marked.update(e for i in self._highlighted[1] if (e := self._edges.get(i)) is not None)
+        return list(marked)
+
+    def marked_nodes(self) -> tuple[list[NodeItem], list[NodeItem], list[NodeItem],
+                                    list[NodeItem]]:
+        """(heated, selected, highlighted, badged) node items for the overview's marks."""
+        def items(ids: Iterable[str]) -> list[NodeItem]:
+            return [item for i in ids if (item := self._nodes.get(i)) is not None]
+
+        heated = [i for i in items(self._heated) if i.heat is not None]
+        selected = [i for i in self.selectedItems() if type(i) is NodeItem]
+        lit = [i for i in items(self._highlighted[0]) if i.highlight and not i.isSelected()]
+        badged = [i for i in items(self._badged[0]) if i.badge]
+        return heated, selected, lit, badged
+
+    # ------------------------------------------------------- level of detail
+    def set_mode(self, mode: str) -> None:
+        """How much the canvas draws, chosen by the view's zoom (see geometry.LOD_*).
+
+        "detail": cards paint themselves (cached), the EdgeLayer strokes edges;
+        "simple": cards stop painting and the NodeLayer fills them in bulk;
+        "overview": both layers rest and the view draws its cached overview image.
+        Items stay selectable and draggable in every mode.
+        """
+        ctx = self.ctx
+        if mode == ctx.mode:
             return
-        self.ctx.overview = enabled
-        for item in self._nodes.values():
-            item.setFlag(_HAS_NO_CONTENTS, enabled)
-        for item in self._edges.values():
-            item.setFlag(_HAS_NO_CONTENTS, enabled)
-        self.ctx.touch_overview()
+        cards_paint = mode == "detail"
+        if cards_paint != (ctx.mode == "detail"):
+            for item in self._nodes.values():
+                item.setFlag(_HAS_NO_CONTENTS, not cards_paint)
+        ctx.mode = mode
+        if ctx.node_layer is not None and ctx.edge_layer is not None:
+            ctx.node_layer.setVisible(mode == "simple")
+            ctx.edge_layer.setVisible(mode != "overview")
+        ctx.touch_overview()
         self.update()
+
+    def set_overview(self, enabled: bool) -> None:
+        """Switch the far-out overview on (or back to detail)."""
+        self.set_mode("overview" if enabled else "detail")
 
     def overview_dirty(self) -> None:
         if not self._overview_pending:

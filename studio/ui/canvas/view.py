@@ -6,11 +6,11 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QGraphicsView, QRubberBand, QWidget
 
-from .items import LOD_PLAIN, NODE_H, EdgeItem, GroupItem, NodeItem
+from .items import LOD_PLAIN, LOD_SIMPLE, NODE_H, EdgeItem, GroupItem, NodeItem
 from .overview import OverviewLayer
 from .quick_add import QuickAddPopup
 from .scene import DreamScene
@@ -35,8 +35,7 @@ class DreamView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         flag = QGraphicsView.OptimizationFlag
         self.setOptimizationFlag(flag.DontAdjustForAntialiasing, True)
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)  # our own band: scenes only, not edges
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -49,6 +48,9 @@ class DreamView(QGraphicsView):
         self._space = False
         self._panning: QPointF | None = None
         self._pan_rest = QPointF()
+        self._band_origin: QPoint | None = None
+        self._band_base: list[str] = []
+        self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
         self._quick_add: QuickAddPopup | None = None
         self._quick_target: tuple[QPointF, Callable[[str, QPointF], None] | None] = (
             QPointF(), None)
@@ -99,7 +101,8 @@ class DreamView(QGraphicsView):
 
     def _after_zoom(self) -> None:
         zoom = self.zoom()
-        self.dream_scene().set_overview(zoom < LOD_PLAIN)
+        mode = "overview" if zoom < LOD_PLAIN else "simple" if zoom < LOD_SIMPLE else "detail"
+        self.dream_scene().set_mode(mode)
         self.zoom_changed.emit(zoom)
 
     def wheelEvent(self, event: Any) -> None:
@@ -199,8 +202,13 @@ class DreamView(QGraphicsView):
             event.accept()
             return
         scene = self.dream_scene()
-        if button == Qt.MouseButton.LeftButton and not self._item_kind_at(event.position().toPoint()):
-            scene.band_selecting = True
+        pos = event.position().toPoint()
+        if button == Qt.MouseButton.LeftButton and not self._item_kind_at(pos):
+            additive = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            super().mousePressEvent(event)  # the scene clears the selection unless Ctrl is held
+            self._band_origin = pos
+            self._band_base = scene.selected_node_ids() if additive else []
+            return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: Any) -> None:
@@ -214,7 +222,26 @@ class DreamView(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - step.y())
             event.accept()
             return
+        if self._band_origin is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self._update_band(event.position().toPoint())
+            event.accept()
+            return
         super().mouseMoveEvent(event)
+
+    def _update_band(self, pos: QPoint) -> None:
+        """Select the scenes the band touches (plus, with Ctrl, what was selected before)."""
+        assert self._band_origin is not None
+        rect = QRect(self._band_origin, pos).normalized()
+        if not self._band.isVisible():
+            if (pos - self._band_origin).manhattanLength() < QApplication.startDragDistance():
+                return
+            self._band.show()
+        self._band.setGeometry(rect)
+        scene = self.dream_scene()
+        area = self.mapToScene(rect).boundingRect()
+        touched = [item.node.id for item in scene.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
+                   if isinstance(item, NodeItem)]
+        scene.select(list(dict.fromkeys(self._band_base + touched)))
 
     def mouseReleaseEvent(self, event: Any) -> None:
         if self._panning is not None and event.button() in (Qt.MouseButton.MiddleButton,
@@ -226,8 +253,10 @@ class DreamView(QGraphicsView):
                 self.viewport().unsetCursor()
             event.accept()
             return
+        if self._band_origin is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._band_origin = None
+            self._band.hide()
         super().mouseReleaseEvent(event)
-        self.dream_scene().band_selecting = False
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = event.position().toPoint()
