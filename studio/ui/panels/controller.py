@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 
+from . import heap
 from .lint_actions import ActionError, fix_label, fix_op, suppress_op, unsuppress_op
 from .lint_panel import LintPanel, verdict_text
 from .live_worker import LiveResult, LiveRunner
@@ -26,6 +27,7 @@ LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 STATUS_CHARS = 72
+UPDATING_HINT_MS = 400  # runs shorter than this never flash an "updating" state
 
 
 class LivePanels(QObject):
@@ -43,6 +45,7 @@ class LivePanels(QObject):
         self.heat_on = False
         self._last_badges: tuple[dict[str, str], dict[str, str]] | None = None
         self._doc_ds: Any = None
+        self._first_result = True
 
         self.lint_panel = LintPanel()
         self.preview = PreviewPanel(window)
@@ -62,6 +65,10 @@ class LivePanels(QObject):
         bar.addPermanentWidget(self.status_verdict)
 
         self.runner.result_ready.connect(self._on_result)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(UPDATING_HINT_MS)
+        self._busy_timer.timeout.connect(lambda: self._show_updating(True))
         self.runner.busy_changed.connect(self._on_busy)
         self.lint_panel.goto_requested.connect(self.goto)
         self.lint_panel.fix_requested.connect(self.apply_fix)
@@ -87,8 +94,10 @@ class LivePanels(QObject):
         return self.window.document.ds
 
     def _follow(self, ds: Any) -> None:
+        heap.release(self)
         self._doc_ds = ds
         self._last_badges = None
+        self._first_result = True
         self.preview.set_dreamscape(ds)
         self.runner.set_dreamscape(ds)
 
@@ -97,10 +106,19 @@ class LivePanels(QObject):
 
     # ------------------------------------------------------------- results
     def _on_busy(self, busy: bool) -> None:
-        self.lint_panel.set_updating(busy)
-        self.plots.set_updating(busy)
-        self.status_gauge.set_updating(busy)
+        # Quick runs finish before anyone could read an "updating" hint; showing it at
+        # once would also repaint every panel just as the canvas repaints for the edit.
         if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._show_updating(False)
+
+    def _show_updating(self, updating: bool) -> None:
+        self.lint_panel.set_updating(updating)
+        self.plots.set_updating(updating)
+        self.status_gauge.set_updating(updating)
+        if updating:
             self.status_verdict.setText(verdict_text(self._report()) + "  ·  updating…"
                                         if self.current is not None else "Checking…")
 
@@ -149,6 +167,13 @@ class LivePanels(QObject):
             self._push_heat()
 
     def _finish(self, result: LiveResult) -> None:
+        if self._first_result:
+            # A design that opens blocked shows why at once (if the lint dock is open at all).
+            self._first_result = False
+            report = result.outcome.report
+            if report is not None and report.blocked and self.lint_dock.toggleViewAction().isChecked():
+                self.lint_dock.raise_()
+            QTimer.singleShot(0, lambda: heap.settle(self, len(self.ds.nodes)))
         self.applied_generation = result.generation
         self.latencies.append(time.perf_counter() - result.requested_at)
         del self.latencies[:-50]
@@ -287,5 +312,6 @@ class LivePanels(QObject):
             self.runner.resume()
 
     def shutdown(self) -> None:
+        heap.release(self)
         self.runner.shutdown()
         self.preview.detach()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +38,7 @@ from .lint_actions import can_fix, can_suppress, suppress_target
 from .score_gauge import ScoreGauge
 from .style import BAND_COLOURS, BAND_LABELS, SEVERITIES, SEVERITY_COLOURS, severity_icon
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 KNOWN_FAMILIES = ("DS", "EXT", "RWD", "TMP", "INT", "SOC")
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 
@@ -100,13 +102,16 @@ class LintPanel(QWidget):
         self.state = QLabel("")
         self.state.setObjectName("lintState")
         head_text = QVBoxLayout()
+        head_text.setContentsMargins(0, 0, 0, 0)
         head_text.addWidget(self.verdict)
         head_text.addWidget(self.summary)
         head_text.addWidget(self.state)
         head_text.addStretch(1)
-        head = QHBoxLayout()
-        head.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop)
-        head.addLayout(head_text, 1)
+        self.head = QWidget(self)
+        self.head_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.head)
+        self.head_layout.setContentsMargins(0, 0, 0, 0)
+        self.head_layout.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop)
+        self.head_layout.addLayout(head_text, 1)
 
         self.severity_buttons: dict[str, QToolButton] = {}
         filters = QHBoxLayout()
@@ -166,9 +171,11 @@ class LintPanel(QWidget):
         header.setSectionResizeMode(COL_SEVERITY, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(COL_SEVERITY, 28)
         header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 64)
-        header.resizeSection(COL_WHERE, 110)
-        header.resizeSection(4, 52)
+        header.resizeSection(1, 62)
+        header.resizeSection(COL_WHERE, 92)
+        header.resizeSection(4, 44)
+        header.setMinimumSectionSize(24)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.clicked.connect(self._row_clicked)
@@ -178,10 +185,12 @@ class LintPanel(QWidget):
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
         self.detail.setPlaceholderText("Select a finding to read why the rule exists.")
-        self.goto_button = QPushButton("Show on canvas")
+        self.goto_button = QPushButton("Show")
+        self.goto_button.setToolTip("Select and centre the finding's scenes on the canvas")
         self.fix_button = QPushButton("Apply fix")
-        self.suppress_button = QPushButton("Suppress here…")
-        self.unsuppress_button = QPushButton("Lift suppression")
+        self.suppress_button = QPushButton("Suppress…")
+        self.unsuppress_button = QPushButton("Unsuppress")
+        self.unsuppress_button.setToolTip("Lift this suppression (undoable)")
         self.goto_button.clicked.connect(lambda: self._act("goto"))
         self.fix_button.clicked.connect(lambda: self._act("fix"))
         self.suppress_button.clicked.connect(lambda: self._act("suppress"))
@@ -196,21 +205,63 @@ class LintPanel(QWidget):
         detail_layout.addWidget(self.detail, 1)
         detail_layout.addLayout(buttons)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(detail_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
         self.detail.setMinimumHeight(60)
-        splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(head)
-        layout.addLayout(filters)
-        layout.addWidget(self.problem_label)
-        layout.addWidget(splitter, 1)
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(filters)
+        body_layout.addWidget(self.problem_label)
+        body_layout.addWidget(self.splitter, 1)
+        self.main_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.main_layout.setContentsMargins(6, 6, 6, 6)
+        self.main_layout.addWidget(self.head)
+        self.main_layout.addWidget(body, 1)
+        self.wide: bool | None = None
+        self._arrange(wide=False)
         self._show_detail(None)
+
+    # -------------------------------------------------------------- layout
+    def _arrange(self, wide: bool) -> None:
+        """A wide, short dock puts the gauge beside the table and the details beside it too."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        if wide:
+            self.main_layout.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.head_layout.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.head.setFixedWidth(200)
+            self.head.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+        else:
+            self.main_layout.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.head_layout.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.head.setMinimumWidth(0)
+            self.head.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self._share_splitter)
+
+    def _share_splitter(self) -> None:
+        """Table two thirds, details one third, along whichever way the splitter runs."""
+        horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
+        total = self.splitter.width() if horizontal else self.splitter.height()
+        if total > 0:
+            first = total * 11 // 20 if horizontal else total * 2 // 3
+            self.splitter.setSizes([first, total - first])
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        QTimer.singleShot(0, self._share_splitter)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange(wide=self.width() > 1.8 * max(1, self.height()) and self.width() > 700)
 
     # ------------------------------------------------------------- content
     def set_report(self, report: Any, problems: list[str] | None = None,
@@ -244,8 +295,9 @@ class LintPanel(QWidget):
             self.problem_label.show()
         else:
             self.problem_label.hide()
-        if keep is not None:
-            self.select_key(finding_key(keep))
+        if keep is None or not self.select_key(finding_key(keep)):
+            if self.model.visible:
+                self.select_row(0)  # the worst finding, explained, until the designer picks one
         self._show_detail(self.selected_finding())
 
     def set_updating(self, updating: bool) -> None:
@@ -285,7 +337,7 @@ class LintPanel(QWidget):
         threshold = getattr(report, "threshold", None)
         parts = [f"Escapism risk <b>{report.score}</b>/100 ({band})"]
         if threshold is not None:
-            parts.append(f"publish threshold {threshold}")
+            parts.append(f"publish threshold {float(threshold):g}")
         self.summary.setText(" · ".join(parts))
 
     def _add_families(self, findings: list[Any]) -> None:
@@ -353,8 +405,12 @@ class LintPanel(QWidget):
             self.fix_button.setToolTip(finding.fix.description)
         if finding is not None and suppress_target(finding) is None:
             self.suppress_button.setText("Ignore in file…")
+            self.suppress_button.setToolTip("This finding concerns the whole dreamscape: "
+                                            "ignore its rule in the file's lint settings")
         else:
-            self.suppress_button.setText("Suppress here…")
+            self.suppress_button.setText("Suppress…")
+            self.suppress_button.setToolTip("Suppress here: asks why, saves the reason on the "
+                                            "scene (undoable)")
         self.detail.setHtml(detail_html(finding) if finding is not None else "")
 
     # -------------------------------------------------------------- actions

@@ -62,6 +62,7 @@ class PreviewPanel(QWidget):
         self.engine: PlayEngine | None = None
         self.notice = ""
         self.active = True
+        self._stale = False
         self._rebind_timer = QTimer(self)
         self._rebind_timer.setSingleShot(True)
         self._rebind_timer.setInterval(0)
@@ -162,7 +163,10 @@ class PreviewPanel(QWidget):
         self._rebind_timer.stop()
 
     def _on_changed(self, _event: str) -> None:
-        self._rebind_timer.start()  # many events of one edit rebind once
+        if self.active:
+            self._rebind_timer.start()  # many events of one edit rebind once
+        else:
+            self._stale = True  # hidden: catch up when shown, not on every edit
 
     def rebind(self) -> None:
         """Pick up edits: stay at the current node if it still exists."""
@@ -250,9 +254,13 @@ class PreviewPanel(QWidget):
 
     # ------------------------------------------------------------- display
     def set_active(self, active: bool) -> None:
-        """The dock is hidden: stop highlighting the canvas; shown again: resume."""
+        """The dock is hidden: stop following edits and highlighting; shown again: catch up."""
         self.active = active
-        self._highlight()
+        if active and self._stale:
+            self._stale = False
+            self.rebind()
+        else:
+            self._highlight()
 
     def _highlight(self) -> None:
         scene = getattr(self.window_, "scene", None)

@@ -10,10 +10,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +32,19 @@ def _pct(value: Any) -> str:
 
 def _minutes(value: Any) -> str:
     return "—" if value is None else f"{float(value):.0f} min"
+
+
+def survival_extent(t: np.ndarray, p: np.ndarray) -> float:
+    """Where the survival curve has said everything: a little past the last dreamer's exit."""
+    if t.size == 0:
+        return 1.0
+    alive = np.nonzero(p > 0)[0]
+    if alive.size == 0:
+        return max(float(t[min(1, t.size - 1)]), 1.0)
+    last = int(alive[-1])
+    if last >= t.size - 1:
+        return float(t[-1])
+    return min(float(t[-1]), max(10.0, float(t[last + 1]) * 1.1))
 
 
 class SimPlots(QWidget):
@@ -76,13 +89,21 @@ class SimPlots(QWidget):
         self.note = QLabel("Simulating…")
         self.note.setWordWrap(True)
         self.note.setObjectName("simNote")
-        self.heat_box = QCheckBox("Heat on canvas")
+        self.updating = False
+        self.updating_label = QLabel("Updating… (these curves are for the previous edit)")
+        self.updating_label.setObjectName("simUpdating")
+        self.updating_label.setWordWrap(True)
+        self.updating_label.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']};")
+        self.updating_label.hide()
+        self.heat_box = QPushButton("Heat on canvas")
+        self.heat_box.setCheckable(True)
         self.heat_box.setToolTip("Colour scenes on the canvas by expected visits per night")
         self.heat_box.toggled.connect(self.heat_toggled)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.title)
+        side_layout.addWidget(self.updating_label)
         side_layout.addLayout(form)
         side_layout.addWidget(self.heat_box)
         side_layout.addWidget(self.note)
@@ -92,12 +113,18 @@ class SimPlots(QWidget):
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setMinimumSize(240, 180)
         self.survival_plot = pg.PlotItem(title="Still dreaming")
-        self.intensity_plot = pg.PlotItem(title="Intensity (mean, p10–p90)")
+        self.intensity_plot = pg.PlotItem(title="Intensity")
         self.histogram_plot = pg.PlotItem(title="Minutes to exit")
         self.hypnogram_plot = pg.PlotItem(title="The night")
         self.plots = (self.survival_plot, self.intensity_plot, self.histogram_plot,
                       self.hypnogram_plot)
-        for plot in self.plots:
+        for plot, tip in zip(self.plots, (
+                "P(still dreaming) after each dream minute, over all simulated dreamers",
+                "Intensity of the scenes dreamers are in: mean line, p10–p90 band",
+                "How many dream minutes finishing dreamers took to reach an exit",
+                "Sleep stages over the night; shaded: REM windows (when the dream may play); "
+                "thick bars: where the median dreamer's dream sits"), strict=True):
+            plot.getViewBox().setToolTip(tip)
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setMouseEnabled(x=False, y=False)
@@ -152,12 +179,16 @@ class SimPlots(QWidget):
         for plot in self.plots:
             if plot.scene() is not None:
                 grid.removeItem(plot)
+        layout = grid.layout
         if wide:
             for col, plot in enumerate(self.plots):
                 grid.addItem(plot, row=0, col=col)
+                layout.setColumnStretchFactor(col, 3 if plot is self.hypnogram_plot else 2)
         else:
             for i, plot in enumerate(self.plots):
                 grid.addItem(plot, row=i // 2, col=i % 2)
+            for col in range(4):
+                layout.setColumnStretchFactor(col, 1 if col < 2 else 0)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -236,6 +267,7 @@ class SimPlots(QWidget):
         if data.survival is not None:
             t, p = data.survival
             self.survival_curve.setData(t, p)
+            self.survival_plot.setXRange(0, survival_extent(t, p), padding=0.02)
         if data.band is not None:
             t, mean, p10, p90 = data.band
             ok = np.isfinite(mean)
@@ -255,6 +287,8 @@ class SimPlots(QWidget):
         self._set_night(data)
         self._set_numbers(data.headline)
         notes = []
+        if self._captured():
+            notes.append("The median dreamer is still dreaming at dawn.")
         if error:
             notes.append(error)
         notes.extend(data.problems[:3])
@@ -287,8 +321,10 @@ class SimPlots(QWidget):
         end = float(x[-1]) / 60.0 if x.size else 8.0
         self.hypnogram_plot.setXRange(0, max(end, 1.0), padding=0.02)
         captured = self._captured()
-        self.hypnogram_plot.setTitle("The night — median dreamer captured until dawn" if captured
-                                     else "The night — REM windows and the median dream")
+        self.hypnogram_plot.getViewBox().setToolTip(
+            "Sleep stages over the night; shaded: REM windows (when the dream may play); "
+            "thick bars: where the median dreamer's dream sits"
+            + (" — captured: it never ends before dawn" if captured else ""))
 
     def _set_numbers(self, h: dict[str, Any]) -> None:
         n = self.numbers
@@ -313,10 +349,12 @@ class SimPlots(QWidget):
                            else "Simulated night")
 
     def set_updating(self, updating: bool) -> None:
-        """Fade the plots while a newer run computes, so old curves never pass as current."""
-        self.graphics.setEnabled(not updating)
-        self.graphics.setGraphicsEffect(None)
-        for plot in self.plots:
-            plot.setOpacity(0.45 if updating else 1.0)
+        """Mark the curves as not current while a newer run computes.
+
+        Only labels change: repainting four plots just to fade them would cost the event
+        loop more than anything else in a large document's rerun.
+        """
+        self.updating = updating
+        self.updating_label.setVisible(updating)
         if updating and self.data is None:
             self.note.setText("Simulating…")

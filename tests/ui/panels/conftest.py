@@ -108,8 +108,7 @@ def make_window(qtbot):  # noqa: ANN001, ANN201
         window = HarnessWindow(ds if ds is not None else small_dreamscape())
         qtbot.addWidget(window)
         panels = install_panels(window)
-        panels.runner.debounce_ms = debounce_ms
-        panels.runner._timer.setInterval(debounce_ms)
+        panels.runner.set_debounce(debounce_ms)
         made.append(panels)
         return window, panels
 

@@ -185,3 +185,25 @@ def test_replacing_the_document_follows_the_new_one(make_window) -> None:
     generation = panels.runner.generation
     old.events.changed.emit("node_changed")
     assert panels.runner.generation == generation
+
+
+def test_snapshot_is_faithful_and_unaffected_by_later_edits() -> None:
+    from studio.io import dumps_dreamscape
+    from studio.model.ops import RenameNode, UpdateEdge, UpdateRecord
+    from studio.ui.panels.live_worker import FAST_SNAPSHOT, snapshot
+
+    ds = load_dreamscape(EXAMPLES / "reality-somnos.dream")
+    copy = snapshot(ds)
+    text = dumps_dreamscape(copy)
+    assert FAST_SNAPSHOT  # the model's records still have the fields the fast path copies
+    assert text == dumps_dreamscape(ds)
+    assert copy.revision == ds.revision
+    first_node, first_edge = ds.nodes[0].id, ds.edges[0].id
+    # Edits made while a run works on the snapshot must not leak into it.
+    UpdateNode(first_node, {"effects": {"calm": "calm + 5"}, "tags": ["x"],
+                            "lint_ignore": {"SOC002": "a reason"}}).apply(ds)
+    UpdateEdge(first_edge, {"effects": {"calm": "0"}, "condition": "calm > 1"}).apply(ds)
+    UpdateRecord("lint", {"ignore": ["SOC004"]}).apply(ds)
+    UpdateRecord("night", {"rem_minutes": [5]}).apply(ds)
+    RenameNode(first_node, "renamed").apply(ds)
+    assert dumps_dreamscape(copy) == text

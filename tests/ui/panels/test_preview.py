@@ -129,3 +129,16 @@ def test_no_entry_is_explained(make_window) -> None:
     assert preview.engine is None
     assert "entry" in preview.status.text()
     assert preview.choice_buttons == []
+
+
+def test_hidden_preview_catches_up_when_shown(make_window) -> None:
+    window, panels = make_window()
+    preview = panels.preview
+    click_choice(preview, "e1")
+    preview.set_active(False)
+    window.document.push(UpdateNode("hall", {"title": "The great hall"}), "Rename")
+    preview._rebind_timer.stop()
+    assert preview.title.text() == "The hall"  # not following while hidden
+    preview.set_active(True)
+    assert preview.title.text() == "The great hall"
+    assert window.scene.highlight == ("hall", ["onset", "hall"])

@@ -101,10 +101,10 @@ def test_heat_overlay_follows_expected_visits(make_window) -> None:
     assert window.scene.heat is None
 
 
-def test_updating_fades_old_plots(make_window) -> None:
+def test_updating_marks_old_plots_as_not_current(make_window) -> None:
     window, panels = make_window()
     wait(panels)
     panels.plots.set_updating(True)
-    assert all(p.opacity() < 1 for p in panels.plots.plots)
+    assert panels.plots.updating and not panels.plots.updating_label.isHidden()
     panels.plots.set_updating(False)
-    assert all(p.opacity() == 1 for p in panels.plots.plots)
+    assert not panels.plots.updating and panels.plots.updating_label.isHidden()
