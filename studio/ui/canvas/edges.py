@@ -241,10 +241,11 @@ class EdgeItem(QGraphicsItem):
                 else:
                     room = min(LABEL_MAX_W, abs(g[6] - g[0]) - 24,
                                math.hypot(g[6] - g[0], g[7] - g[1]) - 24)
-                if room >= 40:
+                if room >= 48:
                     text = metrics("label").elidedText(label, Qt.TextElideMode.ElideRight,
                                                        room - 12)
-                    text = "" if text == "…" else text
+                    if text != label and len(text.rstrip("…").strip()) < 6:
+                        text = ""  # a stub like "Lo…" says nothing: the tooltip has it
             width = metrics("label").horizontalAdvance(text) if text else 0.0
             self._label = (text, width, None)
         return self._label
@@ -372,6 +373,7 @@ class EdgeLayer(QGraphicsItem):
         solid, dashed, long_solid, long_dashed = (QPainterPath(), QPainterPath(),
                                                   QPainterPath(), QPainterPath())
         arrows = QPainterPath()
+        arrows.setFillRule(Qt.FillRule.WindingFill)  # arrows meeting at one port must not cancel
         special: list[EdgeItem] = []
         decor: list[EdgeItem] = []
         for item in ctx.scene.items(exposed, _BY_BOUNDS, Qt.SortOrder.AscendingOrder,

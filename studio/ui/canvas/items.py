@@ -204,7 +204,7 @@ class NodeItem(QGraphicsItem):
         if self.badge:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(SEVERITY_COLORS.get(self.badge, "#888888")))
-            painter.drawEllipse(BADGE_CENTER, 9, 9)
+            painter.drawEllipse(BADGE_CENTER, max(9.0, 4.5 / lod), max(9.0, 4.5 / lod))
 
     def _paint_full(self, painter: QPainter, lod: float) -> None:
         theme = self.ctx.theme
@@ -351,6 +351,7 @@ class NodeLayer(QGraphicsItem):
         fills: dict[str, QPainterPath] = defaultdict(QPainterPath)
         selected, lit = QPainterPath(), QPainterPath()
         badges: dict[str, QPainterPath] = defaultdict(QPainterPath)
+        badge_r = max(9.0, 4.5 / lod)  # at least 9 device px across
         for item in self.ctx.scene.items(visible_rect(painter, option), _BY_BOUNDS,
                                          Qt.SortOrder.AscendingOrder, QTransform()):
             if type(item) is not NodeItem:
@@ -365,7 +366,7 @@ class NodeLayer(QGraphicsItem):
                 lit.addRoundedRect(x, y, NODE_W, NODE_H, RADIUS, RADIUS)
             if item.badge:
                 badges[item.badge].addEllipse(QPointF(x + BADGE_CENTER.x(), y + BADGE_CENTER.y()),
-                                              9, 9)
+                                              badge_r, badge_r)
         painter.setPen(Qt.PenStyle.NoPen)
         for key, path in fills.items():
             painter.setBrush(QColor(key) if key.startswith("#") else kind_color(key))

@@ -85,7 +85,7 @@ THEMES: dict[str, Theme] = {
         "dark",
         background="#1b1e24", grid_minor="#262a32", grid_major="#2e333d",
         card="#262b34", card_border="#363c48", text="#e3e6ee", text_dim="#a3aab8",
-        header_text="#ffffff", track="#3a404c", edge="#7d8597", edge_overview="#3f4552",
+        header_text="#ffffff", track="#3a404c", edge="#8a93a6", edge_overview="#3f4552",
         edge_label="#c3c8d4", label_pill="#e61b1e24", condition="#d6a24a",
         selection="#5fa8ff", current="#ffd166", path="#ffd166", port_fill="#1b1e24",
         drop_target="#7ee2a8", group_title="#e3e6ee",
