@@ -67,6 +67,7 @@ _SEL_CHANGED = _GIC.ItemSelectedHasChanged
 _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 _HUGE = QRectF(-1e7, -1e7, 2e7, 2e7)
 _WORDS: dict[str, QStaticText] = {}
+HEAT_PILL_W = 36.0
 
 
 def _intensity_word() -> QStaticText:
@@ -159,6 +160,8 @@ class NodeItem(QGraphicsItem):
         for name, value in (("badge", badge), ("highlight", highlight), ("heat", heat),
                             ("drop_target", drop_target)):
             if value is not ... and getattr(self, name) != value:
+                if name == "heat" and (value is None) != (self.heat is None):
+                    self._texts = None  # the title makes room for the heat pill
                 setattr(self, name, value)
                 changed = True
         if changed:
@@ -168,7 +171,7 @@ class NodeItem(QGraphicsItem):
 
     def _prepare_texts(self) -> tuple[QStaticText, QStaticText, QStaticText]:
         node = self.node
-        title_w = NODE_W - 30 - 12
+        title_w = NODE_W - 30 - 12 - (HEAT_PILL_W + 2 if self.heat is not None else 0)
         title = metrics("title").elidedText(node.display_title, Qt.TextElideMode.ElideRight,
                                             title_w)
         excerpt = wrap_excerpt(node.text, metrics("body"), NODE_W - 20) if node.text else ""
@@ -227,7 +230,7 @@ class NodeItem(QGraphicsItem):
         painter.fillPath(CARD_INNER_PATH, theme.card)
         if self.heat is not None:
             tint = heat_color(self.heat)
-            tint.setAlpha(95)
+            tint.setAlpha(70)
             painter.fillPath(BODY_PATH, tint)
         elif self.highlight == "path":
             tint = QColor(theme.path)
@@ -272,10 +275,14 @@ class NodeItem(QGraphicsItem):
         word = _intensity_word()
         painter.drawStaticText(QPointF(bar.x() - 5 - word.size().width(),
                                        y - word.size().height() / 2), word)
-        if self.heat is not None:
-            painter.setPen(theme.text)
-            painter.drawText(QRectF(NODE_W - 52, HEADER_H + 2, 44, 14),
-                             int(Qt.AlignmentFlag.AlignRight), f"{self.heat:.0%}")
+        if self.heat is not None:  # a pill on the header: share of dreamers' visits
+            pill = QRectF(NODE_W - 8 - HEAT_PILL_W, 5, HEAT_PILL_W, 16)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(heat_color(self.heat))
+            painter.drawRoundedRect(pill, 8, 8)
+            painter.setPen(QColor("#14161a"))
+            painter.setFont(fonts()["badge"])
+            painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), f"{self.heat:.0%}")
 
         # ports: a ring made of two filled discs
         painter.setPen(Qt.PenStyle.NoPen)
