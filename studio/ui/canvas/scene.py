@@ -74,6 +74,7 @@ class DreamScene(QGraphicsScene):
         self._last_selection: tuple[list[str], list[str]] = ([], [])
         self._selected_edges: set[EdgeItem] = set()
         self._bounds_cache: tuple[int, QRectF] = (-1, QRectF())
+        self._order: tuple[Any, dict[str, int], dict[str, int]] = (None, {}, {})
         self._connect_from: NodeItem | None = None
         self._connect_start = QPointF()
         self._preview: QGraphicsPathItem | None = None
@@ -308,27 +309,53 @@ class DreamScene(QGraphicsScene):
     def group_items(self) -> Iterable[GroupItem]:
         return self._groups.values()
 
+    def _file_order(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Position of every node and edge id in the file, rebuilt when the model changes."""
+        ds = self.dreamscape
+        if self._order[0] != (id(ds), ds.revision):
+            self._order = ((id(ds), ds.revision), {n.id: i for i, n in enumerate(ds.nodes)},
+                           {e.id: i for i, e in enumerate(ds.edges)})
+        return self._order[1], self._order[2]
+
+    def _selected(self) -> tuple[list[str], list[str]]:
+        nodes_order, edges_order = self._file_order()
+        nodes, edges = [], []
+        for item in self.selectedItems():
+            kind = type(item)
+            if kind is NodeItem:
+                nodes.append(item.node.id)
+            elif kind is EdgeItem:
+                edges.append(item.edge.id)
+        nodes.sort(key=lambda i: nodes_order.get(i, len(nodes_order)))
+        edges.sort(key=lambda i: edges_order.get(i, len(edges_order)))
+        return nodes, edges
+
     def selected_node_ids(self) -> list[str]:
         """Selected scenes in file order."""
-        return [n.id for n in self.dreamscape.nodes
-                if (item := self._nodes.get(n.id)) is not None and item.isSelected()]
+        return self._selected()[0]
 
     def selected_edge_ids(self) -> list[str]:
-        return [e.id for e in self.dreamscape.edges
-                if (item := self._edges.get(e.id)) is not None and item.isSelected()]
+        """Selected transitions in file order."""
+        return self._selected()[1]
 
     def select(self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), add: bool = False
                ) -> None:
+        """Select exactly these (or, with `add`, these too); one selection signal at the end."""
+        target: set[QGraphicsItem] = set()
+        for node_id in node_ids:
+            if (item := self._nodes.get(node_id)) is not None:
+                target.add(item)
+        for edge_id in edge_ids:
+            if (edge := self._edges.get(edge_id)) is not None:
+                target.add(edge)
         self._selection_batch += 1
         try:
+            current = set(self.selectedItems())
             if not add:
-                self.clearSelection()
-            for node_id in node_ids:
-                if (item := self._nodes.get(node_id)) is not None:
-                    item.setSelected(True)
-            for edge_id in edge_ids:
-                if (edge := self._edges.get(edge_id)) is not None:
-                    edge.setSelected(True)
+                for item in current - target:
+                    item.setSelected(False)
+            for item in target - current:
+                item.setSelected(True)
         finally:
             self._selection_batch -= 1
         self._on_selection_changed()
@@ -348,7 +375,7 @@ class DreamScene(QGraphicsScene):
         if edges != self._selected_edges:
             self.ctx.touch_overview()
         self._selected_edges = edges
-        current = (self.selected_node_ids(), self.selected_edge_ids())
+        current = self._selected()
         if current != self._last_selection:
             self._last_selection = current
             self.selection_changed_ids.emit(current[0], current[1])
