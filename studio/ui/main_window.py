@@ -35,13 +35,17 @@ WINDOWS: list[MainWindow] = []  # every open editor window of this process
 class MainWindow(FileHandling, QMainWindow):
     """One document in one window; several windows may be open at once."""
 
+    extends_context_menus = True  # the live panels add finding actions to _context_menu
+
     document_changed = Signal()
 
-    def __init__(self, document: Document | None = None, *, remember_layout: bool = True) -> None:
+    def __init__(self, document: Document | None = None, *, remember_layout: bool = True,
+                 live_panels: bool = True) -> None:
         super().__init__()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("main_window")
         self.remember_layout = remember_layout
+        self.live_panels_enabled = live_panels
         self.document = document or Document(starter_dreamscape())
         self.document.setParent(self)
         self.scene = DreamScene(self.document.ds, self)
@@ -60,7 +64,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.actions_.snap.setChecked(settings.snap_enabled())
         self.actions_.snap.blockSignals(False)
         self.actions_.minimap.setChecked(True)
-        self._install_panels()
+        self._install_panels(live_panels)
         self.resize(1440, 900)
         if remember_layout:
             self._restore_layout()
@@ -112,11 +116,14 @@ class MainWindow(FileHandling, QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
         self._on_zoom(self.view.zoom())
 
-    def _install_panels(self) -> None:
+    def _install_panels(self, live_panels: bool) -> None:
         """Let the live panels (lint, preview, simulation) add their docks if installed."""
         for action in self._dock_actions:
             if action not in self.panels_menu.actions():
                 self.panels_menu.addAction(action)
+        if not live_panels:
+            self._arrange_docks()
+            return
         try:
             from .panels import install_panels
         except ImportError:
@@ -193,12 +200,15 @@ class MainWindow(FileHandling, QMainWindow):
         doc.modified_changed.connect(lambda _m: self._update_title())
         doc.path_changed.connect(lambda _p: self._update_title())
         doc.document_replaced.connect(self._document_replaced)
-        doc.undo_stack.indexChanged.connect(lambda _i: self.document_changed.emit())
+        doc.undo_stack.indexChanged.connect(self._stack_index_changed)
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(0)
         self._counts_timer.timeout.connect(self._update_counts)
         self._bind_model()
+
+    def _stack_index_changed(self, _index: int) -> None:
+        self.document_changed.emit()
 
     def _bind_model(self) -> None:
         self._bound = self.document.ds
@@ -299,6 +309,9 @@ class MainWindow(FileHandling, QMainWindow):
             menu.addAction("Paste Here", lambda: self.paste((point.x(), point.y())))
             menu.addSeparator()
             menu.addActions([a.select_all, a.fit_all, a.layout_all])
+        panels = getattr(self, "live_panels", None)
+        if panels is not None and what in ("node", "edge"):
+            panels.add_finding_actions(menu, what, item_id)  # lint quick fixes, suppressions
         menu.popup(_qpoint(screen_pos))
 
     # ------------------------------------------------------------------ edit commands
@@ -433,7 +446,7 @@ class MainWindow(FileHandling, QMainWindow):
 
     # ------------------------------------------------------------------ windows, help
     def new_window(self, path: Path | None = None) -> MainWindow:
-        window = MainWindow()
+        window = MainWindow(live_panels=self.live_panels_enabled)
         window.scene.set_theme(current_theme())
         if path is not None:
             window.open_path(path)
