@@ -167,7 +167,8 @@ class Document(QObject):
         self.push(AddNode(node), f"Add {kind}")
         return node.id
 
-    def delete(self, node_ids: Iterable[str], edge_ids: Iterable[str] = ()) -> bool:
+    def delete(self, node_ids: Iterable[str], edge_ids: Iterable[str] = (),
+               verb: str = "Delete") -> bool:
         """Edges first, then nodes (with their remaining edges), then emptied groups."""
         ds = self._ds
         nodes = [n for n in dict.fromkeys(node_ids) if ds.has_node(n)]
@@ -180,7 +181,7 @@ class Document(QObject):
         ops += [RemoveGroup(g.id) for g in ds.groups if g.nodes and set(g.nodes) <= gone]
         parts = [p for p in (_plural(len(nodes), "scene") if nodes else "",
                              _plural(len(edges), "transition") if edges else "") if p]
-        self.push(Batch(ops, "Delete"), "Delete " + " and ".join(parts))
+        self.push(Batch(ops, verb), f"{verb} " + " and ".join(parts))
         return True
 
     def copy_data(self, node_ids: Iterable[str]) -> dict[str, Any]:

@@ -6,7 +6,15 @@ from collections.abc import Hashable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.model import NODE_KINDS, ModelError, is_valid_id
 from studio.model.ops import Op, RenameNode, UpdateEdge, UpdateNode
@@ -35,8 +43,12 @@ class Form(QWidget):
         super().__init__(parent)
         self.document = document
         self.subject: str | None = None
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(10, 8, 10, 10)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 8, 10, 10)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # fields stay at the top; spare height goes below them
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setHorizontalSpacing(10)
         self.form.setVerticalSpacing(6)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -96,6 +108,7 @@ class NodeForm(Form):
         self.title = self.row("Title", CheckedLineEdit())
         self.text = self.row("Text", TextArea(), "What the dreamer experiences here")
         self.text.setMinimumHeight(90)
+        self.text.setMaximumHeight(160)
         self.minutes = self.row("Minutes", NumberField(0, 600, 1, 1, low_open=True),
                                 "How long the scene plays (> 0)")
         self.intensity = self.row("Intensity", NumberField(0, 1, 0.05), "0 calm … 1 overwhelming")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QCloseEvent, QCursor
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from studio.io import DreamFileError
-from studio.model import NODE_KINDS
+from studio.model import NODE_KINDS, ModelError
 from studio.model.starter import starter_dreamscape
 
 from . import dialogs, settings
@@ -262,10 +262,17 @@ class MainWindow(FileHandling, QMainWindow):
 
     # ------------------------------------------------------------------ intents
     def _connect_nodes(self, source: str, target: str) -> None:
-        edge_id = self.document.connect(source, target)
+        try:
+            edge_id = self.document.connect(source, target)
+        except ModelError as exc:  # e.g. a scene deleted while the drag was under way
+            self.statusBar().showMessage(f"Could not connect: {exc}", 5000)
+            return
         self.scene.select([], [edge_id])
 
     def _add_node(self, kind: str, x: float, y: float) -> None:
+        if kind not in NODE_KINDS:
+            self.statusBar().showMessage(f"Unknown scene kind '{kind}'", 5000)
+            return
         node_id = self.document.add_node(kind, x, y)
         self.scene.select([node_id])
 
@@ -326,7 +333,7 @@ class MainWindow(FileHandling, QMainWindow):
     def cut(self) -> None:
         nodes = self.scene.selected_node_ids()
         if nodes and self.copy():
-            self.document.delete(nodes, self.scene.selected_edge_ids())
+            self.document.delete(nodes, self.scene.selected_edge_ids(), verb="Cut")
 
     def paste(self, at: tuple[float, float] | None = None) -> list[str]:
         """Paste at `at`, else at the cursor when it is over the canvas, else the view centre."""

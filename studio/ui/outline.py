@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -110,8 +110,8 @@ class NodeListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             excerpt = node.text if len(node.text) < 160 else node.text[:157] + "…"
             return f"{node.display_title} — {node.kind} ({node.id})\n{excerpt}".strip()
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QColor("#8d94a5")
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:  # ids are secondary: muted
+            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.UserRole:
             return node.id
         return None

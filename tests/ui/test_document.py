@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from studio.io import DreamFileError, dumps_dreamscape, load_dreamscape
+from studio.io import DreamFileError, dumps_dreamscape, load_dreamscape, loads_dreamscape
 from studio.model import ModelError
 from studio.model.ops import UpdateEdge, UpdateNode
+from studio.model.starter import starter_dreamscape
 from studio.ui.clipboard import (
     MIME_TYPE,
     copy_data,
@@ -203,3 +206,39 @@ def test_revert_reloads_and_clears_history(doc: Document, tmp_path) -> None:
     doc.revert()
     assert replaced and dumps_dreamscape(doc.ds) == original
     assert doc.undo_stack.count() == 0 and not doc.modified
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, width=32)
+    | st.sampled_from(["scene", "reward", "e1", "onset", "courage + 1", "x", ""]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "kind", "from", "to", "effects", "x", "y", "minutes", "nodes",
+                         "edges", "variables", "groups", "courage", "type", "initial"]),
+        inner, max_size=4),
+    max_leaves=12)
+_node = st.fixed_dictionaries({"id": st.sampled_from(["a", "b", "onset", "1bad", 3])},
+                              optional={"kind": st.sampled_from(["scene", "exit", "dragon", None]),
+                                        "x": _json, "effects": _json, "intensity": _json})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(_json, st.fixed_dictionaries(
+    {"nodes": st.lists(_node, max_size=3)},
+    optional={"edges": st.lists(st.dictionaries(st.sampled_from(["id", "from", "to", "condition"]),
+                                                _json, max_size=4), max_size=3),
+              "variables": _json, "groups": _json})))
+def test_any_clipboard_content_pastes_cleanly_or_is_refused_untouched(qapp, data) -> None:
+    doc = Document(starter_dreamscape())
+    before = dumps_dreamscape(doc.ds)
+    try:
+        nodes, edges = doc.paste(data, at=(10, 10))
+    except DreamFileError as exc:
+        assert exc.lines()
+        assert dumps_dreamscape(doc.ds) == before and doc.undo_stack.count() == 0
+        return
+    assert nodes and all(doc.ds.has_node(n) for n in nodes)
+    assert all(doc.ds.edge(e).source in nodes for e in edges)
+    reloaded = loads_dreamscape(dumps_dreamscape(doc.ds))  # the result is still a valid file
+    assert len(reloaded.nodes) == len(doc.ds.nodes)
+    doc.undo_stack.undo()
+    assert dumps_dreamscape(doc.ds) == before

@@ -136,6 +136,10 @@ def test_copy_paste_remaps_ids_and_selects_the_copies(qtbot, window) -> None:
     assert all(e.target in new_nodes for e in pasted_edges)
     window.actions_.undo.trigger()
     assert len(ds.nodes) == 5
+    window.scene.select(["arena"])
+    window.actions_.cut.trigger()
+    assert not ds.has_node("arena") and window.document.undo_stack.undoText() == "Cut 1 scene"
+    assert window.paste((0, 600)) and any(n.title == "The arena" for n in ds.nodes)
 
 
 def test_junk_on_the_clipboard_shows_a_message(qtbot, window, monkeypatch) -> None:

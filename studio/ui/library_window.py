@@ -1,0 +1,445 @@
+"""The library window: every dreamscape the studio has saved, searchable, with its history,
+what changed between any two revisions, and any revision reopened as an untitled copy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.model import Dreamscape
+from studio.store import DreamDiff, LibraryEntry, Revision, diff_data
+
+from . import publish_common as common
+from .panels.style import BAND_COLOURS
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_DELAY_MS = 200
+ENTRY_COLUMNS = ("Title", "Revisions", "Last saved", "Risk", "Review", "File", "Match")
+HISTORY_COLUMNS = ("Rev", "Saved", "Author", "Message", "Hash")
+DIFF_COLOURS = {"+": "#3fa66b", "-": "#d64545", "~": "#e0a526"}
+
+OpenRevision = Callable[[Dreamscape, Revision], Any]
+OpenFile = Callable[[Path], Any]
+
+
+def _item(text: str, *, align_right: bool = False, tip: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(tip if tip is not None else text)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    for column in range(len(columns)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class LibraryWindow(QMainWindow):
+    """Browse the library; reopening a revision never touches the file it came from."""
+
+    def __init__(self, open_revision: OpenRevision | None = None,
+                 open_file: OpenFile | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("libraryWindow")
+        self.setWindowTitle("Library — Adjuster Studio")
+        self.open_revision_callback = open_revision
+        self.open_file_callback = open_file
+        self.entries: list[LibraryEntry] = []
+        self.snippets: dict[str, str] | None = None  # path -> match, while searching
+        self.history_revisions: list[Revision] = []
+        self.current_diff: DreamDiff | None = None
+        self._build()
+        self.resize(1120, 760)
+        self.refresh()
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("librarySearch")
+        self.search.setPlaceholderText("Search titles and scene text…")
+        self.search.setClearButtonEnabled(True)
+        self.refresh_button = QPushButton("Refresh")
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.search, 1)
+        top_row.addWidget(self.refresh_button)
+        self.entries_table = _table(ENTRY_COLUMNS, ENTRY_COLUMNS.index("File"))
+        self.entries_table.setObjectName("libraryEntries")
+        self.entries_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entries_table.setColumnHidden(ENTRY_COLUMNS.index("Match"), True)
+        self.empty_note = common.set_role(QLabel(), "muted")
+        self.empty_note.setWordWrap(True)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(top_row)
+        top_layout.addWidget(self.entries_table, 1)
+        top_layout.addWidget(self.empty_note)
+
+        self.history_box = QGroupBox("History")
+        self.history_table = _table(HISTORY_COLUMNS, HISTORY_COLUMNS.index("Message"))
+        self.history_table.setObjectName("libraryHistory")
+        self.history_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.open_revision_button = QPushButton("Open Revision")
+        self.open_revision_button.setObjectName("openRevision")
+        self.open_revision_button.setToolTip("Open the selected revision in a new window as an "
+                                             "untitled copy; the file is not touched")
+        self.open_file_button = QPushButton("Open File")
+        self.open_file_button.setToolTip("Open the file as it is on disk now")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_revision_button)
+        buttons.addWidget(self.open_file_button)
+        buttons.addStretch(1)
+        history_layout = QVBoxLayout(self.history_box)
+        history_layout.addWidget(self.history_table, 1)
+        history_layout.addLayout(buttons)
+
+        self.diff_box = QGroupBox("Changes")
+        self.diff_summary = QLabel()
+        self.diff_summary.setObjectName("diffSummary")
+        self.diff_summary.setWordWrap(True)
+        self.diff_list = QListWidget()
+        self.diff_list.setObjectName("diffLines")
+        self.diff_list.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.diff_list.setWordWrap(True)
+        diff_layout = QVBoxLayout(self.diff_box)
+        diff_layout.addWidget(self.diff_summary)
+        diff_layout.addWidget(self.diff_list, 1)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.history_box)
+        lower.addWidget(self.diff_box)
+        lower.setStretchFactor(0, 5)
+        lower.setStretchFactor(1, 4)
+        lower.setChildrenCollapsible(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.addWidget(splitter)
+        self.setCentralWidget(central)
+        self.location = QLabel()
+        self.statusBar().addPermanentWidget(self.location)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.entries_table.itemSelectionChanged.connect(self._entry_selected)
+        self.entries_table.itemDoubleClicked.connect(lambda _i: self.open_file())
+        self.history_table.itemSelectionChanged.connect(self._revisions_selected)
+        self.history_table.itemDoubleClicked.connect(lambda _i: self.open_revision())
+        self.open_revision_button.clicked.connect(self.open_revision)
+        self.open_file_button.clicked.connect(self.open_file)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        self._update_buttons()
+
+    # ------------------------------------------------------------ the list
+    def refresh(self) -> None:
+        """Reload the list (and the search) from the library, keeping the selection."""
+        self.search_timer.stop()
+        keep = self.selected_path()
+        text = self.search.text().strip()
+        try:
+            with common.open_library() as library:
+                self.entries = library.list()
+                hits = library.search(text) if text else None
+                self.location.setText(f"Library: {library.path}")
+        except Exception as exc:  # show why and keep what was shown
+            self.statusBar().showMessage(f"The library cannot be opened: "
+                                         f"{common.describe_error(exc)}")
+            self.location.setText(f"Library: {common.library_location()}")
+            return
+        self.snippets = None if hits is None else {hit.path: hit.snippet for hit in hits}
+        self._fill_entries(keep)
+
+    def _fill_entries(self, keep: str | None) -> None:
+        table = self.entries_table
+        if self.snippets is None:
+            shown = self.entries
+        else:
+            order = {path: i for i, path in enumerate(self.snippets)}
+            shown = sorted((e for e in self.entries if e.path in order),
+                           key=lambda e: order[e.path])
+        table.setColumnHidden(ENTRY_COLUMNS.index("Match"), self.snippets is None)
+        table.setColumnHidden(ENTRY_COLUMNS.index("File"), self.snippets is not None)
+        table.horizontalHeader().setSectionResizeMode(
+            ENTRY_COLUMNS.index("Match" if self.snippets is not None else "File"),
+            QHeaderView.ResizeMode.Stretch)
+        table.blockSignals(True)
+        table.setRowCount(len(shown))
+        for row, entry in enumerate(shown):
+            title = _item(entry.title or Path(entry.path).stem, tip=entry.path)
+            title.setData(PATH_ROLE, entry.path)
+            font = QFont(title.font())
+            font.setBold(True)
+            title.setFont(font)
+            risk = _item("—" if entry.score is None else f"{entry.score} {entry.band}",
+                         align_right=False,
+                         tip="No lint run recorded for the latest revision yet"
+                         if entry.score is None else f"Escapism risk {entry.score}/100")
+            if entry.band in BAND_COLOURS:
+                risk.setForeground(QColor(BAND_COLOURS[entry.band]))
+            values = [title, _item(str(entry.revisions), align_right=True),
+                      _item(common.local_time(entry.updated)), risk,
+                      _item(entry.review or "—"), _item(entry.path),
+                      _item((self.snippets or {}).get(entry.path, ""))]
+            for column, item in enumerate(values):
+                table.setItem(row, column, item)
+        table.blockSignals(False)
+        count = len(self.entries)
+        if not count:
+            note = ("The library is empty. Every dreamscape you save from the editor is "
+                    "recorded here with its history.")
+        elif self.snippets is not None:
+            note = (f"{len(shown)} of {count} dreamscapes match “{self.search.text().strip()}”."
+                    if shown else f"No dreamscape matches “{self.search.text().strip()}”.")
+        else:
+            note = f"{count} dreamscape{'s' if count != 1 else ''}."
+        self.empty_note.setText(note)
+        paths = [table.item(r, 0).data(PATH_ROLE) for r in range(table.rowCount())]
+        target = keep if keep in paths else (paths[0] if paths else None)
+        if target is not None:
+            table.selectRow(paths.index(target))
+        self._entry_selected()
+
+    def selected_path(self) -> str | None:
+        rows = self.entries_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.entries_table.item(rows[0].row(), 0).data(PATH_ROLE)
+
+    def select_path(self, path: str | Path) -> bool:
+        from studio.store import path_key
+        key = path_key(path)
+        for row in range(self.entries_table.rowCount()):
+            if self.entries_table.item(row, 0).data(PATH_ROLE) == key:
+                self.entries_table.selectRow(row)
+                return True
+        return False
+
+    def shown_paths(self) -> list[str]:
+        table = self.entries_table
+        return [table.item(r, 0).data(PATH_ROLE) for r in range(table.rowCount())]
+
+    # ------------------------------------------------------------ history
+    def _entry_selected(self) -> None:
+        path = self.selected_path()
+        self.history_revisions = []
+        if path is not None:
+            try:
+                with common.open_library() as library:
+                    self.history_revisions = list(reversed(library.history(path)))
+            except Exception as exc:
+                self.statusBar().showMessage(f"Cannot read the history: "
+                                             f"{common.describe_error(exc)}")
+        entry = next((e for e in self.entries if e.path == path), None)
+        self.history_box.setTitle(f"History of “{entry.title or Path(entry.path).name}”"
+                                  if entry else "History")
+        table = self.history_table
+        table.blockSignals(True)
+        table.setRowCount(len(self.history_revisions))
+        for row, rev in enumerate(self.history_revisions):
+            number = _item(str(rev.number), align_right=True)
+            number.setData(NUMBER_ROLE, rev.number)
+            values = [number, _item(common.local_time(rev.created)), _item(rev.author),
+                      _item(rev.message or "—"),
+                      _item(common.short_hash(rev.content_hash, 10), tip=rev.content_hash)]
+            for column, item in enumerate(values):
+                table.setItem(row, column, item)
+        table.blockSignals(False)
+        if self.history_revisions:
+            table.selectRow(0)
+        self._revisions_selected()
+
+    def selected_revisions(self) -> list[int]:
+        rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
+        return sorted(self.history_table.item(r, 0).data(NUMBER_ROLE) for r in rows)
+
+    def select_revisions(self, *numbers: int) -> None:
+        table = self.history_table
+        model = table.selectionModel()
+        table.clearSelection()
+        from PySide6.QtCore import QItemSelectionModel
+        flags = (QItemSelectionModel.SelectionFlag.Select
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        for row in range(table.rowCount()):
+            if table.item(row, 0).data(NUMBER_ROLE) in numbers:
+                model.select(table.model().index(row, 0), flags)
+
+    def _revisions_selected(self) -> None:
+        self._update_buttons()
+        path = self.selected_path()
+        numbers = self.selected_revisions()
+        self.diff_list.clear()
+        self.current_diff = None
+        if path is None or not numbers:
+            self.diff_box.setTitle("Changes")
+            self.diff_summary.setText("Select one revision to see what it changed, or two "
+                                      "(Ctrl+click) to compare them.")
+            return
+        if len(numbers) > 2:
+            self.diff_box.setTitle("Changes")
+            self.diff_summary.setText("Select at most two revisions to compare.")
+            return
+        try:
+            with common.open_library() as library:
+                if len(numbers) == 2:
+                    old, new = numbers
+                    diff = library.diff(path, old, new)
+                elif numbers[0] > 1:
+                    new = numbers[0]
+                    old = new - 1
+                    diff = library.diff(path, old, new)
+                else:
+                    old, new = 0, 1
+                    content = library.revision(path, 1).content or "{}"
+                    diff = diff_data({}, json.loads(content))
+        except Exception as exc:
+            self.diff_summary.setText(f"Cannot compare: {common.describe_error(exc)}")
+            return
+        self.show_diff(diff, old, new)
+
+    def show_diff(self, diff: DreamDiff, old: int, new: int) -> None:
+        self.current_diff = diff
+        self.diff_box.setTitle(f"Changes from revision {old} to {new}" if old
+                               else "Revision 1: everything it added")
+        self.diff_summary.setText(describe_diff(diff))
+        lines = diff.lines() or ["(no changes: both revisions hold the same content)"]
+        for line in lines:
+            item = QListWidgetItem(line)
+            item.setToolTip(line)
+            colour = DIFF_COLOURS.get(line[:1])
+            if colour:
+                item.setForeground(QColor(colour))
+            self.diff_list.addItem(item)
+
+    def diff_lines(self) -> list[str]:
+        return [self.diff_list.item(i).text() for i in range(self.diff_list.count())]
+
+    def _update_buttons(self) -> None:
+        self.open_revision_button.setEnabled(len(self.selected_revisions()) == 1)
+        self.open_file_button.setEnabled(self.selected_path() is not None
+                                         and Path(self.selected_path() or "").is_file())
+
+    # ------------------------------------------------------------ opening
+    def open_revision(self) -> Any:
+        """Open the one selected revision as an untitled document in a new editor window."""
+        path = self.selected_path()
+        numbers = self.selected_revisions()
+        if path is None or len(numbers) != 1:
+            return None
+        try:
+            with common.open_library() as library:
+                revision = library.revision(path, numbers[0])
+            ds = revision.dreamscape()
+        except Exception as exc:
+            self.statusBar().showMessage(f"Cannot open revision {numbers[0]}: "
+                                         f"{common.describe_error(exc)}")
+            return None
+        ds.path = None  # an untitled copy: saving asks for a new file
+        opener = self.open_revision_callback or open_revision_window
+        window = opener(ds, revision)
+        self.statusBar().showMessage(f"Opened revision {revision.number} of "
+                                     f"{Path(path).name} as an untitled copy", 6000)
+        return window
+
+    def open_file(self) -> Any:
+        path = self.selected_path()
+        if path is None or not Path(path).is_file():
+            return None
+        opener = self.open_file_callback or open_file_window
+        return opener(Path(path))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(1120, 760)
+
+
+def describe_diff(diff: DreamDiff) -> str:
+    """`Scenes: 1 added, 2 changed · Transitions: 1 removed` — counts a person can read."""
+    parts = []
+    for attr, label in (("nodes", "Scenes"), ("edges", "Transitions"), ("groups", "Groups"),
+                        ("variables", "Variables")):
+        part = getattr(diff, attr)
+        counts = [f"{len(items)} {verb}" for items, verb in
+                  ((part.added, "added"), (part.removed, "removed"), (part.changed, "changed"))
+                  if items]
+        if part.reordered:
+            counts.append("reordered")
+        if counts:
+            parts.append(f"{label}: {', '.join(counts)}")
+    if diff.records:
+        parts.append("Settings: " + ", ".join(sorted(diff.records)))
+    return " · ".join(parts) if parts else "No changes."
+
+
+def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool = True) -> Any:
+    """A new editor window holding the revision as an unsaved, untitled document."""
+    from .document import Document
+    from .main_window import MainWindow
+    from .theme import current_theme
+
+    window = MainWindow(Document(ds, None), live_panels=live_panels)
+    window.scene.set_theme(current_theme())
+    window.show()
+    QTimer.singleShot(0, window.view.fit_all)
+    window.statusBar().showMessage(
+        f"Revision {revision.number} of {Path(revision.path or '').name}, saved "
+        f"{common.local_time(revision.created)} — an untitled copy; Save As to keep it", 10000)
+    return window
+
+
+def open_file_window(path: Path, live_panels: bool = True) -> Any:
+    from .main_window import MainWindow
+    from .theme import current_theme
+
+    window = MainWindow(live_panels=live_panels)
+    window.scene.set_theme(current_theme())
+    if window.open_path(path):
+        window.show()
+        QTimer.singleShot(0, window.view.fit_all)
+    return window
