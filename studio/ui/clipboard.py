@@ -68,11 +68,18 @@ def validate_paste(data: Any, ds: Dreamscape) -> Dreamscape:
         merged = {name: {"type": v.type, "initial": v.initial} for name, v in ds.variables.items()}
         merged.update(variables)
         variables = merged
-    ids = {n.get("id") for n in nodes if isinstance(n, dict)}
+    ids = {n.get("id") for n in nodes if isinstance(n, dict) and isinstance(n.get("id"), str)}
+
+    def external(edge: Any) -> bool:
+        """An edge to a scene that was not copied; malformed edges stay to be reported."""
+        if not isinstance(edge, dict):
+            return False
+        ends = (edge.get("from"), edge.get("to"))
+        return all(isinstance(end, str) for end in ends) and not all(end in ids for end in ends)
+
     edges = data.get("edges") or []
     if isinstance(edges, list):  # edges leaving the copied set cannot come along
-        edges = [e for e in edges if not isinstance(e, dict)
-                 or (e.get("from") in ids and e.get("to") in ids)]
+        edges = [e for e in edges if not external(e)]
     wrapper = {"format": "dreamscape", "version": 1, "variables": variables,
                "nodes": nodes, "edges": edges, "groups": data.get("groups") or []}
     return dreamscape_from_data(wrapper, CLIPBOARD_SOURCE)
