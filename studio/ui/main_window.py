@@ -152,8 +152,7 @@ class MainWindow(FileHandling, QMainWindow):
         for dock in right:
             self.tabifyDockWidget(self.inspector_dock, dock)
         self.inspector_dock.raise_()
-        if bottom:
-            self.resizeDocks(bottom[:1], [290], Qt.Orientation.Vertical)
+        self._bottom_docks = bottom[:1]
         self.resizeDocks([self.palette_dock, self.inspector_dock], [260, 380],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical)
@@ -162,8 +161,16 @@ class MainWindow(FileHandling, QMainWindow):
         geometry, state = settings.window_state()
         if geometry:
             self.restoreGeometry(geometry)
-        if state:
-            self.restoreState(state)
+        if state and self.restoreState(state):
+            self._bottom_docks = []  # the user's own sizes win
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().showEvent(event)
+        if getattr(self, "_bottom_docks", None):
+            # The default bottom row takes under a third of the window, whatever its size.
+            self.resizeDocks(self._bottom_docks, [max(200, min(300, self.height() * 3 // 10))],
+                             Qt.Orientation.Vertical)
+            self._bottom_docks = []
 
     def _save_layout(self) -> None:
         if self.remember_layout:
@@ -179,6 +186,10 @@ class MainWindow(FileHandling, QMainWindow):
         if self.minimap is None:
             return
         mm, vp = self.minimap, self.view.viewport()
+        # About a fifth of the canvas: useful on big screens, out of the way on small ones.
+        width = max(140, min(240, vp.width() // 5))
+        if mm.width() != width:
+            mm.resize(width, round(width * 0.66))
         x = vp.x() + vp.width() - mm.width() - MINIMAP_MARGIN
         y = vp.y() + vp.height() - mm.height() - MINIMAP_MARGIN
         mm.move(max(0, x), max(0, y))

@@ -75,8 +75,8 @@ def build_menus(window: MainWindow) -> Actions:
     a.save_as = _action(window, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
     a.revert = _action(window, "&Revert to Saved", window.revert, None,
                        "Discard unsaved changes and reload the file")
-    a.close = _action(window, "&Close Window", window.close, sk.Close)
-    a.quit = _action(window, "&Quit", window.quit_all, sk.Quit)
+    a.close = _action(window, "&Close Window", window.close, "Ctrl+W")
+    a.quit = _action(window, "&Quit", window.quit_all, "Ctrl+Q")
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.new, a.new_window, a.open])
     window.recent_menu = QMenu("Open &Recent", window)
@@ -92,12 +92,9 @@ def build_menus(window: MainWindow) -> Actions:
     # ---------------------------------------------------------------- Edit
     stack = window.document.undo_stack
     a.undo = stack.createUndoAction(window, "&Undo")
-    a.undo.setShortcuts(QKeySequence.keyBindings(sk.Undo))
+    a.undo.setShortcut(QKeySequence("Ctrl+Z"))
     a.redo = stack.createRedoAction(window, "&Redo")
-    redo_keys = QKeySequence.keyBindings(sk.Redo)
-    if QKeySequence("Ctrl+Y") not in redo_keys:
-        redo_keys.append(QKeySequence("Ctrl+Y"))
-    a.redo.setShortcuts(redo_keys)
+    a.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     window.addAction(a.undo)
     window.addAction(a.redo)
     a.cut = _action(window, "Cu&t", window.cut, sk.Cut)

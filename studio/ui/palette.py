@@ -41,7 +41,10 @@ class PaletteList(QListWidget):
             lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def sizeHint(self) -> QSize:
-        return QSize(240, 4 * 36 + 8)
+        return QSize(240, 4 * 34 + 12)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(120, 4 * 34 + 12)  # all eight kinds in two columns, no scrolling
 
     def mimeTypes(self) -> list[str]:
         return [KIND_MIME]
