@@ -1,0 +1,428 @@
+"""The Publish menu in the editor: saves recorded in the library, the library window, the
+review dialog and the export/verify dialogs, driven offscreen against a temporary library."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from studio.io import content_hash, dumps_dreamscape, load_dreamscape
+from studio.io.package_verify import verify_package
+from studio.model import Node
+from studio.model.ops import AddNode, UpdateNode
+from studio.store import Library
+from studio.ui import publish_actions, settings
+from studio.ui import publish_common as common
+from studio.ui.document import Document
+from studio.ui.library_window import LibraryWindow, open_revision_window
+from studio.ui.main_window import WINDOWS, MainWindow
+from studio.ui.publish_actions import install_publish_actions
+from tests.conftest import EXAMPLES
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch) -> Path:
+    """QSettings(org, app) always uses the native format, so setDefaultFormat alone does not
+    keep tests away from the user's settings: point the studio's settings at a file here."""
+    path = tmp_path / "settings" / "studio.ini"
+    monkeypatch.setattr(settings, "app_settings",
+                        lambda: QSettings(str(path), QSettings.Format.IniFormat))
+    return path
+
+
+@pytest.fixture
+def library_path(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own library database."""
+    path = tmp_path / "library" / "library.db"
+    monkeypatch.setenv("DREAMSTUDIO_LIBRARY", str(path))
+    return path
+
+
+def example(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / "work" / f"{name}.dream"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLES / f"{name}.dream", target)
+    return target
+
+
+@pytest.fixture
+def editor(qtbot, library_path):
+    """Opens a file in an editor window with the Publish menu; closes everything after."""
+    def make(path: Path, live_panels: bool = False) -> MainWindow:
+        window = MainWindow(Document(load_dreamscape(path), path), live_panels=live_panels)
+        if getattr(window, "publish", None) is None:
+            install_publish_actions(window)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield make
+    qtbot.waitUntil(lambda: common.jobs_running() == 0, timeout=WAIT_MS)
+    library = publish_actions.library_window()
+    if library is not None:
+        library.close()
+    publish_actions._LIBRARY_WINDOW.clear()
+    WINDOWS.clear()  # pytest-qt has closed the windows before this teardown
+
+
+def wait_for(qtbot, condition) -> None:
+    qtbot.waitUntil(condition, timeout=WAIT_MS)
+
+
+def edit_text(window: MainWindow, node_id: str, text: str) -> None:
+    window.document.push(UpdateNode(node_id, {"text": text}), "Edit text")
+
+
+# ---------------------------------------------------------------- menu and save hook
+def test_publish_menu_sits_before_help_with_its_four_commands(editor, tmp_path) -> None:
+    window = editor(example(tmp_path, "reality-somnos"))
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles.index("Publish") == titles.index("Help") - 1
+    menu = window.publish.menu
+    labels = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert labels == ["Library…", "Review…", "Export Package…", "Verify Package…"]
+    assert "Publish" in [name for name, _actions in window.actions_.menus]
+
+
+def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
+        editor, tmp_path, library_path, qtbot) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    assert window.save()
+    first = window.publish.last_revision
+    assert first is not None and first.number == 1
+    assert first.content_hash == content_hash(window.document.ds)
+
+    assert window.save()  # nothing changed since
+    assert window.publish.last_revision is None
+    edit_text(window, "lantern", "Jamie's lantern glows, steady and warm.")
+    assert window.save()
+    assert window.publish.last_revision.number == 2
+    wait_for(qtbot, lambda: "library revision 2" in window.statusBar().currentMessage())
+
+    with Library.open(library_path) as library:
+        history = library.history(path)
+        assert [r.number for r in history] == [1, 2]
+        assert library.revision(path, 2).content == path.read_text(encoding="utf-8")
+
+
+def test_save_as_records_the_new_file(editor, tmp_path, library_path, monkeypatch) -> None:
+    window = editor(example(tmp_path, "maes-garden"))
+    target = tmp_path / "work" / "maes-garden-copy.dream"
+    monkeypatch.setattr("studio.ui.dialogs.ask_save_path", lambda *a, **k: target)
+    assert window.save_as()
+    with Library.open(library_path) as library:
+        assert library.knows(target)
+        assert len(library.history(target)) == 1
+
+
+def test_an_unusable_library_never_blocks_the_save(editor, tmp_path, monkeypatch, qtbot) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    folder = tmp_path / "not-a-database"
+    folder.mkdir()
+    monkeypatch.setenv("DREAMSTUDIO_LIBRARY", str(folder))
+    edit_text(window, "lantern", "Saved even though the library is a folder.")
+    assert window.save()
+    assert "Saved even though the library is a folder." in path.read_text(encoding="utf-8")
+    assert not window.document.modified
+    assert window.publish.last_error and "folder" in window.publish.last_error
+    wait_for(qtbot, lambda: "not recorded in the library" in window.statusBar().currentMessage())
+
+
+# ---------------------------------------------------------------- library window
+def _record_two_files(tmp_path: Path, library_path: Path) -> tuple[Path, Path]:
+    somnos = example(tmp_path, "reality-somnos")
+    garden = example(tmp_path, "maes-garden")
+    with Library.open(library_path) as library:
+        for path in (somnos, garden):
+            library.record_save(load_dreamscape(path), path, author="Jamie", message="first")
+        ds = load_dreamscape(somnos)
+        UpdateNode("lantern", {"text": "A lighthouse beam sweeps the bay."}).apply(ds)
+        AddNode(Node("harbour", "anchor", "The harbour wall", x=10, y=10)).apply(ds)
+        library.record_save(ds, somnos, author="Jamie", message="harbour")
+    return somnos, garden
+
+
+def test_library_window_lists_searches_and_diffs_two_revisions(qtbot, tmp_path,
+                                                              library_path) -> None:
+    somnos, garden = _record_two_files(tmp_path, library_path)
+    window = LibraryWindow()
+    qtbot.addWidget(window)
+    window.show()
+    keys = {str(somnos.resolve()), str(garden.resolve())}
+    assert set(window.shown_paths()) == keys
+    assert "2 dreamscapes" in window.empty_note.text()
+
+    window.search.setText("lighthouse")
+    window.refresh()
+    assert window.shown_paths() == [str(somnos.resolve())]
+    window.search.setText("nothing-like-this-anywhere")
+    window.refresh()
+    assert window.shown_paths() == []
+    assert "No dreamscape matches" in window.empty_note.text()
+    window.search.clear()
+    window.refresh()
+    assert set(window.shown_paths()) == keys
+
+    assert window.select_path(somnos)
+    history = window.history_table
+    assert history.rowCount() == 2
+    assert [history.item(r, 3).text() for r in range(2)] == ["harbour", "first"]
+    window.select_revisions(1, 2)
+    assert window.selected_revisions() == [1, 2]
+    lines = window.diff_lines()
+    assert "+ node harbour" in lines
+    assert any(line.startswith("~ node lantern.text:") for line in lines)
+    assert "Scenes: 1 added, 1 changed" in window.diff_summary.text()
+
+    window.select_revisions(1)  # one revision: what it added to an empty library
+    assert "Revision 1" in window.diff_box.title()
+    assert "+ node lantern" in window.diff_lines()
+
+
+def test_open_revision_makes_an_untitled_window_and_leaves_the_file(qtbot, tmp_path,
+                                                                    library_path) -> None:
+    somnos, _garden = _record_two_files(tmp_path, library_path)
+    before = somnos.read_bytes()
+    window = LibraryWindow(open_revision=lambda ds, rev: open_revision_window(
+        ds, rev, live_panels=False))
+    qtbot.addWidget(window)
+    window.show()
+    window.select_path(somnos)
+    window.select_revisions(2)
+    assert window.open_revision_button.isEnabled()
+    qtbot.mouseClick(window.open_revision_button, Qt.MouseButton.LeftButton)
+    opened = WINDOWS[-1]
+    try:
+        assert opened.document.path is None
+        assert opened.document.ds.has_node("harbour")
+        with Library.open(library_path) as library:
+            assert dumps_dreamscape(opened.document.ds) == library.revision(somnos, 2).content
+        assert somnos.read_bytes() == before
+        assert "untitled" in opened.windowTitle()
+    finally:
+        opened.close()
+        WINDOWS.clear()
+
+
+def test_library_action_opens_one_window_on_the_current_file(editor, tmp_path, qtbot) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.save()
+    first = window.publish.show_library()
+    assert window.publish.show_library() is first
+    assert first.selected_path() == str(path.resolve())
+    edit_text(window, "lantern", "The lantern learns a new song.")
+    window.save()  # an open library window follows new revisions
+    assert first.history_table.rowCount() == 2
+
+
+# ---------------------------------------------------------------- review dialog
+def test_review_refuses_a_short_override_and_records_an_approval(editor, tmp_path, qtbot,
+                                                                 library_path) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.save()
+    dialog = window.publish.review()
+    wait_for(qtbot, lambda: dialog.checked is not None)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert dialog.hash_field.text() == digest
+    assert "EXPORT ALLOWED" in dialog.header.verdict.text()
+
+    qtbot.keyClicks(dialog.reviewer, "Dr. Lorne")
+    dialog.set_decision("override")
+    qtbot.keyClicks(dialog.justification, "looks fine")
+    assert not dialog.record_button.isEnabled()
+    assert "at least 20 characters (10 so far)" in dialog.validation.text()
+    assert dialog.justification.property("invalid") is True
+    assert dialog.record() is None
+    with Library.open(library_path) as library:
+        assert library.reviews_for(digest) == []
+
+    dialog.set_decision("approve")
+    assert dialog.record_button.isEnabled()
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    review = dialog.last_review
+    assert review is not None and review.decision == "approve"
+    assert review.reviewer == "Dr. Lorne" and review.justification == "looks fine"
+    assert dialog.result.isVisible() and "approve by Dr. Lorne" in dialog.result.text()
+    assert "approved by Dr. Lorne" in dialog.header.verdict.text()
+    assert dialog.reviews.rowCount() == 1
+    assert not dialog.record_button.isEnabled()  # the same review is not recorded twice
+    with Library.open(library_path) as library:
+        stored = library.reviews_for(digest)
+        assert [(r.decision, r.reviewer) for r in stored] == [("approve", "Dr. Lorne")]
+        assert stored[0].score == 0 and stored[0].band == "none"
+
+    assert common.remembered_reviewer() == "Dr. Lorne"
+    again = window.publish.review()
+    assert again.reviewer.text() == "Dr. Lorne"
+    wait_for(qtbot, lambda: again.checked is not None)
+    assert again.reviews.rowCount() == 1  # previous reviews of this content
+
+
+def test_fatal_findings_make_override_unavailable(editor, tmp_path, qtbot) -> None:
+    window = editor(example(tmp_path, "elis-dreamgame"))
+    window.save()
+    dialog = window.publish.review()
+    wait_for(qtbot, lambda: dialog.checked is not None)
+    override = dialog.decision_buttons["override"]
+    assert not override.isEnabled()
+    assert dialog.override_note.isVisible() and "EXT002" in dialog.override_note.text()
+    dialog.reviewer.setText("Dr. Lorne")
+    dialog.set_decision("reject")
+    dialog.justification.setPlainText("The vault has no door; Eli cannot leave.")
+    assert dialog.record() is not None
+    assert "rejected by Dr. Lorne" in dialog.header.verdict.text()
+
+
+def test_unsaved_changes_are_saved_before_a_review_or_not_reviewed(
+        editor, tmp_path, monkeypatch, qtbot) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    edit_text(window, "lantern", "An edit that is not saved yet.")
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask_save_first",
+                        lambda _parent, name, purpose: asked.append(purpose) or False)
+    assert window.publish.review() is None
+    assert window.publish.export() is None
+    assert asked == ["reviewing it", "exporting it"]
+    assert "not saved yet" not in path.read_text(encoding="utf-8")
+
+    monkeypatch.setattr(common, "ask_save_first", lambda *_args: True)
+    dialog = window.publish.review()
+    assert not window.document.modified
+    wait_for(qtbot, lambda: dialog.checked is not None)
+    assert dialog.hash_field.text() == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- export and verify
+def test_blocked_export_explains_why_writes_nothing_and_offers_the_lint_panel(
+        editor, tmp_path, qtbot) -> None:
+    path = example(tmp_path, "elis-dreamgame")
+    window = editor(path, live_panels=True)
+    window.save()
+    dialog = window.publish.export()
+    wait_for(qtbot, lambda: dialog.prepared is not None)
+    verdict = dialog.prepared.evaluation.verdict
+    assert not verdict.allowed and verdict.fatal
+    assert "EXPORT BLOCKED" in dialog.header.verdict.text()
+    shown = dialog.header.reasons.text()
+    assert verdict.reasons and all(reason in shown.replace("&#x27;", "'")
+                                   for reason in verdict.reasons)
+    assert "Nothing was written" in dialog.blocked_text.text()
+    assert dialog.blocked_box.isVisible() and not dialog.allowed_box.isVisible()
+    assert not dialog.export_button.isEnabled()
+    assert not dialog.review_button.isVisible()  # nobody can lift a fatal finding
+    assert dialog.export() is False
+    assert list(tmp_path.rglob("*.dreampkg")) == []
+
+    dock = window.findChild(QDockWidget, "dock_lint")
+    dock.hide()
+    assert dialog.lint_button.isEnabled()
+    qtbot.mouseClick(dialog.lint_button, Qt.MouseButton.LeftButton)
+    assert dock.isVisible()
+    assert not dialog.isVisible()
+    window.live_panels.wait_until_idle(WAIT_MS)
+
+
+def test_allowed_export_writes_a_package_that_verifies(editor, tmp_path, qtbot,
+                                                        library_path) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.save()
+    dialog = window.publish.export()
+    wait_for(qtbot, lambda: dialog.prepared is not None)
+    assert dialog.prepared.allowed
+    assert dialog.allowed_box.isVisible() and dialog.export_button.isEnabled()
+    assert dialog.output_path() == path.with_suffix(".dreampkg")
+
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, lambda: dialog.result is not None)
+    package = path.with_suffix(".dreampkg")
+    assert package.is_file()
+    assert verify_package(package).ok
+    assert dialog.package_hash.text() == hashlib.sha256(package.read_bytes()).hexdigest()
+    with Library.open(library_path) as library:
+        exports = library.exports_for(hashlib.sha256(path.read_bytes()).hexdigest())
+        assert [e["package_sha256"] for e in exports] == [dialog.package_hash.text()]
+
+    verify = dialog.verify()
+    wait_for(qtbot, lambda: verify.verified is not None)
+    lines = verify.result_lines()
+    assert verify.verified.result.ok
+    assert "VERIFIED" in verify.headline.text()
+    assert any(line.startswith("✓ dreamscape.dream") for line in lines)
+    assert verify.verified.sha256 == dialog.package_hash.text()
+
+
+def test_export_to_a_chosen_path_and_never_over_the_dreamscape(editor, tmp_path, qtbot,
+                                                               monkeypatch) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.save()
+    dialog = window.publish.export()
+    wait_for(qtbot, lambda: dialog.prepared is not None)
+    monkeypatch.setattr(common, "ask_package_save_path", lambda *_a: path)
+    dialog.browse()
+    assert dialog.export() is False
+    assert "other than the dreamscape" in dialog.error.text()
+    assert path.read_bytes().startswith(b"{")
+
+    chosen = tmp_path / "out" / "somnos-release.dreampkg"
+    chosen.parent.mkdir()
+    monkeypatch.setattr(common, "ask_package_save_path", lambda *_a: chosen)
+    dialog.browse()
+    assert dialog.export() is True
+    wait_for(qtbot, lambda: dialog.result is not None)
+    assert chosen.is_file() and verify_package(chosen).ok
+    assert not path.with_suffix(".dreampkg").exists()
+
+
+def test_verify_package_lists_what_is_wrong_with_a_tampered_package(
+        editor, tmp_path, qtbot, monkeypatch) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.save()
+    dialog = window.publish.export()
+    wait_for(qtbot, lambda: dialog.prepared is not None)
+    dialog.export()
+    wait_for(qtbot, lambda: dialog.result is not None)
+    good = dialog.result.package.path
+    bad = tmp_path / "tampered.dreampkg"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "report.html":
+                data = data.replace(b"Reality Somnos", b"Reality Somnus", 1)
+            target.writestr(info, data)
+    monkeypatch.setattr(common, "ask_package_open_path", lambda *_a: bad)
+    verify = window.publish.verify_package()
+    wait_for(qtbot, lambda: verify.verified is not None)
+    assert "FAILED" in verify.headline.text()
+    assert any("hash mismatch for report.html" in line for line in verify.result_lines())
+
+    monkeypatch.setattr(common, "ask_package_open_path", lambda *_a: None)
+    assert window.publish.verify_package() is None
+
+
+def test_dialogs_render_with_readable_sizes(editor, tmp_path, qtbot) -> None:
+    """Every dialog lays out without clipping its verdict (heights fit the wrapped text)."""
+    window = editor(example(tmp_path, "elis-dreamgame"))
+    window.save()
+    dialog = window.publish.export()
+    wait_for(qtbot, lambda: dialog.prepared is not None)
+    QApplication.processEvents()
+    header = dialog.header
+    assert header.height() >= header.heightForWidth(header.width())
+    assert not dialog.grab().isNull()
