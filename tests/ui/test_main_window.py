@@ -48,7 +48,7 @@ def window(qtbot, monkeypatch):
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
-    win._apply_snap(False)
+    win.actions_.snap.setChecked(False)
     win.view.set_zoom(1.0)
     win.view.centerOn(450, 40)
     QApplication.processEvents()
@@ -253,3 +253,27 @@ def test_palette_double_click_and_outline_search(qtbot, window) -> None:
     assert window.outline.visible_ids() == ["kitchen"]
     qtbot.keyClick(window.outline.search, Qt.Key.Key_Return)
     assert window.scene.selected_node_ids() == ["kitchen"]
+
+
+def test_view_menu_theme_snap_zoom_and_minimap(qtbot, window) -> None:
+    from studio.ui import settings
+
+    window.actions_.themes["light"].trigger()
+    assert settings.theme_name() == "light" and window.scene.theme.name == "light"
+    assert "calm light theme" in QApplication.instance().styleSheet()
+    window.actions_.themes["dark"].trigger()
+    assert window.scene.theme.name == "dark"
+    window.actions_.snap.setChecked(True)
+    assert settings.snap_enabled() and window.document.snap_grid == 20
+    node_id = window.document.add_node("scene", 33, 47)
+    assert (window.document.ds.node(node_id).x, window.document.ds.node(node_id).y) == (40, 40)
+    window.actions_.zoom_in.trigger()
+    assert window.zoom_label.text() == "125%"
+    window.actions_.zoom_reset.trigger()
+    assert window.zoom_label.text() == "100%"
+    window.actions_.fit_all.trigger()
+    assert window.view.zoom() <= 1.0
+    window.actions_.minimap.setChecked(False)
+    assert not window.minimap.isVisible()
+    window.actions_.minimap.setChecked(True)
+    assert window.minimap.isVisible()
