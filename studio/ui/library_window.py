@@ -32,14 +32,17 @@ from studio.model import Dreamscape
 from studio.store import DreamDiff, LibraryEntry, Revision, diff_data
 
 from . import publish_common as common
-from .panels.style import BAND_COLOURS
+from .panels.style import BAND_COLOURS, is_dark
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 200
 ENTRY_COLUMNS = ("Title", "Revisions", "Last saved", "Risk", "Review", "File", "Match")
 HISTORY_COLUMNS = ("Rev", "Saved", "Author", "Message", "Hash")
-DIFF_COLOURS = {"+": "#3fa66b", "-": "#d64545", "~": "#e0a526"}
+DIFF_COLOURS_DARK = {"+": "#5cc08a", "-": "#ef7a7e", "~": "#e0b252"}
+DIFF_COLOURS_LIGHT = {"+": "#1f7a45", "-": "#b3261e", "~": "#8a5a00"}
+EXCERPT = 60
+CONTEXT = 18
 
 OpenRevision = Callable[[Dreamscape, Revision], Any]
 OpenFile = Callable[[Path], Any]
@@ -223,7 +226,8 @@ class LibraryWindow(QMainWindow):
                          tip="No lint run recorded for the latest revision yet"
                          if entry.score is None else f"Escapism risk {entry.score}/100")
             if entry.band in BAND_COLOURS:
-                risk.setForeground(QColor(BAND_COLOURS[entry.band]))
+                colour = QColor(BAND_COLOURS[entry.band])
+                risk.setForeground(colour if is_dark(self) else colour.darker(150))
             values = [title, _item(str(entry.revisions), align_right=True),
                       _item(common.local_time(entry.updated)), risk,
                       _item(entry.review or "—"), _item(entry.path),
@@ -349,11 +353,12 @@ class LibraryWindow(QMainWindow):
         self.diff_box.setTitle(f"Changes from revision {old} to {new}" if old
                                else "Revision 1: everything it added")
         self.diff_summary.setText(describe_diff(diff))
-        lines = diff.lines() or ["(no changes: both revisions hold the same content)"]
-        for line in lines:
+        rows = diff_rows(diff) or [("(no changes: both revisions hold the same content)", "")]
+        colours = DIFF_COLOURS_DARK if is_dark(self) else DIFF_COLOURS_LIGHT
+        for line, tip in rows:
             item = QListWidgetItem(line)
-            item.setToolTip(line)
-            colour = DIFF_COLOURS.get(line[:1])
+            item.setToolTip(tip or line)
+            colour = colours.get(line[:1])
             if colour:
                 item.setForeground(QColor(colour))
             self.diff_list.addItem(item)
@@ -397,6 +402,59 @@ class LibraryWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(1120, 760)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def _change(old: Any, new: Any) -> str:
+    """`'a' -> 'b'`; for long texts, the part that differs with a little context."""
+    if not (isinstance(old, str) and isinstance(new, str)) or \
+            max(len(repr(old)), len(repr(new))) <= EXCERPT:
+        return f"{_show(old)} -> {_show(new)}"
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+
+    def excerpt(text: str) -> str:
+        lo, hi = max(0, start - CONTEXT), len(text) - max(0, end - CONTEXT)
+        if lo > 0:  # start the excerpt on a word
+            lo = text.rfind(" ", 0, lo) + 1 if " " in text[:lo] else lo
+        middle = text[lo:hi]
+        if len(middle) > EXCERPT:
+            middle = middle[: EXCERPT - 1] + "…"
+        return f"'{'…' if lo > 0 else ''}{middle}{'…' if hi < len(text) else ''}'"
+
+    return f"{excerpt(old)} -> {excerpt(new)}"
+
+
+def diff_rows(diff: DreamDiff) -> list[tuple[str, str]]:
+    """The lines of `DreamDiff.lines()`, with long texts cut to where they differ; each with
+    a tooltip holding the full old and new values."""
+    rows: list[tuple[str, str]] = []
+
+    def changed(prefix: str, fields: dict[str, tuple[Any, Any]]) -> None:
+        for name, (old, new) in fields.items():
+            rows.append((f"~ {prefix}.{name}: {_change(old, new)}",
+                         f"{prefix}.{name}\nbefore: {old!r}\nafter: {new!r}"))
+
+    for record, fields in diff.records.items():
+        changed(record, fields)
+    for attr, singular in (("variables", "variable"), ("nodes", "node"), ("edges", "edge"),
+                           ("groups", "group")):
+        part = getattr(diff, attr)
+        rows += [(f"+ {singular} {key}", "") for key in part.added]
+        rows += [(f"- {singular} {key}", "") for key in part.removed]
+        for key, fields in part.changed.items():
+            changed(f"{singular} {key}", fields)
+        if part.reordered:
+            rows.append((f"~ {attr} reordered", ""))
+    return rows
 
 
 def describe_diff(diff: DreamDiff) -> str:

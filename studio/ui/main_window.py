@@ -26,6 +26,7 @@ from .kinds import kind_icon
 from .menus import CANVAS_GESTURES, build_menus
 from .outline import OutlinePanel
 from .palette import PaletteList
+from .publish_actions import install_publish_actions
 from .theme import apply_theme, current_theme
 
 MINIMAP_MARGIN = 12
@@ -65,6 +66,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.actions_.snap.blockSignals(False)
         self.actions_.minimap.setChecked(True)
         self._install_panels(live_panels)
+        install_publish_actions(self)
         self.resize(1440, 900)
         if remember_layout:
             self._restore_layout()
