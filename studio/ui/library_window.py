@@ -87,6 +87,8 @@ class LibraryWindow(QMainWindow):
         self.snippets: dict[str, str] | None = None  # path -> match, while searching
         self.history_revisions: list[Revision] = []
         self.current_diff: DreamDiff | None = None
+        self.diff_busy = False
+        self._diff_generation = 0
         self._build()
         self.resize(1120, 760)
         self.refresh()
@@ -321,6 +323,8 @@ class LibraryWindow(QMainWindow):
         numbers = self.selected_revisions()
         self.diff_list.clear()
         self.current_diff = None
+        self.diff_busy = False
+        self._diff_generation += 1
         if path is None or not numbers:
             self.diff_box.setTitle("Changes")
             self.diff_summary.setText("Select one revision to see what it changed, or two "
@@ -330,23 +334,26 @@ class LibraryWindow(QMainWindow):
             self.diff_box.setTitle("Changes")
             self.diff_summary.setText("Select at most two revisions to compare.")
             return
-        try:
-            with common.open_library() as library:
-                if len(numbers) == 2:
-                    old, new = numbers
-                    diff = library.diff(path, old, new)
-                elif numbers[0] > 1:
-                    new = numbers[0]
-                    old = new - 1
-                    diff = library.diff(path, old, new)
-                else:
-                    old, new = 0, 1
-                    content = library.revision(path, 1).content or "{}"
-                    diff = diff_data({}, json.loads(content))
-        except Exception as exc:
-            self.diff_summary.setText(f"Cannot compare: {common.describe_error(exc)}")
+        generation = self._diff_generation
+        self.diff_busy = True
+        self.diff_box.setTitle("Changes")
+        self.diff_summary.setText("Comparing…")
+        common.run_in_background(
+            self, lambda: compare_revisions(path, numbers),
+            lambda result: self._diff_ready(generation, result),
+            lambda exc: self._diff_failed(generation, exc))
+
+    def _diff_ready(self, generation: int, result: tuple[DreamDiff, int, int]) -> None:
+        if generation != self._diff_generation:
+            return  # the selection moved on meanwhile
+        self.diff_busy = False
+        self.show_diff(*result)
+
+    def _diff_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._diff_generation:
             return
-        self.show_diff(diff, old, new)
+        self.diff_busy = False
+        self.diff_summary.setText(f"Cannot compare: {common.describe_error(exc)}")
 
     def show_diff(self, diff: DreamDiff, old: int, new: int) -> None:
         self.current_diff = diff
@@ -378,14 +385,17 @@ class LibraryWindow(QMainWindow):
         numbers = self.selected_revisions()
         if path is None or len(numbers) != 1:
             return None
+        self.setCursor(Qt.CursorShape.BusyCursor)
         try:
             with common.open_library() as library:
                 revision = library.revision(path, numbers[0])
             ds = revision.dreamscape()
         except Exception as exc:
+            self.unsetCursor()
             self.statusBar().showMessage(f"Cannot open revision {numbers[0]}: "
                                          f"{common.describe_error(exc)}")
             return None
+        self.unsetCursor()
         ds.path = None  # an untitled copy: saving asks for a new file
         opener = self.open_revision_callback or open_revision_window
         window = opener(ds, revision)
@@ -402,6 +412,20 @@ class LibraryWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(1120, 760)
+
+
+def compare_revisions(path: str, numbers: list[int]) -> tuple[DreamDiff, int, int]:
+    """Two revisions (or one and the one before it) compared; runs on the thread pool with
+    its own library connection."""
+    with common.open_library() as library:
+        if len(numbers) == 2:
+            old, new = numbers
+            return library.diff(path, old, new), old, new
+        new = numbers[0]
+        if new > 1:
+            return library.diff(path, new - 1, new), new - 1, new
+        content = library.revision(path, 1).content or "{}"
+        return diff_data({}, json.loads(content)), 0, 1
 
 
 def _show(value: Any) -> str:

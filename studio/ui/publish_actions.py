@@ -2,13 +2,14 @@
 
 `install_publish_actions(window)` adds Library…, Review…, Export Package… and Verify
 Package…, and wraps the window's `Document.save` so that each save also records a revision
-in the library — quietly: a library that cannot be opened is reported in the status bar
-and never blocks or undoes the save.
+in the library — quietly, on a background thread: a library that cannot be opened is
+reported in the status bar and never blocks or undoes the save.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -46,6 +47,7 @@ class PublishActions(QObject):
         self.verify_dialog: VerifyDialog | None = None
         self.last_revision: Revision | None = None
         self.last_error: str | None = None
+        self.pending = 0  # saves still being recorded
         self._build_menu()
         self._hook_save()
 
@@ -108,31 +110,44 @@ class PublishActions(QObject):
 
         document.save = save_and_record
 
-    def record_save(self, path: Path) -> Revision | None:
-        """Record the file just written as a revision; None when unchanged or unavailable."""
-        self.last_revision, self.last_error = None, None
+    def record_save(self, path: Path) -> None:
+        """Record the file just written as a revision, on a background thread in save order.
+
+        The content is the file's bytes and the title is read now, so later edits cannot
+        leak into this revision."""
+        self.pending += 1
+        title = self.window.document.ds.meta.title
         try:
             text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._recorded(None, path, common.describe_error(exc))
+            return
+        # record_save reads only the title from the document when the text is given.
+        titled = SimpleNamespace(meta=SimpleNamespace(title=title))
+
+        def record() -> Revision | None:
             with common.open_library() as library:
-                revision = library.record_save(self.window.document.ds, path, text=text,
-                                               message=SAVE_MESSAGE)
-        except Exception as exc:  # the save itself already succeeded
-            self.last_error = common.describe_error(exc)
-            self._status(f"Saved {path.name}, but not recorded in the library: "
-                         f"{self.last_error}", STATUS_MS * 2)
-            return None
-        self.last_revision = revision
-        if revision is not None:
-            self._status(f"Saved {path.name} · library revision {revision.number}", STATUS_MS)
+                return library.record_save(titled, path, text=text,  # type: ignore[arg-type]
+                                           message=SAVE_MESSAGE)
+
+        common.run_in_background(self, record, lambda rev: self._recorded(rev, path, None),
+                                 lambda exc: self._recorded(None, path,
+                                                            common.describe_error(exc)),
+                                 pool=common.ordered_pool())
+
+    def _recorded(self, revision: Revision | None, path: Path, error: str | None) -> None:
+        self.pending -= 1
+        self.last_revision, self.last_error = revision, error
+        bar = self.window.statusBar()
+        if error is not None:
+            bar.showMessage(f"Saved {path.name}, but not recorded in the library: {error}",
+                            STATUS_MS * 2)
+        elif revision is not None:
+            bar.showMessage(f"Saved {path.name} · library revision {revision.number}",
+                            STATUS_MS)
             window = library_window()
             if window is not None:
                 window.refresh()
-        return revision
-
-    def _status(self, text: str, ms: int) -> None:
-        # After the window's own "Saved …" message, which is shown when save() returns.
-        bar = self.window.statusBar()
-        QTimer.singleShot(0, bar, lambda: bar.showMessage(text, ms))
 
     # ------------------------------------------------------------ commands
     def show_library(self) -> LibraryWindow:

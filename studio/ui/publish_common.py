@@ -51,7 +51,8 @@ _RUNNING: set[_Carrier] = set()
 
 
 def run_in_background(owner: QObject, fn: Callable[[], Any], done: Callable[[Any], None],
-                      failed: Callable[[BaseException], None]) -> None:
+                      failed: Callable[[BaseException], None],
+                      pool: QThreadPool | None = None) -> None:
     """Run `fn` on the thread pool; call `done(result)` or `failed(exc)` on the GUI thread
     unless `owner` was deleted in the meantime."""
     carrier = _Carrier()
@@ -68,7 +69,24 @@ def run_in_background(owner: QObject, fn: Callable[[], Any], done: Callable[[Any
             done(result)
 
     carrier.finished.connect(finish)
-    QThreadPool.globalInstance().start(_Job(fn, carrier))
+    (pool or QThreadPool.globalInstance()).start(_Job(fn, carrier))
+
+
+_ORDERED: list[QThreadPool] = []
+
+
+def ordered_pool() -> QThreadPool:
+    """One thread, first in first out: library writes land in the order the saves happened.
+    The application waits for it before quitting, so no recorded save is lost."""
+    if not _ORDERED:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        pool.setExpiryTimeout(-1)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(lambda: pool.waitForDone())
+        _ORDERED.append(pool)
+    return _ORDERED[0]
 
 
 def jobs_running() -> int:

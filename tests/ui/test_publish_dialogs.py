@@ -16,11 +16,16 @@ from studio.io import content_hash, dumps_dreamscape, load_dreamscape
 from studio.io.package_verify import verify_package
 from studio.model import Node
 from studio.model.ops import AddNode, UpdateNode
-from studio.store import Library
+from studio.store import Library, diff_data
 from studio.ui import publish_actions, settings
 from studio.ui import publish_common as common
 from studio.ui.document import Document
-from studio.ui.library_window import LibraryWindow, open_revision_window
+from studio.ui.library_window import (
+    LibraryWindow,
+    describe_diff,
+    diff_rows,
+    open_revision_window,
+)
 from studio.ui.main_window import WINDOWS, MainWindow
 from studio.ui.publish_actions import install_publish_actions
 from tests.conftest import EXAMPLES
@@ -78,6 +83,19 @@ def wait_for(qtbot, condition) -> None:
     qtbot.waitUntil(condition, timeout=WAIT_MS)
 
 
+def saved(qtbot, window: MainWindow) -> bool:
+    """Save, and wait until the library has recorded it (that runs in the background)."""
+    ok = window.save()
+    wait_for(qtbot, lambda: window.publish.pending == 0)
+    return ok
+
+
+def diffed(qtbot, window: LibraryWindow, *numbers: int) -> list[str]:
+    window.select_revisions(*numbers)
+    wait_for(qtbot, lambda: not window.diff_busy)
+    return window.diff_lines()
+
+
 def edit_text(window: MainWindow, node_id: str, text: str) -> None:
     window.document.push(UpdateNode(node_id, {"text": text}), "Edit text")
 
@@ -97,15 +115,16 @@ def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
         editor, tmp_path, library_path, qtbot) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
-    assert window.save()
+    assert saved(qtbot, window)
     first = window.publish.last_revision
     assert first is not None and first.number == 1
     assert first.content_hash == content_hash(window.document.ds)
+    assert first.title == "Reality Somnos: Eli's Arena, Rebalanced"
 
-    assert window.save()  # nothing changed since
-    assert window.publish.last_revision is None
+    assert saved(qtbot, window)  # nothing changed since
+    assert window.publish.last_revision is None and window.publish.last_error is None
     edit_text(window, "lantern", "Jamie's lantern glows, steady and warm.")
-    assert window.save()
+    assert saved(qtbot, window)
     assert window.publish.last_revision.number == 2
     wait_for(qtbot, lambda: "library revision 2" in window.statusBar().currentMessage())
 
@@ -115,11 +134,30 @@ def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
         assert library.revision(path, 2).content == path.read_text(encoding="utf-8")
 
 
-def test_save_as_records_the_new_file(editor, tmp_path, library_path, monkeypatch) -> None:
+def test_quick_successive_saves_are_recorded_in_save_order(editor, tmp_path, qtbot,
+                                                          library_path) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    texts = [f"The lantern's song, verse {i}." for i in range(4)]
+    for text in texts:  # no waiting between saves
+        edit_text(window, "lantern", text)
+        assert window.save()
+    wait_for(qtbot, lambda: window.publish.pending == 0)
+    with Library.open(library_path) as library:
+        history = library.history(path)
+        assert [r.number for r in history] == [1, 2, 3, 4]
+        for number, text in enumerate(texts, 1):
+            assert text in (library.revision(path, number).content or "")
+        assert library.revision(path).content == path.read_text(encoding="utf-8")
+
+
+def test_save_as_records_the_new_file(editor, tmp_path, library_path, monkeypatch,
+                                      qtbot) -> None:
     window = editor(example(tmp_path, "maes-garden"))
     target = tmp_path / "work" / "maes-garden-copy.dream"
     monkeypatch.setattr("studio.ui.dialogs.ask_save_path", lambda *a, **k: target)
     assert window.save_as()
+    wait_for(qtbot, lambda: window.publish.pending == 0)
     with Library.open(library_path) as library:
         assert library.knows(target)
         assert len(library.history(target)) == 1
@@ -132,7 +170,7 @@ def test_an_unusable_library_never_blocks_the_save(editor, tmp_path, monkeypatch
     folder.mkdir()
     monkeypatch.setenv("DREAMSTUDIO_LIBRARY", str(folder))
     edit_text(window, "lantern", "Saved even though the library is a folder.")
-    assert window.save()
+    assert saved(qtbot, window)
     assert "Saved even though the library is a folder." in path.read_text(encoding="utf-8")
     assert not window.document.modified
     assert window.publish.last_error and "folder" in window.publish.last_error
@@ -178,16 +216,27 @@ def test_library_window_lists_searches_and_diffs_two_revisions(qtbot, tmp_path,
     history = window.history_table
     assert history.rowCount() == 2
     assert [history.item(r, 3).text() for r in range(2)] == ["harbour", "first"]
-    window.select_revisions(1, 2)
+    lines = diffed(qtbot, window, 1, 2)
     assert window.selected_revisions() == [1, 2]
-    lines = window.diff_lines()
     assert "+ node harbour" in lines
     assert any(line.startswith("~ node lantern.text:") for line in lines)
     assert "Scenes: 1 added, 1 changed" in window.diff_summary.text()
 
-    window.select_revisions(1)  # one revision: what it added to an empty library
+    assert "+ node lantern" in diffed(qtbot, window, 1)  # revision 1: all it added
     assert "Revision 1" in window.diff_box.title()
-    assert "+ node lantern" in window.diff_lines()
+    lines = diffed(qtbot, window, 2)  # one later revision: against the one before it
+    assert "+ node harbour" in lines and "Changes from revision 1 to 2" in window.diff_box.title()
+
+
+def test_long_text_changes_show_where_they_differ() -> None:
+    before = {"nodes": [{"id": "pier", "text": "Mae waits on the pier. " * 6 + "The tide is low."}]}
+    after = {"nodes": [{"id": "pier", "text": "Mae waits on the pier. " * 6 + "The tide is in."}]}
+    (line, tip), = diff_rows(diff_data(before, after))
+    assert line.startswith("~ node pier.text: '…")
+    assert "tide is low." in line and "tide is in." in line
+    assert "The tide is low." in tip and "The tide is in." in tip
+    assert describe_diff(diff_data(before, after)) == "Scenes: 1 changed"
+    assert describe_diff(diff_data(before, before)) == "No changes."
 
 
 def test_open_revision_makes_an_untitled_window_and_leaves_the_file(qtbot, tmp_path,
@@ -218,12 +267,12 @@ def test_open_revision_makes_an_untitled_window_and_leaves_the_file(qtbot, tmp_p
 def test_library_action_opens_one_window_on_the_current_file(editor, tmp_path, qtbot) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
-    window.save()
+    saved(qtbot, window)
     first = window.publish.show_library()
     assert window.publish.show_library() is first
     assert first.selected_path() == str(path.resolve())
     edit_text(window, "lantern", "The lantern learns a new song.")
-    window.save()  # an open library window follows new revisions
+    saved(qtbot, window)  # an open library window follows new revisions
     assert first.history_table.rowCount() == 2
 
 
@@ -334,6 +383,39 @@ def test_blocked_export_explains_why_writes_nothing_and_offers_the_lint_panel(
     assert dock.isVisible()
     assert not dialog.isVisible()
     window.live_panels.wait_until_idle(WAIT_MS)
+
+
+def test_a_reviewer_override_unblocks_a_non_fatal_export(editor, tmp_path, qtbot,
+                                                         library_path) -> None:
+    path = example(tmp_path, "reality-somnos")
+    window = editor(path)
+    window.document.push(UpdateNode("lantern", {"intensity": 0.95}), "Brighter lantern")
+    saved(qtbot, window)
+    blocked = window.publish.export()
+    wait_for(qtbot, lambda: blocked.prepared is not None)
+    assert not blocked.prepared.allowed and not blocked.prepared.evaluation.verdict.fatal
+    assert "INT002" in blocked.header.reasons.text()
+    assert blocked.review_button.isVisible()
+    qtbot.mouseClick(blocked.review_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, lambda: window.publish.review_dialog is not None)
+    review = window.publish.review_dialog
+    wait_for(qtbot, lambda: review.checked is not None)
+    assert review.decision_buttons["override"].isEnabled()
+    review.reviewer.setText("Dr. Lorne")
+    review.set_decision("override")
+    review.justification.setPlainText("The lantern flare lasts one minute and ends in a "
+                                      "calm anchor scene.")
+    assert review.record() is not None
+    assert "override" in review.header.verdict.text()
+
+    allowed = window.publish.export()
+    wait_for(qtbot, lambda: allowed.prepared is not None)
+    assert allowed.prepared.allowed
+    assert allowed.export()
+    wait_for(qtbot, lambda: allowed.result is not None)
+    manifest = verify_package(allowed.result.package.path).manifest
+    assert manifest["review"]["decision"] == "override"
+    assert manifest["review"]["reviewer"] == "Dr. Lorne"
 
 
 def test_allowed_export_writes_a_package_that_verifies(editor, tmp_path, qtbot,
