@@ -253,7 +253,7 @@ class DreamScene(QGraphicsScene):
     def _schedule_scene_rect(self) -> None:
         if not self._rect_pending:
             self._rect_pending = True
-            QTimer.singleShot(0, self._update_scene_rect)
+            QTimer.singleShot(0, self, self._update_scene_rect)
 
     def flush_scene_rect(self) -> None:
         """Apply a pending scene-rect update now (before fitting or centring the view)."""
@@ -503,7 +503,7 @@ class DreamScene(QGraphicsScene):
     def overview_dirty(self) -> None:
         if not self._overview_pending:
             self._overview_pending = True
-            QTimer.singleShot(0, self._emit_overview_changed)
+            QTimer.singleShot(0, self, self._emit_overview_changed)
 
     def _emit_overview_changed(self) -> None:
         self._overview_pending = False
