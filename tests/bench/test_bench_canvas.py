@@ -2,7 +2,7 @@
 
 Targets (offscreen, 2-core machine, 1600x1000 view): build the scene and view and paint
 the first fitted frame <= 2 s; a fit-all repaint <= 60 ms; a pan or zoom frame at 1:1
-<= 16 ms; moving one card (setPos + its edges, groups and index) <= 5 ms.
+<= 16 ms; moving one card (its position, edges, groups and index) <= 5 ms.
 
 The generated layout is a 71-column grid whose transitions reach up to 24 scenes ahead
 in file order, so about a third of them wrap to the next row and cross the whole graph:
@@ -156,7 +156,7 @@ def test_bench_move_one_node(benchmark, canvas) -> None:
 
     def move() -> None:
         offsets.reverse()
-        item.setPos(start + offsets[0])
+        item.move_to(start.x() + offsets[0].x(), start.y() + offsets[0].y())
 
     benchmark.pedantic(move, rounds=50, iterations=1, warmup_rounds=2)
     assert item.edges and all(e.boundingRect().isValid() for e in item.edges)
@@ -172,7 +172,7 @@ def test_bench_move_one_node_and_repaint(benchmark, canvas) -> None:
 
     def move() -> None:
         offsets.reverse()
-        item.setPos(start + offsets[0])
+        item.move_to(start.x() + offsets[0].x(), start.y() + offsets[0].y())
         QApplication.processEvents()
 
     benchmark.pedantic(move, rounds=20, iterations=1, warmup_rounds=2)

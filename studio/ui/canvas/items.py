@@ -41,7 +41,6 @@ from .geometry import (
     RADIUS,
     Z_GROUP,
     Z_NODE,
-    Z_NODE_SELECTED,
     Z_PREVIEW,
     CanvasContext,
     intensity_color,
@@ -60,10 +59,6 @@ __all__ = [
     "NodeLayer", "edge_controls",
 ]
 
-_GIC = QGraphicsItem.GraphicsItemChange
-_POS_CHANGE = _GIC.ItemPositionChange
-_POS_CHANGED = _GIC.ItemPositionHasChanged
-_SEL_CHANGED = _GIC.ItemSelectedHasChanged
 _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 _HUGE = QRectF(-1e7, -1e7, 2e7, 2e7)
 _WORDS: dict[str, QStaticText] = {}
@@ -95,7 +90,6 @@ class NodeItem(QGraphicsItem):
         self._texts: tuple[QStaticText, QStaticText, QStaticText] | None = None
         flags = QGraphicsItem.GraphicsItemFlag
         self.setFlags(flags.ItemIsMovable | flags.ItemIsSelectable
-                      | flags.ItemSendsGeometryChanges
                       | (flags.ItemHasNoContents if ctx.mode != "detail" else flags(0)))
         # No item cache: measured at 1:1 on 5,000 cards, DeviceCoordinateCache saved ~2 ms
         # on repaints but cost ~5 ms on every zoom step (one new pixmap per visible card).
@@ -127,24 +121,43 @@ class NodeItem(QGraphicsItem):
         local = self.mapFromScene(scene_pos) - IN_PORT
         return local.x() * local.x() + local.y() * local.y() <= PORT_HIT * PORT_HIT
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == _POS_CHANGED:
-            for edge in self.edges:
-                edge.update_geometry()
-            for group in self.groups:
-                group.refresh_bounds()
-            ctx = self.ctx
-            ctx.touch_overview(geometry=True)
-            ctx.nodes_dirty(self.sceneBoundingRect())
-        elif change == _POS_CHANGE:
-            self.ctx.nodes_dirty(self.sceneBoundingRect())  # where the card was
-            if self.ctx.dragging and self.ctx.snap:
-                return self.ctx.snapped(value)
-        elif change == _SEL_CHANGED:
-            self.setZValue(Z_NODE_SELECTED if value else Z_NODE)
-            self.ctx.touch_overview()
-            self.ctx.nodes_dirty(self.sceneBoundingRect())
-        return super().itemChange(change, value)
+    # No itemChange override: Qt would call into Python for every flag, scene and position
+    # change of 5,000 cards (six calls each just to build the scene, 10,000 to switch the
+    # level of detail). The few places that move cards call `moved()` themselves.
+    def move_to(self, x: float, y: float) -> None:
+        """Put the card at (x, y) and bring its edges, groups and the overview along."""
+        if self.pos() != QPointF(x, y):
+            old = self.sceneBoundingRect()
+            self.setPos(x, y)
+            self.moved(old)
+
+    def moved(self, old_rect: QRectF | None = None) -> None:
+        for edge in self.edges:
+            edge.update_geometry()
+        for group in self.groups:
+            group.refresh_bounds()
+        ctx = self.ctx
+        ctx.touch_overview(geometry=True)
+        if old_rect is not None:
+            ctx.nodes_dirty(old_rect)
+        ctx.nodes_dirty(self.sceneBoundingRect())
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        """Qt drags every selected card; follow up on the ones that moved (and snap them)."""
+        scene = self.ctx.scene
+        movers = [i for i in scene.selectedItems() if type(i) is NodeItem]
+        if self not in movers:
+            movers.append(self)
+        before = [(item, item.pos(), item.sceneBoundingRect()) for item in movers]
+        super().mouseMoveEvent(event)
+        ctx = self.ctx
+        for item, pos, rect in before:
+            if ctx.snap:
+                snapped = ctx.snapped(item.pos())
+                if snapped != item.pos():
+                    item.setPos(snapped)
+            if item.pos() != pos:
+                item.moved(rect)
 
     # ---------------------------------------------------------------- state
     def refresh(self) -> None:
@@ -519,7 +532,7 @@ class GroupItem(QGraphicsItem):
             for node_id, origin in positions.items():
                 item = by_id.get(node_id)
                 if item is not None:
-                    item.setPos(origin + delta)
+                    item.move_to(origin.x() + delta.x(), origin.y() + delta.y())
         finally:
             self._suspended = False
         self.refresh_bounds()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio.model import Dreamscape, Edge, Group, Node
 
+from .geometry import Z_NODE, Z_NODE_SELECTED
 from .items import (
     NODE_H,
     NODE_W,
@@ -73,6 +74,7 @@ class DreamScene(QGraphicsScene):
         self._selection_batch = 0
         self._last_selection: tuple[list[str], list[str]] = ([], [])
         self._selected_edges: set[EdgeItem] = set()
+        self._selected_nodes: set[NodeItem] = set()
         self._bounds_cache: tuple[int, QRectF] = (-1, QRectF())
         self._order: tuple[Any, dict[str, int], dict[str, int]] = (None, {}, {})
         self._connect_from: NodeItem | None = None
@@ -109,7 +111,7 @@ class DreamScene(QGraphicsScene):
         try:
             self.ctx.edge_layer = self.ctx.node_layer = None
             self.clear()
-            self._selected_edges = set()
+            self._selected_edges, self._selected_nodes = set(), set()
             edge_layer, node_layer = EdgeLayer(self.ctx), NodeLayer(self.ctx)
             self.addItem(edge_layer)
             self.addItem(node_layer)
@@ -190,7 +192,7 @@ class DreamScene(QGraphicsScene):
             return
         if "x" in fields or "y" in fields:
             if item.pos() != QPointF(node.x, node.y):
-                item.setPos(node.x, node.y)
+                item.move_to(node.x, node.y)
                 self._schedule_scene_rect()
         if set(fields) - {"x", "y"}:
             item.refresh()
@@ -369,12 +371,17 @@ class DreamScene(QGraphicsScene):
     def _on_selection_changed(self) -> None:
         if self._selection_batch:
             return
-        edges = {i for i in self.selectedItems() if type(i) is EdgeItem}
-        for item in edges ^ self._selected_edges:
-            item.repaint()
-        if edges != self._selected_edges:
+        selected = self.selectedItems()
+        edges = {i for i in selected if type(i) is EdgeItem}
+        nodes = {i for i in selected if type(i) is NodeItem}
+        for edge in edges ^ self._selected_edges:
+            edge.repaint()
+        for node in nodes ^ self._selected_nodes:
+            node.setZValue(Z_NODE_SELECTED if node in nodes else Z_NODE)  # dragged cards on top
+            self.ctx.nodes_dirty(node.sceneBoundingRect())
+        if edges != self._selected_edges or nodes != self._selected_nodes:
             self.ctx.touch_overview()
-        self._selected_edges = edges
+        self._selected_edges, self._selected_nodes = edges, nodes
         current = self._selected()
         if current != self._last_selection:
             self._last_selection = current
@@ -573,8 +580,7 @@ class DreamScene(QGraphicsScene):
             item = self._nodes.get(node_id)
             if item is not None and ds.has_node(node_id):
                 node = ds.node(node_id)
-                if item.pos() != QPointF(node.x, node.y):
-                    item.setPos(node.x, node.y)
+                item.move_to(node.x, node.y)
         if moved:
             self._schedule_scene_rect()
 

@@ -299,3 +299,24 @@ def test_new_edge_from_model_appears_between_ports(canvas) -> None:
     item = scene.edge_item("e7")
     start = item.path().elementAt(0)
     assert QPointF(start.x, start.y) == scene.node_item("onset").pos() + OUT_PORT
+
+
+def test_edges_and_group_follow_a_card_while_it_is_dragged(canvas) -> None:
+    scene, view = canvas
+    kitchen = scene.node_item("kitchen")
+    frame = scene.group_item("g_home").frame_rect()
+    start = view_pos(view, _centre(scene, "kitchen"))
+    send_mouse(view.viewport(), QEvent.Type.MouseButtonPress, start)
+    for i in range(1, 7):
+        send_mouse(view.viewport(), QEvent.Type.MouseMove, start + QPoint(0, 20 * i),
+                   buttons=Qt.MouseButton.LeftButton)
+    assert kitchen.pos() == QPointF(520, 280)  # moved on screen, not yet in the model
+    incoming = scene.edge_item("e3").path()
+    end = incoming.elementAt(incoming.elementCount() - 1)
+    assert QPointF(end.x, end.y).y() == 280 + NODE_H / 2
+    outgoing = scene.edge_item("e5").path().elementAt(0)
+    assert QPointF(outgoing.x, outgoing.y) == kitchen.pos() + OUT_PORT
+    assert scene.group_item("g_home").frame_rect().bottom() > frame.bottom() + 100
+    send_mouse(view.viewport(), QEvent.Type.MouseButtonRelease, start + QPoint(0, 120))
+    assert kitchen.pos() == QPointF(520, 160)  # no Document: back where the model says
+    assert scene.edge_item("e5").path().elementAt(0).y == 160 + NODE_H / 2
