@@ -306,39 +306,65 @@ class EdgeItem(QGraphicsItem):
     def tip(self) -> tuple[float, float]:
         return self._tip
 
-    def paint_decor(self, painter: QPainter, color: QColor) -> None:
-        """The label pill on the midpoint, with the condition diamond and the lint badge."""
-        theme = self.ctx.theme
+    def decor_parts(self) -> tuple[QRectF | None, QPointF | None, QPointF, QStaticText | None,
+                                   QPointF | None]:
+        """Where the pill, condition diamond, label text and badge go (each may be absent)."""
         has_cond = bool(self.edge.condition)
         text, width, layout = self._label_info()
-        if not (text or has_cond or self.badge):
-            return
         rect = self._decor_rect()
-        if text:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color if self.isSelected() else theme.card_border)
-            painter.drawRoundedRect(rect, 9, 9)
-            painter.setBrush(theme.label_pill)
-            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 8, 8)
         x = rect.x() + (8 if text else rect.width() / 2 - (8 if self.badge else 0))
         cy = rect.center().y()
+        diamond = None
         if has_cond:
-            painter.setPen(QPen(theme.background, 1.5))
-            painter.setBrush(theme.condition)
-            painter.drawPolygon(QPolygonF([QPointF(x, cy - 5.5), QPointF(x + 5.5, cy),
-                                           QPointF(x, cy + 5.5), QPointF(x - 5.5, cy)]))
+            diamond = QPointF(x, cy)
             x += 12 if text else 16
+        text_at = QPointF()
         if text:
             if layout is None:
                 layout = static_text(text)
                 self._label = (text, width, layout)
-            painter.setFont(fonts()["label"])
-            painter.setPen(theme.edge_label)
             x += 0 if has_cond else -2
-            painter.drawStaticText(QPointF(x, cy - layout.size().height() / 2), layout)
+            text_at = QPointF(x, cy - layout.size().height() / 2)
             x += width + 10
-        if self.badge:
-            paint_badge(painter, QPointF(x if text else x + 8, cy), self.badge, theme)
+        badge = QPointF(x if text else x + 8, cy) if self.badge else None
+        return (rect if text else None), diamond, text_at, (layout if text else None), badge
+
+    def paint_decor(self, painter: QPainter, color: QColor) -> None:
+        """The label pill on the midpoint, with the condition diamond and the lint badge."""
+        paint_decorations(painter, [self], self.ctx.theme, color)
+
+
+def _diamond_polygon(c: QPointF, r: float) -> QPolygonF:
+    x, y = c.x(), c.y()
+    return QPolygonF([QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)])
+
+
+def paint_decorations(painter: QPainter, items: list[EdgeItem], theme: Any,
+                      border: QColor | None = None) -> None:
+    """Labels, condition marks and badges of edges, each pill drawn as two small fills."""
+    rim = border if border is not None else theme.card_border
+    font_set = False
+    for item in items:
+        rect, diamond, text_at, layout, badge = item.decor_parts()
+        painter.setPen(Qt.PenStyle.NoPen)
+        if rect is not None:
+            painter.setBrush(rim)
+            painter.drawRoundedRect(rect, 9, 9)
+            painter.setBrush(theme.label_pill)
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 8, 8)
+        if diamond is not None:
+            painter.setBrush(theme.background)
+            painter.drawPolygon(_diamond_polygon(diamond, 7.0))
+            painter.setBrush(theme.condition)
+            painter.drawPolygon(_diamond_polygon(diamond, 5.5))
+        if layout is not None:
+            if not font_set:
+                painter.setFont(fonts()["label"])
+                font_set = True
+            painter.setPen(theme.edge_label)
+            painter.drawStaticText(text_at, layout)
+        if badge is not None and item.badge:
+            paint_badge(painter, badge, item.badge, theme)
 
 
 class EdgeLayer(QGraphicsItem):
@@ -413,8 +439,7 @@ class EdgeLayer(QGraphicsItem):
             painter.drawPath(arrows)
         for item in special:
             self._paint_special(painter, item, exposed, detail)
-        for item in decor:
-            item.paint_decor(painter, theme.edge)
+        paint_decorations(painter, decor, theme)
 
     def _paint_special(self, painter: QPainter, item: EdgeItem, exposed: QRectF, detail: bool
                        ) -> None:

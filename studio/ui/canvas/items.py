@@ -51,7 +51,7 @@ from .geometry import (
     visible_rect,
     wrap_excerpt,
 )
-from .style import SEVERITY_COLORS, fonts, heat_color, icon_pixmap, kind_color
+from .style import SEVERITY_COLORS, clock_pixmap, fonts, heat_color, icon_pixmap, kind_color
 
 __all__ = [
     "IN_PORT", "LOD_PLAIN", "LOD_SIMPLE", "NODE_H", "NODE_W", "OUT_PORT", "PORT_R",
@@ -267,23 +267,19 @@ class NodeItem(QGraphicsItem):
 
         # hint line: minutes and intensity
         y = NODE_H - 13
-        painter.setPen(QPen(theme.text_dim, 1.2))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawEllipse(QPointF(14, y), 4, 4)
-        painter.drawLine(QPointF(14, y), QPointF(14, y - 2.5))
-        painter.drawLine(QPointF(14, y), QPointF(15.8, y + 0.8))
+        clock_px = max(6, min(64, round(10 * lod)))
+        painter.drawPixmap(QRectF(9, y - 5, 10, 10), clock_pixmap(theme.text_dim.name(), clock_px),
+                           QRectF(0, 0, clock_px, clock_px))
+        painter.setPen(theme.text_dim)
         painter.setFont(fonts()["hint"])
         minutes_st = texts[2]
         painter.drawStaticText(QPointF(22, y - minutes_st.size().height() / 2), minutes_st)
         bar = QRectF(NODE_W - 10 - 44, y - 2, 44, 4)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.track)
-        painter.drawRoundedRect(bar, 2, 2)
+        painter.fillRect(bar, theme.track)  # plain rects: 4 px tall, rounding would not show
         level = min(1.0, max(0.0, float(node.intensity)))
         if level > 0:
-            painter.setBrush(intensity_color(level))
-            painter.drawRoundedRect(QRectF(bar.x(), bar.y(), max(4.0, bar.width() * level), 4),
-                                    2, 2)
+            painter.fillRect(QRectF(bar.x(), bar.y(), max(3.0, bar.width() * level), 4),
+                             intensity_color(level))
         painter.setPen(theme.text_dim)
         word = _intensity_word()
         painter.drawStaticText(QPointF(bar.x() - 5 - word.size().width(),

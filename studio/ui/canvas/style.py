@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from studio.model import NODE_KINDS
@@ -178,6 +178,22 @@ def _render_svg(kind: str, color: str, size: int) -> QImage:
 def icon_pixmap(kind: str, color: str, size: int) -> QPixmap:
     """A kind icon tinted `color` at `size` device pixels (cached per zoom step)."""
     return QPixmap.fromImage(_render_svg(kind, color, max(4, size)))
+
+
+@lru_cache(maxsize=128)
+def clock_pixmap(color: str, size: int) -> QPixmap:
+    """The small clock before a card's minutes, drawn once per colour and zoom step."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size / 10.0, size / 10.0)
+    painter.setPen(QPen(QColor(color), 1.2))
+    painter.drawEllipse(QPointF(5, 5), 4, 4)
+    painter.drawLine(QPointF(5, 5), QPointF(5, 2.5))
+    painter.drawLine(QPointF(5, 5), QPointF(6.8, 5.8))
+    painter.end()
+    return QPixmap.fromImage(image)
 
 
 @lru_cache(maxsize=64)
