@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QStaticText,
-    QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
     from .items import NodeItem
 
 LONG_EDGE = 4000.0  # longer than any viewport at LOD_SIMPLE: drawn aliased
-DENSE_EDGES = 3000  # above this many edges, zoomed-out edges are drawn aliased
+DENSE_EDGES = 3000  # above this many edges, zoomed-out edges are aliased straight lines
 _SAMPLES = 32
 _DECOR_W = LABEL_MAX_W + 48
 _HUGE = QRectF(-1e7, -1e7, 2e7, 2e7)
@@ -180,6 +179,7 @@ class EdgeItem(QGraphicsItem):
         self._samples = None
         self._label = None
         self._compute()
+        self.ctx.geometry_rev += 1  # bounds changed: cached layer queries are stale
         self.ctx.edges_dirty(old)
         self.ctx.edges_dirty(self._bounds)
 
@@ -392,7 +392,7 @@ class EdgeLayer(QGraphicsItem):
         theme = ctx.theme
         exposed = visible_rect(painter, option)
         detail = lod >= LOD_SIMPLE
-        # Far enough out that thousands of edges show, big graphs trade smoothing for speed.
+        # Far enough out that thousands of edges show, big graphs trade curves for speed.
         smooth = detail or len(ctx.scene.edge_items()) <= DENSE_EDGES
         near = exposed.adjusted(-12, -12, 12, 12)
         decor_zone = exposed.adjusted(-_DECOR_W, -12, _DECOR_W, 12)
@@ -402,17 +402,21 @@ class EdgeLayer(QGraphicsItem):
         arrows.setFillRule(Qt.FillRule.WindingFill)  # arrows meeting at one port must not cancel
         special: list[EdgeItem] = []
         decor: list[EdgeItem] = []
-        for item in ctx.scene.items(exposed, _BY_BOUNDS, Qt.SortOrder.AscendingOrder,
-                                    QTransform()):
+        lines: list[QLineF] = []  # big graph, zoomed out: straight lines, as in the overview
+        for item in ctx.items_in(exposed):
             if type(item) is not EdgeItem:
                 continue
             if item.highlighted or item.isSelected():
                 special.append(item)
                 continue
+            if not smooth:
+                g = item._g
+                lines.append(QLineF(g[0], g[1], item._tip[0], item._tip[1]))
+                continue
             if detail and item.edge.condition:
                 target = long_dashed if item.is_long else dashed
             else:
-                target = long_solid if item.is_long or not smooth else solid
+                target = long_solid if item.is_long else solid
             item.add_visible(target, exposed)
             if detail:
                 tx, ty = item._tip
@@ -428,6 +432,8 @@ class EdgeLayer(QGraphicsItem):
         aa = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.drawPath(long_solid)
+        if lines:
+            painter.drawLines(lines)
         pen.setDashPattern([4.0, 3.0])
         painter.setPen(pen)
         painter.drawPath(long_dashed)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QStaticText
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from .style import SEVERITY_COLORS, Theme, fonts
@@ -166,8 +174,18 @@ class CanvasContext:
         self.mode = "detail"  # "detail" | "simple" | "overview", set by the view's zoom
         self.overview_rev = 0
         self.geometry_rev = 0
+        self._query: tuple[tuple[float, ...] | None, list[QGraphicsItem]] = (None, [])
         self.edge_layer: QGraphicsItem | None = None
         self.node_layer: QGraphicsItem | None = None
+
+    def items_in(self, rect: QRectF) -> list[QGraphicsItem]:
+        """Scene items whose bounds meet `rect`; both bulk layers of one paint share the query."""
+        key = (rect.x(), rect.y(), rect.width(), rect.height(), self.geometry_rev)
+        if self._query[0] != key:
+            found = self.scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+                                     Qt.SortOrder.AscendingOrder, QTransform())
+            self._query = (key, found)
+        return self._query[1]
 
     @property
     def overview(self) -> bool:

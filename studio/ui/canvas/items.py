@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QStaticText, QTransform
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from studio.model import Group, Node
@@ -364,40 +364,53 @@ class NodeLayer(QGraphicsItem):
         if not LOD_PLAIN <= lod < LOD_SIMPLE:
             return
         theme = self.ctx.theme
-        fills: dict[str, QPainterPath] = defaultdict(QPainterPath)
-        selected, lit = QPainterPath(), QPainterPath()
+        rounded = lod >= 0.3  # below, a 7 px corner is under 2 device px: plain rects will do
+        fills: dict[str, list[QRectF]] = defaultdict(list)
+        selected: list[QRectF] = []
+        lit: list[QRectF] = []
         badges: dict[str, QPainterPath] = defaultdict(QPainterPath)
         badge_r = max(9.0, 4.5 / lod)  # at least 9 device px across
-        for item in self.ctx.scene.items(visible_rect(painter, option), _BY_BOUNDS,
-                                         Qt.SortOrder.AscendingOrder, QTransform()):
+        for item in self.ctx.items_in(visible_rect(painter, option)):
             if type(item) is not NodeItem:
                 continue
             p = item.pos()
             x, y = p.x(), p.y()
+            rect = QRectF(x, y, NODE_W, NODE_H)
             key = heat_color(item.heat).name() if item.heat is not None else item.node.kind
-            fills[key].addRoundedRect(x, y, NODE_W, NODE_H, RADIUS, RADIUS)
+            fills[key].append(rect)
             if item.isSelected():
-                selected.addRoundedRect(x, y, NODE_W, NODE_H, RADIUS, RADIUS)
+                selected.append(rect)
             elif item.highlight is not None:
-                lit.addRoundedRect(x, y, NODE_W, NODE_H, RADIUS, RADIUS)
+                lit.append(rect)
             if item.badge:
                 badges[item.badge].addEllipse(QPointF(x + BADGE_CENTER.x(), y + BADGE_CENTER.y()),
                                               badge_r, badge_r)
         painter.setPen(Qt.PenStyle.NoPen)
-        for key, path in fills.items():
+        if not rounded:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for key, rects in fills.items():
             painter.setBrush(QColor(key) if key.startswith("#") else kind_color(key))
-            painter.drawPath(path)
+            _draw_cards(painter, rects, rounded)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        if not lit.isEmpty():
-            painter.setPen(QPen(theme.current, 3))
-            painter.drawPath(lit)
-        if not selected.isEmpty():
-            painter.setPen(QPen(theme.selection, 3))
-            painter.drawPath(selected)
+        for color, rects in ((theme.current, lit), (theme.selection, selected)):
+            if rects:
+                painter.setPen(QPen(color, 3))
+                _draw_cards(painter, rects, rounded)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         for severity, path in badges.items():
             painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
             painter.drawPath(path)
+
+
+def _draw_cards(painter: QPainter, rects: list[QRectF], rounded: bool) -> None:
+    if not rounded:
+        painter.drawRects(rects)
+        return
+    path = QPainterPath()
+    for rect in rects:
+        path.addRoundedRect(rect, RADIUS, RADIUS)
+    painter.drawPath(path)
 
 
 # ==================================================================== groups

@@ -86,7 +86,7 @@ def test_center_on_node(canvas) -> None:
     assert abs(centre.x() - target.x()) <= 1 and abs(centre.y() - target.y()) <= 1
 
 
-@pytest.mark.parametrize("zoom", [0.25, 0.1])
+@pytest.mark.parametrize("zoom", [0.35, 0.25, 0.1])
 def test_low_zoom_draws_cards_as_plain_kind_colour(canvas, zoom) -> None:
     scene, view = canvas
     view.set_zoom(zoom)
