@@ -163,12 +163,20 @@ def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str,
     out = ds.out_edges(node_id)
     to_exit = [e for e in out if e.target in exits]
     exit_w = sum(e.weight for e in to_exit)
-    other_w = sum(e.weight for e in out) - exit_w
+    other_w = sum(e.weight for e in out if e.target not in exits)
     if not to_exit or exit_w <= 0 or other_w <= 0 or exit_w / (exit_w + other_w) >= share:
         return {}
     factor = (share * other_w / (1.0 - share)) / exit_w
-    # Round up (4 decimals) so the new share is never a hair below the threshold.
-    return {e.id: math.ceil(e.weight * factor * 10_000) / 10_000 for e in to_exit}
+    # Round up (4 decimals); nudge up while float division still lands a hair below.
+    scale = 10_000
+    while True:
+        new = {e.id: math.ceil(e.weight * factor * scale) / scale for e in to_exit}
+        total = sum(new.values())
+        if total / (total + other_w) >= share:
+            return new
+        factor *= 1.0 + 1e-9
+        if total / (total + other_w) < share * (1 - 1e-6):
+            scale *= 10
 
 
 def _raise_exit_share(node_id: str, share: float) -> Fix:

@@ -141,4 +141,5 @@ def test_nice_ticks_cover_the_range_evenly(low: float, span: float, count: int) 
     assert len(ticks) <= 4 * count + 2
     steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert max(steps) - min(steps) <= tolerance
-    assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 5, 10)
+    # Far from zero the differences carry float error (~1e-7 relative), so compare at 4 digits.
+    assert round(step / 10 ** math.floor(math.log10(step)), 3) in (1, 2, 5, 10)

@@ -152,7 +152,10 @@ def test_an_error_in_the_run_is_shown_and_the_next_edit_recovers(make_window) ->
     assert "bad night" not in panels.plots.note.text()
 
 
-def test_closing_the_window_waits_for_the_worker(make_window, qtbot) -> None:
+def test_closing_the_window_waits_for_the_worker(make_window, qtbot, monkeypatch) -> None:
+    import studio.ui.dialogs
+
+    monkeypatch.setattr(studio.ui.dialogs, "ask_save_changes", lambda *_a: "discard")
     window, panels = make_window()
     started = threading.Event()
 
