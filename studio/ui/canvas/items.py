@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QStaticText
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QStaticText, QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from studio.model import Group, Node
@@ -88,6 +88,7 @@ class NodeItem(QGraphicsItem):
         self.heat: float | None = None
         self.drop_target = False
         self._texts: tuple[QStaticText, QStaticText, QStaticText] | None = None
+        self._far_title: QStaticText | None = None
         flags = QGraphicsItem.GraphicsItemFlag
         self.setFlags(flags.ItemIsMovable | flags.ItemIsSelectable
                       | (flags.ItemHasNoContents if ctx.mode != "detail" else flags(0)))
@@ -163,6 +164,7 @@ class NodeItem(QGraphicsItem):
     def refresh(self) -> None:
         """The record changed: drop cached text, repaint."""
         self._texts = None
+        self._far_title = None
         self.update()
         self.ctx.touch_overview(geometry=True)
         self.ctx.nodes_dirty(self.sceneBoundingRect())
@@ -191,6 +193,14 @@ class NodeItem(QGraphicsItem):
         minutes = f"{node.minutes:g} min"
         self._texts = (static_text(title), static_text(excerpt), static_text(minutes))
         return self._texts
+
+    def far_title(self) -> QStaticText:
+        """The title in large type, two lines at most, for reading the graph zoomed out."""
+        if self._far_title is None:
+            text = wrap_excerpt(self.node.display_title, metrics("far_title"), NODE_W - 20)
+            self._far_title = static_text(text, NODE_W - 20)
+            self._far_title.setTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+        return self._far_title
 
     # ---------------------------------------------------------------- paint
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
@@ -366,6 +376,7 @@ class NodeLayer(QGraphicsItem):
         theme = self.ctx.theme
         rounded = lod >= 0.3  # below, a 7 px corner is under 2 device px: plain rects will do
         fills: dict[str, list[QRectF]] = defaultdict(list)
+        cards: list[NodeItem] = []
         selected: list[QRectF] = []
         lit: list[QRectF] = []
         badges: dict[str, QPainterPath] = defaultdict(QPainterPath)
@@ -373,6 +384,7 @@ class NodeLayer(QGraphicsItem):
         for item in self.ctx.items_in(visible_rect(painter, option)):
             if type(item) is not NodeItem:
                 continue
+            cards.append(item)
             p = item.pos()
             x, y = p.x(), p.y()
             rect = QRectF(x, y, NODE_W, NODE_H)
@@ -397,6 +409,15 @@ class NodeLayer(QGraphicsItem):
                 painter.setPen(QPen(color, 3))
                 _draw_cards(painter, rects, rounded)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if rounded:  # titles in large type while they can still be read (>= ~7 px)
+            painter.setFont(fonts()["far_title"])
+            for item in cards:
+                layout = item.far_title()
+                size = layout.size()
+                p = item.pos()
+                painter.setPen(QColor("#14161a") if item.heat is not None else theme.header_text)
+                painter.drawStaticText(QPointF(p.x() + 10, p.y() + (NODE_H - size.height()) / 2),
+                                       layout)
         painter.setPen(Qt.PenStyle.NoPen)
         for severity, path in badges.items():
             painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
@@ -423,7 +444,7 @@ class GroupItem(QGraphicsItem):
         self.ctx = ctx
         self.members: list[NodeItem] = []
         self._rect = QRectF()
-        self._title_st: QStaticText | None = None
+        self._title_st: tuple[str, QStaticText] | None = None
         self._drag: tuple[QPointF, dict[str, QPointF]] | None = None
         self._suspended = False
         self.setZValue(Z_GROUP)
@@ -503,17 +524,18 @@ class GroupItem(QGraphicsItem):
         painter.fillPath(path.intersected(clip), band)
         if lod < LOD_PLAIN * 1.5:
             return
-        if self._title_st is None:
-            text = metrics("group").elidedText(self.group.title or self.group.id,
-                                               Qt.TextElideMode.ElideRight,
-                                               max(10.0, self._rect.width() - 24))
-            self._title_st = static_text(text)
-        painter.setFont(fonts()["group"])
+        font_name = "group" if lod >= 0.7 else "group_far"  # keep the title legible far out
+        if self._title_st is None or self._title_st[0] != font_name:
+            text = metrics(font_name).elidedText(self.group.title or self.group.id,
+                                                 Qt.TextElideMode.ElideRight,
+                                                 max(10.0, self._rect.width() - 24))
+            self._title_st = (font_name, static_text(text))
+        layout = self._title_st[1]
+        painter.setFont(fonts()[font_name])
         painter.setPen(self.ctx.theme.group_title)
         painter.drawStaticText(
             QPointF(self._rect.x() + 12,
-                    self._rect.y() + (GROUP_TITLE_H - self._title_st.size().height()) / 2 + 1),
-            self._title_st)
+                    self._rect.y() + (GROUP_TITLE_H - layout.size().height()) / 2 + 1), layout)
 
     # ------------------------------------------------------------ dragging
     def mousePressEvent(self, event: Any) -> None:

@@ -140,7 +140,9 @@ def fonts() -> dict[str, QFont]:
         "hint": _font(10),
         "label": _font(10),
         "group": _font(13, QFont.Weight.DemiBold),
+        "group_far": _font(20, QFont.Weight.DemiBold),
         "badge": _font(10, QFont.Weight.Bold),
+        "far_title": _font(24, QFont.Weight.DemiBold),
     }
 
 

@@ -92,10 +92,19 @@ def test_low_zoom_draws_cards_as_plain_kind_colour(canvas, zoom) -> None:
     view.set_zoom(zoom)
     view.centerOn(_card_centre(scene, "hall"))
     assert scene.ctx.overview == (zoom < 0.15)
-    colour = _pixel(view, _card_centre(scene, "hall"))
+    # from 0.3 the title is written large across the middle: sample above it
+    above_title = QPointF(0, -NODE_H / 2 + 9) if zoom >= 0.3 else QPointF(0, 0)
+    colour = _pixel(view, _card_centre(scene, "hall") + above_title)
     assert colour.name() == KIND_COLORS["choice"]
-    colour = _pixel(view, _card_centre(scene, "arena") + QPointF(0, 30))
+    colour = _pixel(view, _card_centre(scene, "arena") + above_title)
     assert colour.name() == KIND_COLORS["reward"]
+    if zoom >= 0.3:  # and the title is there, in the header text colour
+        image = view.viewport().grab().toImage()
+        card = scene.node_item("hall").sceneBoundingRect().adjusted(12, 12, -12, -12)
+        area = view.mapFromScene(card).boundingRect()
+        colours = {image.pixelColor(x, y).name() for x in range(area.left(), area.right())
+                   for y in range(area.top(), area.bottom())}
+        assert THEMES["dark"].header_text.name() in colours
 
 
 def test_full_detail_draws_the_card_body(canvas) -> None:
