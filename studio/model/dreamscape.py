@@ -7,6 +7,7 @@ Primitive edits keep indexes consistent and emit events; reversible operations i
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,20 @@ from .elements import (
     Node,
     Variable,
     default_lint_block,
+    is_valid_id,
 )
 from .events import DreamscapeEvents
 
 
 class ModelError(ValueError):
     """An edit that would break the model's invariants (unknown id, duplicate id)."""
+
+
+def _require_valid_id(value: object, what: str) -> None:
+    """Ids the file format would reject never enter the model, so every save stays loadable."""
+    if not is_valid_id(value):
+        raise ModelError(f"invalid {what} id {value!r} (letters, digits, _ and -, "
+                         "starting with a letter, at most 64 characters)")
 
 
 class Dreamscape:
@@ -132,7 +141,8 @@ class Dreamscape:
         """A fresh id with a readable prefix, never reusing one in the document."""
         used = set(self._node_index) | set(self._edge_index) | {g.id for g in self.groups}
         used |= set(taken)
-        base = prefix if prefix and prefix[0].isalpha() else f"n{prefix}"
+        prefix = re.sub(r"[^A-Za-z0-9_-]+", "_", prefix)
+        base = prefix if prefix and prefix[0].isascii() and prefix[0].isalpha() else f"n{prefix}"
         base = base[:56]
         if base not in used:
             return base
@@ -160,6 +170,7 @@ class Dreamscape:
     # ------------------------------------------------------- primitive edits
     def insert_node(self, node: Node, index: int | None = None) -> int:
         """Add a node at a file position; returns the index it landed at."""
+        _require_valid_id(node.id, "node")
         if node.id in self._node_index:
             raise ModelError(f"duplicate node id '{node.id}'")
         if node.id in self._edge_index:
@@ -201,6 +212,7 @@ class Dreamscape:
         node = self.node(old_id)
         if new_id == old_id:
             return
+        _require_valid_id(new_id, "node")
         if new_id in self._node_index or new_id in self._edge_index:
             raise ModelError(f"id '{new_id}' is already used")
         node.id = new_id
@@ -217,6 +229,7 @@ class Dreamscape:
         self._notify("node_renamed", node, old_id)
 
     def insert_edge(self, edge: Edge, index: int | None = None) -> int:
+        _require_valid_id(edge.id, "edge")
         if edge.id in self._edge_index:
             raise ModelError(f"duplicate edge id '{edge.id}'")
         if edge.id in self._node_index:
@@ -273,6 +286,7 @@ class Dreamscape:
         return old, old_index
 
     def insert_group(self, group: Group, index: int | None = None) -> int:
+        _require_valid_id(group.id, "group")
         if any(g.id == group.id for g in self.groups):
             raise ModelError(f"duplicate group id '{group.id}'")
         index = len(self.groups) if index is None else max(0, min(index, len(self.groups)))

@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dreamscape import Dreamscape
+from .dreamscape import Dreamscape, ModelError
 from .elements import Edge, Group, Node, Variable
 
 
@@ -171,6 +171,10 @@ class RenameVariable(Op):
     def apply(self, ds: Dreamscape) -> Op:
         from .expressions import rename_in_source
 
+        if self.old not in ds.variables:
+            raise ModelError(f"unknown variable '{self.old}'")
+        if self.new != self.old and self.new in ds.variables:
+            raise ModelError(f"variable '{self.new}' already exists")
         variable = ds.variables[self.old]
         index = list(ds.variables).index(self.old)
         ops: list[Op] = [SetVariable(self.old, None), SetVariable(self.new, variable, index)]

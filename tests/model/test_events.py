@@ -146,3 +146,19 @@ def test_unique_id_avoids_every_kind_of_id(doc: tuple[Dreamscape, Recorder]) -> 
     assert ds.unique_id("pier") == "pier"
     assert ds.unique_id("9lives").startswith("n9")
     assert ds.unique_id("pier", taken=["pier"]) == "pier_2"
+
+
+def test_invalid_ids_never_enter_the_model(doc: tuple[Dreamscape, Recorder]) -> None:
+    ds, rec = doc
+    for bad in ("", "9lives", "a b", "x" * 65, "pier.2"):
+        with pytest.raises(ModelError, match="invalid"):
+            ds.insert_node(Node(bad))
+        with pytest.raises(ModelError, match="invalid"):
+            ds.insert_edge(Edge(bad, "a", "b"))
+        with pytest.raises(ModelError, match="invalid"):
+            ds.insert_group(Group(bad))
+        with pytest.raises(ModelError, match="invalid"):
+            ds.rename_node("a", bad)
+    assert rec.take() == []
+    assert ds.unique_id("copy of a") == "copy_of_a"
+    assert ds.unique_id("é") == "n_"

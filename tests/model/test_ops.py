@@ -277,3 +277,13 @@ def test_invalid_edits_raise_model_error() -> None:
         ds.pop_node("a")  # still has edges
     with pytest.raises(ModelError):
         AddGroup(Group("g1")).apply(ds)
+
+
+def test_rename_variable_refuses_unknown_and_taken_names() -> None:
+    ds = loads_dreamscape(BASES["example"])
+    first, second = list(ds.variables)[:2]
+    with pytest.raises(ModelError):
+        RenameVariable(first, second).apply(ds)
+    with pytest.raises(ModelError):
+        RenameVariable("no_such_variable", "x").apply(ds)
+    assert dumps_dreamscape(ds) == BASES["example"]
