@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from studio.model import Dreamscape, Group, Node
 from studio.model.ops import AddGroup, AddNode, UpdateEdge, UpdateNode
 from studio.ui.canvas import DreamScene, DreamView, MiniMap
+from studio.ui.canvas.gestures import edge_tooltip, node_tooltip
 from studio.ui.canvas.quick_add import QuickAddPopup, kind_matches
-from studio.ui.canvas.scene import edge_tooltip, node_tooltip
 from studio.ui.canvas.style import FALLBACK_KIND_COLOR, KIND_LABELS, kind_icon
 
 from .conftest import small_dreamscape
