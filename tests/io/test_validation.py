@@ -224,3 +224,30 @@ def test_valid_file_loads_with_defaults() -> None:
 
 def test_byte_order_mark_is_accepted() -> None:
     assert loads_dreamscape(b"\xef\xbb\xbf" + valid_text().encode()).meta.title == "Lantern Bay"
+
+
+def test_migration_hook_upgrades_older_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.io import dream_format
+
+    def v1_to_v2(data: Data) -> Data:
+        for node in data["nodes"]:
+            node["title"] = node.pop("name", node.get("title", ""))
+        return data
+
+    monkeypatch.setattr(dream_format, "CURRENT_VERSION", 2)
+    monkeypatch.setitem(dream_format.MIGRATIONS, 1, v1_to_v2)
+    data = valid_data()
+    data["nodes"][1]["name"] = data["nodes"][1].pop("title")
+    ds = dreamscape_from_data(data)
+    assert ds.node("pier").title == "Mae at the pier"
+    assert "name" not in ds.node("pier").extra
+    data = valid_data()
+    data["version"] = 3
+    assert issues_of(data)[0][0] == "version"
+
+
+def test_version_zero_and_bool_are_rejected() -> None:
+    for version in (0, True, 1.0, None):
+        data = valid_data()
+        data["version"] = version
+        assert issues_of(data)[0][0] == "version"
