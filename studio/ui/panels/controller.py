@@ -46,6 +46,7 @@ class LivePanels(QObject):
         self._last_badges: tuple[dict[str, str], dict[str, str]] | None = None
         self._doc_ds: Any = None
         self._first_result = True
+        self._heap_key = object()  # identity for the heap freeze, usable after deletion
 
         self.lint_panel = LintPanel()
         self.preview = PreviewPanel(window)
@@ -83,6 +84,8 @@ class LivePanels(QObject):
                 and not getattr(window, "extends_context_menus", False):
             scene.context_menu_requested.connect(self._canvas_menu)
         window.installEventFilter(self)
+        # Pure-Python model subscriptions must not outlive the window's Qt objects.
+        window.destroyed.connect(_unhooker(self.runner, self.preview, self._heap_key))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -94,7 +97,7 @@ class LivePanels(QObject):
         return self.window.document.ds
 
     def _follow(self, ds: Any) -> None:
-        heap.release(self)
+        heap.release(self._heap_key)
         self._doc_ds = ds
         self._last_badges = None
         self._first_result = True
@@ -145,7 +148,7 @@ class LivePanels(QObject):
             if self.runner.is_current(result) and self.current is result:
                 steps[0](result)
                 self._stage(result, *steps[1:])
-        QTimer.singleShot(0, run)
+        QTimer.singleShot(0, self, run)  # never runs once the window is gone
 
     def _apply_badges(self, result: LiveResult) -> None:
         badges = result.outcome.badges or ({}, {})
@@ -173,7 +176,7 @@ class LivePanels(QObject):
             report = result.outcome.report
             if report is not None and report.blocked and self.lint_dock.toggleViewAction().isChecked():
                 self.lint_dock.raise_()
-            QTimer.singleShot(0, lambda: heap.settle(self, len(self.ds.nodes)))
+            QTimer.singleShot(0, self, lambda: heap.settle(self._heap_key, len(self.ds.nodes)))
         self.applied_generation = result.generation
         self.latencies.append(time.perf_counter() - result.requested_at)
         del self.latencies[:-50]
@@ -312,6 +315,17 @@ class LivePanels(QObject):
             self.runner.resume()
 
     def shutdown(self) -> None:
-        heap.release(self)
+        """Stop the worker and stop following the document; safe to call more than once."""
+        heap.release(self._heap_key)
         self.runner.shutdown()
         self.preview.detach()
+
+
+def _unhooker(runner: LiveRunner, preview: PreviewPanel, heap_key: object) -> Callable[..., None]:
+    """What to undo when the window is destroyed, touching no Qt object."""
+    def unhook(*_: Any) -> None:
+        heap.release(heap_key)
+        runner.set_dreamscape_quietly(None)
+        runner._closed = True
+        preview.detach()
+    return unhook

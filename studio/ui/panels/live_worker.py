@@ -384,12 +384,18 @@ class LiveRunner(QObject):
         """Cancel, wait for the worker and stop following the document."""
         if self._closed:
             return
-        self.cancel()
-        self.wait()
         self._closed = True
         self.set_dreamscape_quietly(None)
+        for stop in self._stops.values():
+            stop.set()
+        try:
+            self._timer.stop()
+            self.wait()
+        except RuntimeError:  # Qt already deleted us; its thread pool waited on the way out
+            pass
 
     def set_dreamscape_quietly(self, ds: Dreamscape | None) -> None:
+        """Follow (or, with None, forget) a document without starting a run; pure Python."""
         if self._ds is not None:
             self._ds.events.changed.disconnect(self._on_changed)
             self._ds.events.node_changed.disconnect(self._on_node_changed)

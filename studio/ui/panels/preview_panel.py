@@ -157,10 +157,10 @@ class PreviewPanel(QWidget):
         self.restart()
 
     def detach(self) -> None:
+        """Stop following the document (pure Python: safe after the widget is gone)."""
         if self._ds is not None:
             self._ds.events.changed.disconnect(self._on_changed)
             self._ds = None
-        self._rebind_timer.stop()
 
     def _on_changed(self, _event: str) -> None:
         if self.active:

@@ -1,12 +1,13 @@
-"""Fixtures for the live panels: a window with the main window's panel-facing API."""
+"""Fixtures for the live panels: the real main window, with a spy on what the panels ask of it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+import shiboken6
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from studio.io import load_dreamscape
 from studio.model import Dreamscape, Edge, Node, Variable
@@ -15,61 +16,49 @@ from studio.ui.document import Document
 EXAMPLES = Path(__file__).resolve().parents[3] / "assets" / "examples"
 
 
-class RecordingScene(QObject):
-    """The DreamScene calls the panels make, recorded so tests can read them."""
+class SceneSpy:
+    """Records what the panels ask of the real DreamScene, then lets the scene do it."""
 
-    context_menu_requested = Signal(str, str, object)
-
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, window) -> None:  # noqa: ANN001
         self.badges: tuple[dict, dict] = ({}, {})
         self.highlight: tuple[str | None, list[str]] = (None, [])
         self.heat: dict[str, float] | None = None
-        self.selected: tuple[list[str], list[str]] = ([], [])
-        self.badge_calls = 0
-
-    def set_badges(self, nodes: dict, edges: dict) -> None:
-        self.badge_calls += 1
-        self.badges = (dict(nodes), dict(edges))
-
-    def set_highlight(self, current: str | None, path: list[str]) -> None:
-        self.highlight = (current, list(path))
-
-    def set_heat(self, values: dict | None) -> None:
-        self.heat = None if values is None else dict(values)
-
-    def selected_node_ids(self) -> list[str]:
-        return list(self.selected[0])
-
-    def selected_edge_ids(self) -> list[str]:
-        return list(self.selected[1])
-
-    def select(self, node_ids, edge_ids=(), add=False) -> None:  # noqa: ANN001
-        self.selected = (list(node_ids), list(edge_ids))
-
-
-class HarnessWindow(QMainWindow):
-    """A minimal main window with the contract's add_dock/document/scene/select_and_center."""
-
-    def __init__(self, ds: Dreamscape) -> None:
-        super().__init__()
-        self.document = Document(ds, None)
-        self.scene = RecordingScene()
         self.centered: list[tuple[list[str], list[str]]] = []
-        self.setCentralWidget(QWidget())
-        self.resize(1400, 900)
+        scene = window.scene
+        self.scene = scene
+        for name in ("set_badges", "set_highlight", "set_heat"):
+            setattr(scene, name, self._wrap(name, getattr(scene, name)))
+        real_center = window.select_and_center
 
-    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
-                 object_name: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(object_name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
+        def select_and_center(node_ids, edge_ids=()):  # noqa: ANN001, ANN202
+            self.centered.append((list(node_ids), list(edge_ids)))
+            return real_center(node_ids, edge_ids)
 
-    def select_and_center(self, node_ids, edge_ids=()) -> None:  # noqa: ANN001
-        self.scene.select(node_ids, edge_ids)
-        self.centered.append((list(node_ids), list(edge_ids)))
+        window.select_and_center = select_and_center
+
+    def _wrap(self, name: str, real):  # noqa: ANN001, ANN202
+        def call(*args):  # noqa: ANN002, ANN202
+            if name == "set_badges":
+                self.badges = (dict(args[0]), dict(args[1]))
+            elif name == "set_highlight":
+                self.highlight = (args[0], list(args[1]))
+            else:
+                self.heat = None if args[0] is None else dict(args[0])
+            return real(*args)
+        return call
+
+    @property
+    def selected(self) -> tuple[list[str], list[str]]:
+        return (self.scene.selected_node_ids(), self.scene.selected_edge_ids())
+
+    def item_badge(self, node_id: str) -> str | None:
+        return self.scene.node_item(node_id).badge
+
+    def item_highlight(self, node_id: str) -> str | None:
+        return self.scene.node_item(node_id).highlight
+
+    def item_heat(self, node_id: str) -> float | None:
+        return self.scene.node_item(node_id).heat
 
 
 def small_dreamscape() -> Dreamscape:
@@ -97,24 +86,41 @@ def small_dreamscape() -> Dreamscape:
     return ds
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    """The real window reads and writes settings and recovery files: keep them per test."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    monkeypatch.setenv("ADJUSTER_STUDIO_RECOVERY_DIR", str(tmp_path / "recovery"))
+
+
 @pytest.fixture
 def make_window(qtbot):  # noqa: ANN001, ANN201
-    """Build a window over a dreamscape with the live panels installed."""
-    from studio.ui.panels import install_panels
+    """The real main window over a dreamscape; returns (window, panels) with `window.spy`."""
+    from studio.ui.main_window import MainWindow
 
     made = []
 
     def make(ds: Dreamscape | None = None, debounce_ms: int = 20):  # noqa: ANN202
-        window = HarnessWindow(ds if ds is not None else small_dreamscape())
-        qtbot.addWidget(window)
-        panels = install_panels(window)
+        window = MainWindow(Document(ds if ds is not None else small_dreamscape()),
+                            remember_layout=False)
+        panels = window.live_panels
+        window.spy = SceneSpy(window)
+        panels.preview.refresh()  # the first highlight happened before the spy was in place
         panels.runner.set_debounce(debounce_ms)
-        made.append(panels)
+        made.append(window)
         return window, panels
 
     yield make
-    for panels in made:
-        panels.shutdown()
+    for window in made:
+        if not shiboken6.isValid(window):
+            continue  # a test closed it already
+        window.live_panels.shutdown()
+        window.document.undo_stack.clear()
+        window.document.set_modified(False)
+        window.close()
+    QApplication.processEvents()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_replacing_a_large_document_releases_its_heap(make_window, example, qtbo
 
     window, panels = make_window(generate_dreamscape(heap.LARGE_DOCUMENT_NODES))
     assert panels.wait_until_idle(60000)
-    qtbot.waitUntil(lambda: heap.is_frozen(panels))
+    qtbot.waitUntil(lambda: heap.is_frozen(panels._heap_key))
     window.document.replace(example("reality-somnos.dream"), None)
-    assert not heap.is_frozen(panels)
+    assert not heap.is_frozen(panels._heap_key)
     assert gc.get_freeze_count() == 0

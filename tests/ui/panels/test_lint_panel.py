@@ -37,18 +37,18 @@ def test_finding_appears_after_edit_and_disappears_after_undo(make_window) -> No
     doc = window.document
     wait(panels)
     assert "DS003" not in codes_at(panels, "lantern")
-    assert window.scene.badges[0].get("lantern") is None
+    assert window.spy.badges[0].get("lantern") is None
 
     doc.push(RemoveEdge("e5"), "Disconnect")  # the lantern now leads nowhere: a dead end
     wait(panels)
     assert "DS003" in codes_at(panels, "lantern")
-    assert window.scene.badges[0]["lantern"] == "error"
+    assert window.spy.badges[0]["lantern"] == "error"
     assert panels.lint_panel.verdict.text().startswith("Blocked")
 
     doc.undo_stack.undo()
     wait(panels)
     assert "DS003" not in codes_at(panels, "lantern")
-    assert "lantern" not in window.scene.badges[0]
+    assert "lantern" not in window.spy.badges[0]
 
 
 def test_clicking_a_finding_selects_and_centres_its_node(make_window, qtbot) -> None:
@@ -61,8 +61,8 @@ def test_clicking_a_finding_selects_and_centres_its_node(make_window, qtbot) -> 
     window.show()
     rect = table.visualRect(model.index(row, COL_CODE))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.scene.selected == (["lantern"], [])
-    assert window.centered[-1] == (["lantern"], [])
+    assert window.spy.selected == (["lantern"], [])
+    assert window.spy.centered[-1] == (["lantern"], [])
     assert panels.lint_panel.selected_finding().code == "DS003"
     assert "Why this rule exists" in panels.lint_panel.detail.toHtml()
     tip = model.data(model.index(row, COL_CODE), Qt.ItemDataRole.ToolTipRole)
@@ -212,3 +212,19 @@ def test_canvas_context_menu_offers_fix_and_suppress(make_window) -> None:
     next(a for a in sub.actions() if a.text().startswith("Fix INT003")).trigger()
     QApplication.processEvents()
     assert window.document.undo_stack.count() == steps + 1
+
+
+def test_the_windows_canvas_menu_carries_the_findings(make_window, monkeypatch) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu
+
+    window, panels = make_window()
+    window.document.push(RemoveEdge("e5"), "Disconnect")
+    wait(panels)
+    shown = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, *a: shown.append(menu))
+    monkeypatch.setattr(QMenu, "exec", lambda menu, *a: shown.append(menu))
+    window.scene.context_menu_requested.emit("node", "lantern", QPoint(10, 10))
+    assert len(shown) == 1  # one menu: the window's, with the findings added
+    titles = [a.text() for a in shown[0].actions()]
+    assert any(t.startswith("DS003") for t in titles)

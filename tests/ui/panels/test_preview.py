@@ -19,7 +19,7 @@ def test_starts_at_the_entry_with_variables_and_highlight(make_window) -> None:
     assert "The band hums." in preview.text.toPlainText()
     assert preview.variables.item(0, 0).text() == "courage"
     assert preview.variables.item(0, 1).text() == "1"  # the entry's effect ran
-    assert window.scene.highlight == ("onset", ["onset"])
+    assert window.spy.highlight == ("onset", ["onset"])
 
 
 def test_choices_respect_conditions(make_window) -> None:
@@ -52,14 +52,14 @@ def test_rewind_and_history_and_highlight_follow(make_window) -> None:
     preview = panels.preview
     for edge in ("e1", "e3", "e4"):
         click_choice(preview, edge)
-    assert window.scene.highlight == ("lantern", ["onset", "hall", "kitchen", "lantern"])
+    assert window.spy.highlight == ("lantern", ["onset", "hall", "kitchen", "lantern"])
     assert preview.history.count() == 4
     preview.back_button.click()
     assert preview.title.text() == "Mae's kitchen"
-    assert window.scene.highlight == ("kitchen", ["onset", "hall", "kitchen"])
+    assert window.spy.highlight == ("kitchen", ["onset", "hall", "kitchen"])
     preview.rewind_to(0)
     assert preview.title.text() == "Lights down"
-    assert window.scene.highlight == ("onset", ["onset"])
+    assert window.spy.highlight == ("onset", ["onset"])
     assert not preview.back_button.isEnabled()
 
 
@@ -92,7 +92,7 @@ def test_edits_while_playing_keep_the_place(make_window, qtbot) -> None:
     click_choice(preview, "e3")
     window.document.push(UpdateNode("kitchen", {"title": "Mae's warm kitchen"}), "Rename")
     qtbot.waitUntil(lambda: preview.title.text() == "Mae's warm kitchen")
-    assert window.scene.highlight == ("kitchen", ["onset", "hall", "kitchen"])
+    assert window.spy.highlight == ("kitchen", ["onset", "hall", "kitchen"])
     # Deleting the scene the dreamer is in steps back to one that still exists.
     window.document.push(RemoveNode("kitchen"), "Delete")
     qtbot.waitUntil(lambda: preview.title.text() == "The hall")
@@ -106,7 +106,7 @@ def test_play_from_selected_node(make_window) -> None:
     window.scene.select(["kitchen"])
     panels.preview.from_selection_button.click()
     assert panels.preview.title.text() == "Mae's kitchen"
-    assert window.scene.highlight == ("kitchen", ["kitchen"])
+    assert window.spy.highlight == ("kitchen", ["kitchen"])
     panels.preview.restart_button.click()
     assert panels.preview.title.text() == "Mae's kitchen"  # restart keeps the chosen start
 
@@ -115,9 +115,9 @@ def test_hidden_preview_clears_the_highlight(make_window) -> None:
     window, panels = make_window()
     window.show()
     panels.preview.set_active(False)
-    assert window.scene.highlight == (None, [])
+    assert window.spy.highlight == (None, [])
     panels.preview.set_active(True)
-    assert window.scene.highlight[0] == "onset"
+    assert window.spy.highlight[0] == "onset"
 
 
 def test_no_entry_is_explained(make_window) -> None:
@@ -141,4 +141,4 @@ def test_hidden_preview_catches_up_when_shown(make_window) -> None:
     assert preview.title.text() == "The hall"  # not following while hidden
     preview.set_active(True)
     assert preview.title.text() == "The great hall"
-    assert window.scene.highlight == ("hall", ["onset", "hall"])
+    assert window.spy.highlight == ("hall", ["onset", "hall"])

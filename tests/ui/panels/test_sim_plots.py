@@ -82,9 +82,9 @@ def test_dream_segments_fill_windows_in_order() -> None:
 def test_heat_overlay_follows_expected_visits(make_window) -> None:
     window, panels = make_window()
     wait(panels)
-    assert window.scene.heat is None
+    assert window.spy.heat is None
     panels.plots.heat_box.setChecked(True)
-    heat = window.scene.heat
+    heat = window.spy.heat
     assert heat is not None and set(heat) == {n.id for n in window.document.ds.nodes}
     assert all(0.0 <= v <= 1.0 for v in heat.values())
     assert max(heat.values()) == 1.0
@@ -96,9 +96,9 @@ def test_heat_overlay_follows_expected_visits(make_window) -> None:
     window.document.push(UpdateNode("hall", {"text": "Three doors."}), "Edit")
     window.document.push(RemoveEdge("e2"), "Disconnect")
     wait(panels)
-    assert window.scene.heat["arena"] == 0.0  # unreachable now: never visited
+    assert window.spy.heat["arena"] == 0.0  # unreachable now: never visited
     panels.plots.heat_box.setChecked(False)
-    assert window.scene.heat is None
+    assert window.spy.heat is None
 
 
 def test_updating_marks_old_plots_as_not_current(make_window) -> None:
