@@ -198,9 +198,10 @@ class Dreamscape:
         """Assign fields on a node; returns the previous values (the undo data)."""
         node = self.node(node_id)
         old: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name in changes:  # check everything first: a refused edit changes nothing
             if name not in NODE_FIELDS:
                 raise ModelError(f"node has no editable field '{name}'")
+        for name, value in changes.items():
             old[name] = copy.deepcopy(getattr(node, name))
             setattr(node, name, copy.deepcopy(value))
         self._touch()
@@ -256,11 +257,12 @@ class Dreamscape:
     def set_edge_fields(self, edge_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         edge = self.edge(edge_id)
         old: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name, value in changes.items():  # check everything first: a refused edit changes nothing
             if name not in EDGE_FIELDS:
                 raise ModelError(f"edge has no editable field '{name}'")
             if name in ("source", "target") and value not in self._node_index:
                 raise ModelError(f"unknown node '{value}'")
+        for name, value in changes.items():
             old[name] = copy.deepcopy(getattr(edge, name))
             setattr(edge, name, copy.deepcopy(value))
         self._touch(edges=bool({"source", "target"} & set(changes)))
@@ -306,9 +308,10 @@ class Dreamscape:
     def set_group_fields(self, group_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         group = self.group(group_id)
         old: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name in changes:  # check everything first: a refused edit changes nothing
             if name not in ("title", "nodes", "color"):
                 raise ModelError(f"group has no editable field '{name}'")
+        for name, value in changes.items():
             old[name] = copy.deepcopy(getattr(group, name))
             setattr(group, name, copy.deepcopy(value))
         self._touch()
@@ -339,9 +342,10 @@ class Dreamscape:
                 self.lint.update(items)
         elif record in ("meta", "night"):
             target = getattr(self, record)
-            for name, value in changes.items():
+            for name in changes:  # check everything first: a refused edit changes nothing
                 if name == "extra" or not hasattr(target, name):
                     raise ModelError(f"{record} has no field '{name}'")
+            for name, value in changes.items():
                 old[name] = copy.deepcopy(getattr(target, name))
                 setattr(target, name, copy.deepcopy(value))
         else:

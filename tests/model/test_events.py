@@ -162,3 +162,19 @@ def test_invalid_ids_never_enter_the_model(doc: tuple[Dreamscape, Recorder]) -> 
     assert rec.take() == []
     assert ds.unique_id("copy of a") == "copy_of_a"
     assert ds.unique_id("é") == "n_"
+
+
+def test_refused_field_edits_change_nothing(doc: tuple[Dreamscape, Recorder]) -> None:
+    from studio.io import dumps_dreamscape
+
+    ds, rec = doc
+    before = dumps_dreamscape(ds)
+    for bad in (lambda: ds.set_edge_fields("e1", {"condition": "1", "target": "nowhere"}),
+                lambda: ds.set_node_fields("a", {"title": "x", "bogus": 1}),
+                lambda: ds.set_group_fields("g1", {"title": "x", "bogus": 1}),
+                lambda: ds.set_record_fields("meta", {"title": "x", "bogus": 1}),
+                lambda: ds.set_record_fields("night", {"onset_minutes": 3, "extra": {}})):
+        with pytest.raises(ModelError):
+            bad()
+    assert dumps_dreamscape(ds) == before
+    assert rec.take() == []
