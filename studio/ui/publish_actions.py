@@ -228,6 +228,9 @@ class PublishActions(QObject):
 
 def install_publish_actions(window: Any) -> PublishActions:
     """Add the Publish menu to an editor window and record each of its saves in the library."""
+    existing = getattr(window, "publish", None)
+    if isinstance(existing, PublishActions):  # once per window: one menu, one save hook
+        return existing
     actions = PublishActions(window)
     window.publish = actions
     return actions

@@ -109,6 +109,8 @@ def test_publish_menu_sits_before_help_with_its_four_commands(editor, tmp_path) 
     labels = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert labels == ["Library…", "Review…", "Export Package…", "Verify Package…"]
     assert "Publish" in [name for name, _actions in window.actions_.menus]
+    assert install_publish_actions(window) is window.publish  # installing twice adds nothing
+    assert [a.text() for a in window.menuBar().actions()].count("&Publish") == 1
 
 
 def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
