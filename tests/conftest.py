@@ -39,3 +39,17 @@ def _no_unpatched_modal_dialogs(request, monkeypatch):
                  "getOpenFileNames"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _release_clipboard_at_exit():
+    """Qt's offscreen clipboard crashes at interpreter exit while it still owns mime data."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        QApplication.clipboard().clear()
+        app.processEvents()
