@@ -113,7 +113,7 @@ class FindingsModel(QAbstractTableModel):
                 return (where_text(f), *base, f.code)
             if column == COL_POINTS:
                 return (f.points, *base, f.code)
-            return (*base, -f.points, f.code, where_text(f))
+            return (*base, not getattr(f, "fatal", False), -f.points, f.code, where_text(f))
         return rank
 
     def _refresh(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from .findings_model import (
+    COL_CODE,
     COL_MESSAGE,
+    COL_POINTS,
     COL_SEVERITY,
     COL_WHERE,
     FindingsModel,
@@ -171,9 +174,10 @@ class LintPanel(QWidget):
         header.setSectionResizeMode(COL_SEVERITY, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(COL_SEVERITY, 28)
         header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 62)
-        header.resizeSection(COL_WHERE, 92)
-        header.resizeSection(4, 44)
+        header.setSectionResizeMode(COL_CODE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_POINTS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(200)  # sample rows: thousands of findings stay cheap
+        header.resizeSection(COL_WHERE, 88)
         header.setMinimumSectionSize(24)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -195,15 +199,13 @@ class LintPanel(QWidget):
         self.fix_button.clicked.connect(lambda: self._act("fix"))
         self.suppress_button.clicked.connect(lambda: self._act("suppress"))
         self.unsuppress_button.clicked.connect(lambda: self._act("unsuppress"))
-        buttons = QHBoxLayout()
-        for b in (self.goto_button, self.fix_button, self.suppress_button, self.unsuppress_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.buttons = QGridLayout()
+        self.buttons.setSpacing(4)
         detail_box = QWidget(self)
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.detail, 1)
-        detail_layout.addLayout(buttons)
+        detail_layout.addLayout(self.buttons)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
@@ -239,20 +241,31 @@ class LintPanel(QWidget):
             self.head.setFixedWidth(200)
             self.head.setMaximumHeight(QWIDGETSIZE_MAX)
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self._place_buttons(columns=2)
         else:
             self.main_layout.setDirection(QBoxLayout.Direction.TopToBottom)
             self.head_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head.setMinimumWidth(0)
             self.head.setMaximumWidth(QWIDGETSIZE_MAX)
             self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self._place_buttons(columns=4)
         QTimer.singleShot(0, self._share_splitter)
+
+    def _place_buttons(self, columns: int) -> None:
+        """Beside the table the detail pane is narrow: its buttons go two by two."""
+        row_buttons = (self.goto_button, self.fix_button, self.suppress_button,
+                       self.unsuppress_button)
+        for b in row_buttons:
+            self.buttons.removeWidget(b)
+        for i, b in enumerate(row_buttons):
+            self.buttons.addWidget(b, i // columns, i % columns)
 
     def _share_splitter(self) -> None:
         """Table two thirds, details one third, along whichever way the splitter runs."""
         horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
         total = self.splitter.width() if horizontal else self.splitter.height()
         if total > 0:
-            first = total * 11 // 20 if horizontal else total * 2 // 3
+            first = total * 3 // 5 if horizontal else total * 2 // 3
             self.splitter.setSizes([first, total - first])
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -45,9 +46,25 @@ def choice_text(ds: Dreamscape, choice: Any) -> str:
         else choice.edge.target
     label = choice.edge.label or f"Go to {target}"
     if choice.enabled:
-        return f"{label}  →  {target}   ({choice.probability:.0%})"
+        return f"{choice.probability:.0%}  ·  {label}  →  {target}"
     why = choice.error or (f"needs {choice.condition}" if choice.condition else "disabled")
-    return f"{label}  →  {target}   — {why}"
+    return f"{label}  →  {target}  —  {why}"
+
+
+class ChoiceButton(QPushButton):
+    """A choice that fits a narrow dock: elided in the middle, whole in its tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.full_text = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(60)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        room = max(20, self.width() - 24)
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle,
+                                                    room))
 
 
 class PreviewPanel(QWidget):
@@ -121,29 +138,35 @@ class PreviewPanel(QWidget):
         self.history.setToolTip("Double-click a step to rewind to it")
         self.history.itemActivated.connect(self._history_activated)
         self.history.itemDoubleClicked.connect(self._history_activated)
-        lower = QSplitter(Qt.Orientation.Horizontal, self)
-        lower.addWidget(self.variables)
-        lower.addWidget(self.history)
-        lower.setChildrenCollapsible(False)
+        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lower.addWidget(self.variables)
+        self.lower.addWidget(self.history)
+        self.lower.setChildrenCollapsible(False)
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.title)
         top_layout.addWidget(self.meta)
-        top_layout.addWidget(self.text, 2)
+        top_layout.addWidget(self.text, 1)
         top_layout.addWidget(self.status)
         top_layout.addWidget(scroll, 1)
         top_layout.addLayout(controls)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
-        split.addWidget(lower)
+        split.addWidget(self.lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Side by side when there is room, variables above history in a narrow dock.
+        narrow = self.width() < 520
+        self.lower.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------ following
     def set_dreamscape(self, ds: Dreamscape) -> None:
@@ -331,23 +354,24 @@ class PreviewPanel(QWidget):
         while self.choice_layout.count():
             item = self.choice_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # the clicked button may still be mid-signal: delete later
                 item.widget().deleteLater()
         self.choice_buttons = []
         ds = self.engine.ds if self.engine is not None else None
         for choice in choices[:MAX_SHOWN_CHOICES]:
-            button = QPushButton(choice_text(ds, choice) if ds is not None else choice.edge.id)
+            button = ChoiceButton(choice_text(ds, choice) if ds is not None else choice.edge.id)
             button.setObjectName(f"choice:{choice.edge.id}")
             button.setProperty("edge_id", choice.edge.id)
             button.setEnabled(choice.enabled)
             button.setStyleSheet("text-align: left; padding: 4px 8px;")
             if choice.enabled:
-                button.setToolTip(f"Take transition {choice.edge.id}"
+                button.setToolTip(f"{button.full_text}\nTake transition {choice.edge.id}"
                                   + (f" (condition {choice.condition} holds)" if choice.condition else ""))
                 edge_id = choice.edge.id
                 button.clicked.connect(lambda _=False, e=edge_id: self.take(e))
             else:
-                button.setToolTip(f"Disabled: {choice.error or choice.condition} is not true "
-                                  "with the variables as they are now")
+                button.setToolTip(f"{button.full_text}\nDisabled: {choice.error or choice.condition} "
+                                  "is not true with the variables as they are now")
             self.choice_layout.addWidget(button)
             self.choice_buttons.append(button)
         if len(choices) > MAX_SHOWN_CHOICES:

@@ -98,6 +98,7 @@ class SimPlots(QWidget):
         self.heat_box = QPushButton("Heat on canvas")
         self.heat_box.setCheckable(True)
         self.heat_box.setToolTip("Colour scenes on the canvas by expected visits per night")
+        self.heat_box.toggled.connect(self._heat_label)
         self.heat_box.toggled.connect(self.heat_toggled)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -169,6 +170,9 @@ class SimPlots(QWidget):
         self._arrange(wide=True)
         self.apply_theme()
 
+    def _heat_label(self, on: bool) -> None:
+        self.heat_box.setText("✓ Heat on canvas" if on else "Heat on canvas")
+
     # ------------------------------------------------------------- layout
     def _arrange(self, wide: bool) -> None:
         """One row of four in a wide dock, a 2×2 grid in a squarer one."""
@@ -193,7 +197,7 @@ class SimPlots(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         size = self.graphics.size()
-        self._arrange(wide=size.width() > 2.6 * max(1, size.height()))
+        self._arrange(wide=size.width() > 1.5 * max(1, size.height()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)

@@ -30,7 +30,7 @@ def test_choices_respect_conditions(make_window) -> None:
     assert preview.enabled_choice_ids() == ["e3"]
     assert preview.disabled_choice_ids() == ["e2"]
     locked = next(b for b in preview.choice_buttons if b.property("edge_id") == "e2")
-    assert "courage >= 2" in locked.text()
+    assert "courage >= 2" in locked.full_text
     assert "courage >= 2" in locked.toolTip()
     # Lower the bar and the door opens without losing the place.
     window.document.push(UpdateNode("onset", {"effects": {"courage": "courage + 2"}}), "Edit")
