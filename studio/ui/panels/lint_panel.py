@@ -300,6 +300,12 @@ class LintPanel(QWidget):
         self._update_verdict(report)
         self._update_counts(findings)
         self.state.setText(note)
+        notes = list(getattr(report, "notes", []) or []) + [
+            f"Lint settings: {w}" for w in list(getattr(report, "config_warnings", []) or [])]
+        self.state.setToolTip("\n".join(notes))
+        if notes:
+            self.state.setText(f"{note} · {len(notes)} note{'s' if len(notes) > 1 else ''} "
+                               "(hover)" if note else "\n".join(notes))
         if self.problems:
             shown = self.problems[:6]
             more = len(self.problems) - len(shown)

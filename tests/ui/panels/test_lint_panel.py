@@ -228,3 +228,11 @@ def test_the_windows_canvas_menu_carries_the_findings(make_window, monkeypatch) 
     assert len(shown) == 1  # one menu: the window's, with the findings added
     titles = [a.text() for a in shown[0].actions()]
     assert any(t.startswith("DS003") for t in titles)
+
+
+def test_skipped_rules_are_noted(make_window, example) -> None:
+    window, panels = make_window(example("elis-dreamgame.dream"))
+    wait(panels)
+    notes = panels.current.outcome.report.notes
+    assert notes  # some rules cannot run on a dream with a closed loop
+    assert notes[0] in panels.lint_panel.state.toolTip()
