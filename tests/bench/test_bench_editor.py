@@ -65,3 +65,24 @@ def test_bench_open_5000_to_first_fitted_paint(benchmark, qtbot, monkeypatch, bi
     if panels is not None:
         panels.wait_until_idle(120000)
     _close_all()
+
+
+def test_bench_auto_layout_5000_as_one_undo_step(benchmark, qtbot, monkeypatch, big_file) -> None:
+    """Lay out all 5,000 scenes (one MoveNodes step; the scene follows every move) and undo."""
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
+    _close_all()
+    window = MainWindow(Document(load_dreamscape(big_file), big_file), remember_layout=False,
+                        live_panels=False)
+    window.resize(*SIZE)
+    window.show()
+    stack = window.document.undo_stack
+
+    def layout_and_undo() -> None:
+        assert window.document.auto_layout(None)
+        QApplication.processEvents()
+        stack.undo()
+        QApplication.processEvents()
+
+    benchmark.pedantic(layout_and_undo, rounds=5, iterations=1)
+    assert stack.count() == 1 and not window.document.modified
+    _close_all()
