@@ -16,14 +16,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 
 from . import heap
 from .lint_actions import ActionError, fix_label, fix_op, suppress_op, unsuppress_op
-from .lint_panel import LintPanel, verdict_text
+from .lint_panel import LintPanel
+from .lint_text import verdict_text
 from .live_worker import LiveResult, LiveRunner
 from .preview_panel import PreviewPanel
 from .score_gauge import ScoreGauge
 from .sim_plots import SimPlots
 from .style import BAND_COLOURS, SEVERITY_COLOURS
 
-LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 STATUS_CHARS = 72
@@ -41,10 +41,8 @@ class LivePanels(QObject):
         self.runner = runner or LiveRunner(parent=self)
         self.current: LiveResult | None = None
         self.applied_generation = -1
-        self.latencies: list[float] = []  # edit -> everything shown, seconds
         self.heat_on = False
         self._last_badges: tuple[dict[str, str], dict[str, str]] | None = None
-        self._doc_ds: Any = None
         self._first_result = True
         self._heap_key = object()  # identity for the heap freeze, usable after deletion
 
@@ -98,7 +96,6 @@ class LivePanels(QObject):
 
     def _follow(self, ds: Any) -> None:
         heap.release(self._heap_key)
-        self._doc_ds = ds
         self._last_badges = None
         self._first_result = True
         self.preview.set_dreamscape(ds)
@@ -178,8 +175,6 @@ class LivePanels(QObject):
                 self.lint_dock.raise_()
             QTimer.singleShot(0, self, lambda: heap.settle(self._heap_key, len(self.ds.nodes)))
         self.applied_generation = result.generation
-        self.latencies.append(time.perf_counter() - result.requested_at)
-        del self.latencies[:-50]
         self.applied.emit(result)
 
     def _update_status(self, report: Any) -> None:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
-    QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,16 +29,15 @@ from .findings_model import (
     COL_SEVERITY,
     COL_WHERE,
     FindingsModel,
-    family_of,
     finding_key,
 )
 from .lint_actions import can_fix, can_suppress, suppress_target
+from .lint_filters import FilterBar
+from .lint_text import as_text, detail_html, verdict_text
 from .score_gauge import ScoreGauge
-from .style import BAND_COLOURS, BAND_LABELS, SEVERITIES, SEVERITY_COLOURS, severity_icon
+from .style import BAND_COLOURS, BAND_LABELS, SEVERITY_COLOURS
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
-KNOWN_FAMILIES = ("DS", "EXT", "RWD", "TMP", "INT", "SOC")
-SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 
 
 def ask_reason(parent: QWidget, finding: Any) -> str | None:
@@ -64,15 +58,6 @@ def confirm_ignore(parent: QWidget, finding: Any) -> bool:
         f"{finding.code} ({finding.name}) concerns the whole dreamscape. Ignore this rule "
         "for the whole file? Reviewers will see it in the lint settings.")
     return answer == QMessageBox.StandardButton.Yes
-
-
-def verdict_text(report: Any) -> str:
-    if report is None:
-        return "Checking…"
-    if getattr(report, "blocked", False):
-        reasons = list(getattr(report, "reasons", []) or [])
-        return f"Blocked: {reasons[0]}" if reasons else "Blocked"
-    return "Publishing allowed"
 
 
 class LintPanel(QWidget):
@@ -104,6 +89,7 @@ class LintPanel(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.state = QLabel("")
         self.state.setObjectName("lintState")
+        self.state.setWordWrap(True)
         head_text = QVBoxLayout()
         head_text.setContentsMargins(0, 0, 0, 0)
         head_text.addWidget(self.verdict)
@@ -116,39 +102,13 @@ class LintPanel(QWidget):
         self.head_layout.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop)
         self.head_layout.addLayout(head_text, 1)
 
-        self.severity_buttons: dict[str, QToolButton] = {}
-        filters = QHBoxLayout()
-        filters.setSpacing(4)
-        for sev in SEVERITIES:
-            button = QToolButton(self)
-            button.setCheckable(True)
-            button.setChecked(True)
-            button.setIcon(severity_icon(sev))
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setText(f"0 {SEVERITY_TITLES[sev].lower()}")
-            button.setToolTip(f"Show {SEVERITY_TITLES[sev].lower()}")
-            button.toggled.connect(self._filters_changed)
-            self.severity_buttons[sev] = button
-            filters.addWidget(button)
-        self.suppressed_button = QToolButton(self)
-        self.suppressed_button.setCheckable(True)
-        self.suppressed_button.setChecked(True)
-        self.suppressed_button.setText("suppressed")
-        self.suppressed_button.setToolTip("Show suppressed findings (greyed, with their reason)")
-        self.suppressed_button.toggled.connect(self._filters_changed)
-        filters.addWidget(self.suppressed_button)
-        self.family_combo = QComboBox(self)
-        self.family_combo.setToolTip("Rule family")
-        self.family_combo.addItem("All rules", None)
-        for family in KNOWN_FAMILIES:
-            self.family_combo.addItem(family, family)
-        self.family_combo.currentIndexChanged.connect(self._filters_changed)
-        filters.addWidget(self.family_combo)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Filter findings…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filters_changed)
-        filters.addWidget(self.search, 1)
+        self.filters = FilterBar(self)
+        self.filters.changed.connect(self._filters_changed)
+        # Kept as attributes: tests and keyboard users reach them directly.
+        self.severity_buttons = self.filters.severity_buttons
+        self.suppressed_button = self.filters.suppressed_button
+        self.family_combo = self.filters.family_combo
+        self.search = self.filters.search
 
         self.problem_label = QLabel("")
         self.problem_label.setObjectName("lintProblems")
@@ -218,7 +178,7 @@ class LintPanel(QWidget):
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addLayout(filters)
+        body_layout.addWidget(self.filters)
         body_layout.addWidget(self.problem_label)
         body_layout.addWidget(self.splitter, 1)
         self.main_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
@@ -286,10 +246,10 @@ class LintPanel(QWidget):
         self.problems = list(problems or [])
         if report is not None:
             for err in list(getattr(report, "rule_errors", []) or []):
-                self.problems.append(f"Rule error: {_as_text(err)}")
+                self.problems.append(f"Rule error: {as_text(err)}")
             for err in list(getattr(report, "plugin_errors", []) or []):
-                self.problems.append(f"Plugin error: {_as_text(err)}")
-        self._add_families(findings)
+                self.problems.append(f"Plugin error: {as_text(err)}")
+        self.filters.add_families(findings)
         self.model.set_dimmed(False)
         self.model.set_findings(findings)
         self.gauge.set_updating(False)
@@ -304,8 +264,8 @@ class LintPanel(QWidget):
             f"Lint settings: {w}" for w in list(getattr(report, "config_warnings", []) or [])]
         self.state.setToolTip("\n".join(notes))
         if notes:
-            self.state.setText(f"{note} · {len(notes)} note{'s' if len(notes) > 1 else ''} "
-                               "(hover)" if note else "\n".join(notes))
+            count = f"{len(notes)} note{'s' if len(notes) > 1 else ''} (hover to read)"
+            self.state.setText(f"{note} · {count}" if note else "\n".join(notes))
         if self.problems:
             shown = self.problems[:6]
             more = len(self.problems) - len(shown)
@@ -338,16 +298,7 @@ class LintPanel(QWidget):
         self.verdict.setStyleSheet(f"color: {colour};")
 
     def _update_counts(self, findings: list[Any]) -> None:
-        counts = {sev: 0 for sev in SEVERITIES}
-        suppressed = 0
-        for f in findings:
-            if f.suppressed:
-                suppressed += 1
-            elif f.severity in counts:
-                counts[f.severity] += 1
-        for sev, button in self.severity_buttons.items():
-            button.setText(f"{counts[sev]} {SEVERITY_TITLES[sev].lower()}")
-        self.suppressed_button.setText(f"{suppressed} suppressed")
+        self.filters.show_counts(findings)
         report = self.report
         if report is None:
             self.summary.setText("")
@@ -359,31 +310,20 @@ class LintPanel(QWidget):
             parts.append(f"publish threshold {float(threshold):g}")
         self.summary.setText(" · ".join(parts))
 
-    def _add_families(self, findings: list[Any]) -> None:
-        present = {self.family_combo.itemData(i) for i in range(self.family_combo.count())}
-        for family in sorted({family_of(f) for f in findings} - present):
-            self.family_combo.addItem(family, family)
-
     # ------------------------------------------------------------- filters
     def _filters_changed(self, *_: Any) -> None:
         keep = self.selected_finding()
-        self.model.set_filter(
-            severities={s for s, b in self.severity_buttons.items() if b.isChecked()},
-            family=self.family_combo.currentData(),
-            show_suppressed=self.suppressed_button.isChecked(),
-            text=self.search.text())
+        self.model.set_filter(severities=self.filters.severities(), family=self.filters.family(),
+                              show_suppressed=self.filters.show_suppressed(),
+                              text=self.filters.text())
         if keep is not None:
             self.select_key(finding_key(keep))
 
     def set_severity_visible(self, severity: str, visible: bool) -> None:
-        self.severity_buttons[severity].setChecked(visible)
+        self.filters.set_severity_visible(severity, visible)
 
     def set_family(self, family: str | None) -> None:
-        index = self.family_combo.findData(family)
-        if index < 0 and family is not None:
-            self.family_combo.addItem(family, family)
-            index = self.family_combo.count() - 1
-        self.family_combo.setCurrentIndex(max(0, index))
+        self.filters.set_family(family)
 
     # ------------------------------------------------------------ selection
     def selected_finding(self) -> Any | None:
@@ -487,41 +427,3 @@ class LintPanel(QWidget):
         menu.addSeparator()
         self.finding_menu(finding, menu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
-
-
-def _as_text(err: Any) -> str:
-    if isinstance(err, str):
-        return err
-    for attr in ("message", "error"):
-        value = getattr(err, attr, None)
-        if value:
-            code = getattr(err, "code", None) or getattr(err, "plugin", None) or getattr(err, "name", None)
-            return f"{code}: {value}" if code else str(value)
-    return str(err)
-
-
-def detail_html(f: Any) -> str:
-    """The rule's rationale and source beside the finding's own facts."""
-    rule = getattr(f, "rule", None)
-    esc = html.escape
-    colour = SEVERITY_COLOURS.get(f.severity, "#8a8f98")
-    out = [f"<p><b style='color:{colour}'>{esc(f.severity.upper())}</b> "
-           f"<b>{esc(f.code)}</b> {esc(f.name)}"
-           + (" — <b>fatal</b>" if getattr(f, "fatal", False) else "") + "</p>",
-           f"<p>{esc(f.message)}</p>"]
-    if f.nodes or f.edges:
-        where = ", ".join([*f.nodes, *(f"edge {e}" for e in f.edges)])
-        out.append(f"<p><b>Where:</b> {esc(where)}</p>")
-    if f.suppressed:
-        out.append(f"<p><b>Suppressed:</b> {esc(f.reason or 'no reason given')}</p>")
-    else:
-        out.append(f"<p><b>Points:</b> {f.points:.1f}</p>")
-    if rule is not None:
-        if getattr(rule, "rationale", ""):
-            out.append(f"<p><b>Why this rule exists:</b> {esc(rule.rationale)}</p>")
-        if getattr(rule, "source", ""):
-            out.append(f"<p><b>Source:</b> <i>{esc(rule.source)}</i></p>")
-    if f.fix is not None:
-        kind = "automatic" if getattr(f.fix, "automatic", True) else "by hand"
-        out.append(f"<p><b>Suggested fix ({kind}):</b> {esc(f.fix.description)}</p>")
-    return "\n".join(out)
