@@ -143,8 +143,12 @@ def shortcut_rows(menus: Sequence[tuple[str, Sequence[QAction]]],
                   extra: Sequence[tuple[str, str, str]] = ()) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for each action that has a shortcut, plus canvas gestures."""
     rows = []
+    seen: set[int] = set()
     for menu, actions in menus:
         for action in actions:
+            if id(action) in seen:
+                continue
+            seen.add(id(action))
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
             keys = [k for k in keys if k]
             if keys:

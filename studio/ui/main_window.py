@@ -479,8 +479,27 @@ class MainWindow(FileHandling, QMainWindow):
             if not window.close():
                 return
 
+    def menu_actions(self) -> list[tuple[str, list]]:
+        """(menu title, actions) for every menu in the bar, submenus included, in menu order."""
+        found: list[tuple[str, list]] = []
+
+        def walk(title: str, menu: QMenu) -> None:
+            actions = []
+            for action in menu.actions():
+                if action.menu() is not None:
+                    walk(title, action.menu())
+                elif not action.isSeparator():
+                    actions.append(action)
+            found.append((title, actions))
+
+        for top in self.menuBar().actions():
+            if top.menu() is not None:
+                walk(top.text().replace("&", ""), top.menu())
+        return found
+
     def show_shortcuts(self) -> None:
-        dialogs.show_shortcuts(self, dialogs.shortcut_rows(self.actions_.menus, CANVAS_GESTURES))
+        """Every shortcut of every menu (including ones other modules add), then gestures."""
+        dialogs.show_shortcuts(self, dialogs.shortcut_rows(self.menu_actions(), CANVAS_GESTURES))
 
     def show_about(self) -> None:
         dialogs.show_about(self)
