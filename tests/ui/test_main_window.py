@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from studio.io import loads_dreamscape
 from studio.ui import dialogs
 from studio.ui.document import Document
 from studio.ui.main_window import WINDOWS, MainWindow
-from tests.ui.gui_helpers import click, drag
+from tests.ui.gui_helpers import click, drag, send_mouse
 
 NODES = [
     {"id": "onset", "kind": "entry", "title": "Lights down", "text": "Eli's room dims.", "x": 0, "y": 0},
@@ -73,7 +73,11 @@ def _centre(item):
 def test_quick_add_with_tab_adds_the_chosen_kind_at_the_cursor(qtbot, window) -> None:
     view = window.view
     target = vp(window, 450, 400)
-    popup = view.open_quick_add(target)
+    send_mouse(view.viewport(), QEvent.Type.MouseMove, target, Qt.MouseButton.NoButton)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    popup = view.quick_add_popup()
+    assert popup.isVisible()
     qtbot.keyClicks(popup.search, "nightm")
     qtbot.keyClick(popup.search, Qt.Key.Key_Return)
     added = [n for n in window.document.ds.nodes if n.kind == "nightmare"]
