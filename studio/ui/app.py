@@ -72,7 +72,14 @@ def run_app(argv: Sequence[str]) -> int:
         window.open_path(args.file)
     offer_recoveries(window)
     window.fit_all()
+    app.aboutToQuit.connect(lambda: _release_offscreen_clipboard(app))
     return app.exec()
+
+
+def _release_offscreen_clipboard(app) -> None:  # noqa: ANN001
+    """Qt's offscreen clipboard segfaults at exit while it still owns our copied scenes."""
+    if app.platformName() == "offscreen":
+        app.clipboard().clear()
 
 
 def screenshot(file: Path, out: Path, size: tuple[int, int], theme: str = "dark") -> int:

@@ -509,6 +509,10 @@ class MainWindow(FileHandling, QMainWindow):
             event.ignore()
             return
         self._save_layout()
+        try:  # the stack emits while Qt tears the window down; nobody listens any more
+            self.document.undo_stack.indexChanged.disconnect(self._stack_index_changed)
+        except (RuntimeError, TypeError):
+            pass
         self.autosaver.close()
         self.inspector.detach()
         self.outline.model.detach()

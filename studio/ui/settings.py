@@ -12,8 +12,8 @@ MAX_RECENT = 10
 
 
 def app_settings() -> QSettings:
-    """Tests redirect these with QSettings.setDefaultFormat(IniFormat) and setPath()."""
-    return QSettings(ORGANIZATION, APPLICATION)
+    """INI format everywhere so the file is readable and tests can redirect it with setPath()."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 def recent_files() -> list[Path]:

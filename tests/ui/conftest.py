@@ -17,4 +17,5 @@ def isolated_studio_state(tmp_path_factory, monkeypatch):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(base / "settings"))
     monkeypatch.setenv("ADJUSTER_STUDIO_RECOVERY_DIR", str(base / "recovery"))
+    monkeypatch.setenv("DREAMSTUDIO_LIBRARY", str(base / "library.db"))
     yield base
