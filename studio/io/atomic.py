@@ -5,14 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temp file beside the target, fsync, then rename over it.
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[BinaryIO]:
+    """Yield a temp file beside the target; on success fsync and rename it over the target.
 
-    A symlinked target is written through (the link stays a link), and the existing
-    file's permission bits are kept.
+    Any exception leaves the target untouched and removes the temp file. A symlinked
+    target is written through (the link stays a link), and the existing file's
+    permission bits are kept.
     """
     path = Path(path)
     if path.is_symlink():
@@ -20,8 +24,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, mode) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -38,6 +42,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.unlink(tmp_name)
         raise
     _sync_directory(directory)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write to a temp file beside the target, fsync, then rename over it."""
+    with atomic_open(path) as handle:
+        handle.write(data)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -9,12 +9,10 @@ HTML); running the linter and the gate is the caller's business.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -24,6 +22,8 @@ from typing import Any, BinaryIO
 
 from studio import __version__ as STUDIO_VERSION
 from studio.model import Dreamscape
+
+from .atomic import atomic_open
 
 PACKAGE_FORMAT = "dreampkg"
 PACKAGE_VERSION = 1
@@ -225,27 +225,14 @@ def write_package(out: str | Path, dream_text: str, title: str, report_data: dic
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
         raise PackageError([f"folder {directory} does not exist"], out)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w+b") as handle:
-            files = _write_archive(handle, memory, assets, title, content_sha256, score, band,
-                                   review)
-            handle.flush()
-            os.fsync(handle.fileno())
-            size = handle.tell()
-            handle.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-        with contextlib.suppress(OSError):
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with atomic_open(out, "w+b") as handle:
+        files = _write_archive(handle, memory, assets, title, content_sha256, score, band, review)
+        handle.flush()
+        size = handle.tell()
+        handle.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
     return PackageInfo(out, digest.hexdigest(), size, files)
 
 

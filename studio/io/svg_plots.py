@@ -40,14 +40,15 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    start = math.floor(low / step + 1e-9) * step
+    first = math.floor(low / step + 1e-9)
     ticks = []
-    value = start
-    while True:
+    i = 0
+    while True:  # multiples of step, not a running sum, so errors never accumulate
+        value = (first + i) * step
         ticks.append(round(value, 10))
         if value >= high - step * 1e-6:
             return ticks
-        value += step
+        i += 1
 
 
 @dataclass(slots=True)

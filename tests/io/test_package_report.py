@@ -136,7 +136,8 @@ def test_nice_ticks_cover_the_range_evenly(low: float, span: float, count: int) 
     ticks = nice_ticks(low, high, count)
     assert len(ticks) >= 2
     step = ticks[1] - ticks[0]
-    tolerance = 1e-6 * step  # float fuzz, never a visible gap
+    # float fuzz (relative to the values' magnitude), never a visible gap
+    tolerance = 1e-6 * step + 16 * math.ulp(max(abs(low), abs(high)))
     assert ticks[0] <= low + tolerance and ticks[-1] >= high - tolerance
     assert len(ticks) <= 4 * count + 2
     steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
