@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from studio.lint import Finding, Fix, Rule, exceedance_above
 from studio.model import Edge, Node
 from studio.model.ops import AddEdge, AddNode, Op, UpdateEdge
 
-from .timing import common_end
+from .timing import stretch_finding
 
 if TYPE_CHECKING:
     from studio.lint import LintContext
@@ -73,19 +71,9 @@ class EscalationNoCooldown(Rule):
 
     def _high_stretch(self, ctx: LintContext, limit: float, pct: float) -> Iterator[Finding]:
         r = ctx.simulation
-        stretch = np.asarray(r.longest_high_minutes, dtype=float)
-        if stretch.size == 0:
-            return
-        value = float(np.percentile(stretch, pct))
-        if value > limit:
-            flagged = stretch > limit
-            ends = common_end(ctx, np.asarray(r.longest_high_end)[flagged])
-            where = f", mostly ending at '{ends[0]}'" if ends else ""
-            yield self.finding(
-                f"{float(np.mean(flagged)):.0%} of simulated dreamers spend more than {limit:g} "
-                f"dream minutes above intensity {HIGH:g} without a cooldown (p{pct:g}: "
-                f"{value:.0f} minutes{where})",
-                nodes=ends, exceedance=exceedance_above(value, limit))
+        yield from stretch_finding(
+            self, ctx, r.longest_high_minutes, r.longest_high_end, limit, pct,
+            f"spend more than {limit:g} dream minutes above intensity {HIGH:g} without a cooldown")
 
 
 class YoungAudienceIntensity(Rule):

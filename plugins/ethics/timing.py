@@ -23,6 +23,23 @@ def common_end(ctx: LintContext, ends: np.ndarray) -> list[str]:
     return [n for n in ordered if n is not None]
 
 
+def stretch_finding(rule: Rule, ctx: LintContext, stretch_values: object, end_values: object,
+                    limit: float, pct: float, doing: str) -> Iterator[Finding]:
+    """One finding when the pct-th percentile of simulated stretches passes the limit."""
+    stretch = np.asarray(stretch_values, dtype=float)
+    if stretch.size == 0:
+        return
+    value = float(np.percentile(stretch, pct))
+    if value > limit:
+        flagged = stretch > limit
+        ends = common_end(ctx, np.asarray(end_values)[flagged])
+        where = f", mostly ending at '{ends[0]}'" if ends else ""
+        yield rule.finding(
+            f"{float(np.mean(flagged)):.0%} of simulated dreamers {doing} (p{pct:g}: "
+            f"{value:.0f} minutes{where})",
+            nodes=ends, exceedance=exceedance_above(value, limit))
+
+
 class NightOverrun(Rule):
     code = "TMP001"
     name = "night-overrun"
@@ -88,16 +105,6 @@ class NoStoppingCue(Rule):
         r = ctx.simulation
         limits = ctx.thresholds(self)
         limit, pct = limits["max_minutes"], limits["percentile"]
-        stretch = np.asarray(r.longest_no_cue_minutes, dtype=float)
-        if stretch.size == 0:
-            return
-        value = float(np.percentile(stretch, pct))
-        if value > limit:
-            flagged = stretch > limit
-            ends = common_end(ctx, np.asarray(r.longest_no_cue_end)[flagged])
-            where = f", mostly ending at '{ends[0]}'" if ends else ""
-            yield self.finding(
-                f"{float(np.mean(flagged)):.0%} of simulated dreamers go more than {limit:g} "
-                f"dream minutes without an anchor, social scene or exit (p{pct:g}: "
-                f"{value:.0f} minutes{where})",
-                nodes=ends, exceedance=exceedance_above(value, limit))
+        yield from stretch_finding(
+            self, ctx, r.longest_no_cue_minutes, r.longest_no_cue_end, limit, pct,
+            f"go more than {limit:g} dream minutes without an anchor, social scene or exit")
