@@ -106,7 +106,7 @@ class VariablesTable(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 72)  # room for "float" in the type box
+        header.resizeSection(1, 84)  # room for "float" and the arrow in the type box
         header.resizeSection(2, 64)
         self.table.setMinimumHeight(120)
         self.error = error_label()
