@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+
+
+def _no_display() -> bool:
+    """On Linux without X11/Wayland, Qt would abort with a platform-plugin error."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -13,5 +21,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:  # the editor is optional for headless installs
         print(f"Adjuster Studio's editor needs PySide6: {exc}", file=sys.stderr)
         print("The command line works without it: dreamstudio --help", file=sys.stderr)
+        return 2
+    if _no_display() and "--screenshot" not in argv and not {"-h", "--help", "--version"} & set(argv):
+        print("Adjuster Studio needs a display (no DISPLAY or WAYLAND_DISPLAY is set).",
+              file=sys.stderr)
+        print("Render offscreen instead: python main.py FILE --screenshot OUT.png; "
+              "or use the command line: dreamstudio --help", file=sys.stderr)
         return 2
     return run_app(argv)
