@@ -96,8 +96,15 @@ class DreamView(QGraphicsView):
 
     def _keep_under(self, scene_point: QPointF, anchor: QPoint) -> None:
         moved = self.mapFromScene(scene_point) - anchor
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        if moved.isNull():
+            return
+        viewport = self.viewport()
+        viewport.setUpdatesEnabled(False)  # one repaint for both bars, not a scroll each
+        try:
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        finally:
+            viewport.setUpdatesEnabled(True)
 
     def _after_zoom(self) -> None:
         zoom = self.zoom()
