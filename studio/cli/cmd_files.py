@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,16 @@ from studio.io.atomic import atomic_write_text
 from studio.model import NODE_KINDS, Dreamscape
 from studio.model.starter import starter_dreamscape
 
-from .common import EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, CliError, add_format_flag, print_json
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_BLOCKED,
+    EXIT_OK,
+    CliError,
+    add_format_flag,
+    load_or_report,
+    print_json,
+    report_file_error,
+)
 
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -78,11 +86,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for name in args.files:
-        try:
-            ds = load_dreamscape(name)
-        except DreamFileError as exc:
-            for line in exc.lines():
-                print(line, file=sys.stderr)
+        ds = load_or_report(name)
+        if ds is None:
             code = EXIT_BAD_INPUT
             continue
         if not args.quiet:
@@ -144,8 +149,7 @@ def cmd_format(args: argparse.Namespace) -> int:
         try:
             ds = loads_dreamscape(original, path) if original else load_dreamscape(path)
         except DreamFileError as exc:
-            for line in exc.lines():
-                print(line, file=sys.stderr)
+            report_file_error(exc)
             code = EXIT_BAD_INPUT
             continue
         canonical = dumps_dreamscape(ds)

@@ -24,7 +24,15 @@ from studio.store.publish import (
 )
 from studio.store.review import DECISIONS
 
-from .common import EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, CliError, add_format_flag, print_json
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_BLOCKED,
+    EXIT_OK,
+    CliError,
+    add_format_flag,
+    print_json,
+    report_file_error,
+)
 
 LIBRARY_HELP = ("library database (default: $DREAMSTUDIO_LIBRARY, else library.db in the "
                 "user's data folder)")
@@ -146,8 +154,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
             try:
                 revision = lib.add(name, author=args.author, message=args.message)
             except DreamFileError as exc:
-                for line in exc.lines():
-                    print(line, file=sys.stderr)
+                report_file_error(exc)
                 code = EXIT_BAD_INPUT
                 continue
             if revision is None:

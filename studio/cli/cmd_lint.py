@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from studio.io import DreamFileError, dumps_dreamscape, load_dreamscape, save_dreamscape
+from studio.io import dumps_dreamscape, save_dreamscape
 from studio.lint import LintConfig, LintConfigError, LintReport, apply_fixes, lint_dreamscape
 from studio.lint.plugins import RuleSet
 from studio.lint.registry import load_rules
@@ -23,7 +23,15 @@ from studio.lint.reporters import (
 )
 from studio.model import Dreamscape
 
-from .common import EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, CliError, add_format_flag, print_json
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_BLOCKED,
+    EXIT_OK,
+    CliError,
+    add_format_flag,
+    load_or_report,
+    print_json,
+)
 
 MAX_FIX_PASSES = 5
 
@@ -125,11 +133,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
     changed = False
     warned: set[str] = set()
     for name in args.files:
-        try:
-            ds = load_dreamscape(name)
-        except DreamFileError as exc:
-            for line in exc.lines():
-                print(line, file=sys.stderr)
+        ds = load_or_report(name)
+        if ds is None:
             bad_input = True
             continue
         try:

@@ -23,13 +23,18 @@ class CliError(Exception):
         self.code = code
 
 
+def report_file_error(exc: DreamFileError) -> None:
+    """Print a bad file's located `FILE: path: message` lines to stderr."""
+    for line in exc.lines():
+        print(line, file=sys.stderr)
+
+
 def load_or_report(path: str | Path) -> Dreamscape | None:
     """Load a dreamscape or print its located errors to stderr and return None."""
     try:
         return load_dreamscape(path)
     except DreamFileError as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
+        report_file_error(exc)
         return None
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from studio import __version__
 from studio.io import DreamFileError
 
-from .common import EXIT_BAD_INPUT, CliError
+from .common import EXIT_BAD_INPUT, CliError, report_file_error
 
 # Each module exposes `register(subparsers)`; the order is the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -51,8 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DreamFileError as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
+        report_file_error(exc)
         return EXIT_BAD_INPUT
     except CliError as exc:
         print(f"dreamstudio: {exc}", file=sys.stderr)
