@@ -165,17 +165,8 @@ def _night(ck: _Checker, raw: Any) -> Night:
 def _check_node(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
                 variables: dict[str, Variable]) -> Node | None:
     """Every problem of one node; the node itself only when its id is usable."""
-    ok = True
     node_id = data.get("id")
-    if node_id is None:
-        ck.add(f"{path}.id", "missing (every node needs an id)")
-        ok = False
-    elif not is_valid_id(node_id):
-        ck.add(f"{path}.id", f"invalid id {_short(node_id)} ({ID_RULE})")
-        ok = False
-    elif node_id in seen:
-        ck.add(f"{path}.id", f"duplicate node id '{node_id}'")
-        ok = False
+    ok = ck.element_id(node_id, path, "node", seen)
     kind = data.get("kind")
     if kind is None:
         ck.add(f"{path}.kind", "missing (every node needs a kind)")
@@ -227,20 +218,8 @@ def _nodes(ck: _Checker, raw: Any, variables: dict[str, Variable]) -> list[Node]
 def _check_edge(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
                 node_ids: set[str], variables: dict[str, Variable]) -> Edge | None:
     """Every problem of one edge; the edge itself only when it can join the graph."""
-    ok = True
     edge_id = data.get("id")
-    if edge_id is None:
-        ck.add(f"{path}.id", "missing (every edge needs an id)")
-        ok = False
-    elif not is_valid_id(edge_id):
-        ck.add(f"{path}.id", f"invalid id {_short(edge_id)} ({ID_RULE})")
-        ok = False
-    elif edge_id in seen:
-        ck.add(f"{path}.id", f"duplicate edge id '{edge_id}'")
-        ok = False
-    elif edge_id in node_ids:
-        ck.add(f"{path}.id", f"id '{edge_id}' is already used by a node")
-        ok = False
+    ok = ck.element_id(edge_id, path, "edge", seen, taken=node_ids)
     ends = []
     for key in ("from", "to"):
         end = data.get(key)

@@ -14,6 +14,7 @@ from studio.model.elements import (
     Edge,
     Node,
     Variable,
+    is_valid_id,
 )
 from studio.model.expressions import CONSTANTS, FUNCTIONS, ExpressionError, compile_expression
 
@@ -139,6 +140,21 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
 
+    def element_id(self, value: Any, path: str, what: str, seen: set[str],
+                   taken: set[str] | None = None) -> bool:
+        """Report a missing, malformed, duplicate (or, with `taken`, clashing) id."""
+        if value is None:
+            self.add(f"{path}.id", f"missing (every {what} needs an id)")
+        elif not is_valid_id(value):
+            self.add(f"{path}.id", f"invalid id {_short(value)} ({ID_RULE})")
+        elif value in seen:
+            self.add(f"{path}.id", f"duplicate {what} id '{value}'")
+        elif taken is not None and value in taken:
+            self.add(f"{path}.id", f"id '{value}' is already used by a node")
+        else:
+            return True
+        return False
+
     def text(self, obj: dict[str, Any], key: str, path: str, default: str = "") -> str:
         value = obj.get(key, default)
         if not isinstance(value, str):
@@ -248,6 +264,9 @@ class _Checker:
 
 # ---------------------------------------------------------------- fast path
 def _fast_effects(raw: Any, declared: frozenset[str]) -> dict[str, str] | None:
+    """Effects when plainly valid (absent or null counts as none), else None."""
+    if raw is None:
+        return {}
     if type(raw) is not dict:
         return None
     for name, source in raw.items():
@@ -309,13 +328,7 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
             and type(x) in numbers and -MAX_NUMBER <= x <= MAX_NUMBER
             and type(y) in numbers and -MAX_NUMBER <= y <= MAX_NUMBER):
         return None
-    effects = get("effects")
-    if effects:
-        effects = _fast_effects(effects, declared)
-    elif effects is None or effects == _NO_DICT:
-        effects = {}
-    else:
-        return None
+    effects = _fast_effects(get("effects"), declared)
     tags = get("tags", _NO_LIST)
     tags = [] if tags is _NO_LIST or tags == _NO_LIST else _fast_strs(tags)
     assets = get("assets", _NO_LIST)
@@ -354,13 +367,7 @@ def _fast_edge(data: dict[str, Any], seen: set[str], node_ids: set[str],
                 return None
         except ExpressionError:
             return None
-    effects = get("effects")
-    if effects:
-        effects = _fast_effects(effects, declared)
-    elif effects is None or effects == _NO_DICT:
-        effects = {}
-    else:
-        return None
+    effects = _fast_effects(get("effects"), declared)
     lint_ignore = get("lint_ignore", _NO_DICT)
     lint_ignore = {} if lint_ignore is _NO_DICT else _fast_suppressions(lint_ignore)
     extra = {} if data.keys() <= _EDGE_KEYSET else _fast_extra(data, _EDGE_KEYSET)
