@@ -70,6 +70,24 @@ class Form(QWidget):
             self.form.addRow("", error)
         return widget
 
+    def suppressions_row(self, tip: str) -> None:
+        """The `lint_ignore` editor of scenes and transitions, applied through their `_update`."""
+        self.lint_ignore = self.row("Lint ignore", TextArea(), tip)
+        self.lint_ignore.setMaximumHeight(70)
+        self.lint_error = error_label()
+        self.form.addRow("", self.lint_error)
+        self.lint_ignore.committed.connect(self._lint_ignore)
+
+    def _lint_ignore(self, text: str) -> None:
+        value, message = parse_suppressions(text)
+        set_invalid(self.lint_ignore, message, self.lint_error)
+        if message is None:
+            self._update("lint_ignore", value)
+
+    def show_suppressions(self, suppressions: dict[str, str]) -> None:
+        self.lint_ignore.set_value(format_suppressions(suppressions))
+        set_invalid(self.lint_ignore, None, self.lint_error)
+
     def apply(self, op: Op, label: str, merge_key: Hashable | None = None,
               field: QWidget | None = None) -> bool:
         """Push one step; a refused edit marks the field instead of raising."""
@@ -118,11 +136,7 @@ class NodeForm(Form):
         self.y = self.row("Y", NumberField(-1e7, 1e7, 20, 0))
         self.effects = self.row("Effects", EffectsEditor(declared))
         self.tags = self.row("Tags", CheckedLineEdit(), "Comma-separated")
-        self.lint_ignore = self.row("Lint ignore", TextArea(),
-                                    "One `CODE: reason` per line; the reason is required")
-        self.lint_ignore.setMaximumHeight(70)
-        self.lint_error = error_label()
-        self.form.addRow("", self.lint_error)
+        self.suppressions_row("One `CODE: reason` per line; the reason is required")
 
         self.id_edit.committed.connect(self._rename)
         self.kind.activated.connect(lambda _: self._update("kind", self.kind.currentData()))
@@ -133,7 +147,6 @@ class NodeForm(Form):
             field.committed.connect(lambda v, n=name: self._update(n, clean_number(v)))
         self.effects.committed.connect(lambda v: self._update("effects", v))
         self.tags.committed.connect(lambda v: self._update("tags", parse_list(v)))
-        self.lint_ignore.committed.connect(self._lint_ignore)
 
     def _check_id(self, text: str) -> str | None:
         if text == self.subject:
@@ -160,12 +173,6 @@ class NodeForm(Form):
         self.apply(UpdateNode(self.subject, {name: value}), f"Edit {name} of {node.display_title}",
                    ("node", self.subject, name), getattr(self, name, None))
 
-    def _lint_ignore(self, text: str) -> None:
-        value, message = parse_suppressions(text)
-        set_invalid(self.lint_ignore, message, self.lint_error)
-        if message is None:
-            self._update("lint_ignore", value)
-
     def refresh(self) -> None:
         ds = self.document.ds
         if self.subject is None or not ds.has_node(self.subject):
@@ -180,8 +187,7 @@ class NodeForm(Form):
             getattr(self, name).set_value(getattr(node, name))
         self.effects.set_value(node.effects)
         self.tags.set_value(", ".join(node.tags))
-        self.lint_ignore.set_value(format_suppressions(node.lint_ignore))
-        set_invalid(self.lint_ignore, None, self.lint_error)
+        self.show_suppressions(node.lint_ignore)
 
 
 class EdgeForm(Form):
@@ -207,10 +213,7 @@ class EdgeForm(Form):
         self.condition = self.row("Condition", ExpressionEdit(declared, allow_empty=True),
                                   "Only offered when true; empty means always")
         self.effects = self.row("Effects", EffectsEditor(declared))
-        self.lint_ignore = self.row("Lint ignore", TextArea(), "One `CODE: reason` per line")
-        self.lint_ignore.setMaximumHeight(70)
-        self.lint_error = error_label()
-        self.form.addRow("", self.lint_error)
+        self.suppressions_row("One `CODE: reason` per line")
 
         self.source.committed.connect(lambda v: self._update("source", v, self.source))
         self.target.committed.connect(lambda v: self._update("target", v, self.target))
@@ -219,7 +222,6 @@ class EdgeForm(Form):
         self.condition.committed.connect(
             lambda v: self._update("condition", v.strip() or None, self.condition))
         self.effects.committed.connect(lambda v: self._update("effects", v))
-        self.lint_ignore.committed.connect(self._lint_ignore)
 
     def _check_node(self, text: str) -> str | None:
         return None if self.document.ds.has_node(text) else f"no scene with id '{text}'"
@@ -232,12 +234,6 @@ class EdgeForm(Form):
             return
         self.apply(UpdateEdge(self.subject, {name: value}), f"Edit {name} of {edge.id}",
                    ("edge", self.subject, name), field)
-
-    def _lint_ignore(self, text: str) -> None:
-        value, message = parse_suppressions(text)
-        set_invalid(self.lint_ignore, message, self.lint_error)
-        if message is None:
-            self._update("lint_ignore", value)
 
     def refresh(self) -> None:
         ds = self.document.ds
@@ -253,5 +249,4 @@ class EdgeForm(Form):
         self.weight.set_value(edge.weight)
         self.condition.set_value(edge.condition or "")
         self.effects.set_value(edge.effects)
-        self.lint_ignore.set_value(format_suppressions(edge.lint_ignore))
-        set_invalid(self.lint_ignore, None, self.lint_error)
+        self.show_suppressions(edge.lint_ignore)
