@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,30 +63,16 @@ def _float_or_nan(value: object) -> float:
         return math.nan
 
 
-def _clean(values: list[object], default: float, scalar: Callable[[object], float]) -> np.ndarray:
+def positive_or(value: object, default: float) -> float:
+    """A positive finite number, or `default` for anything unusable (the loader rejects them)."""
+    number = _float_or_nan(value)
+    return number if math.isfinite(number) and number > 0 else default
+
+
+def _positive(values: list[object], default: float) -> np.ndarray:
     """Numbers as a float array; anything unusable (not positive, not finite) becomes `default`."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        return np.asarray([scalar(v) for v in values], dtype=float)
-    return np.where(np.isfinite(arr) & (arr > 0), arr, default) if arr.size else arr
-
-
-def _weight(value: object) -> float:
-    """An edge weight; an unusable one (the loader rejects them) counts as the default 1."""
-    try:
-        w = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 1.0
-    return w if math.isfinite(w) and w > 0 else 1.0
-
-
-def _minutes(value: object) -> float:
-    try:
-        m = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
-    return m if math.isfinite(m) and m > 0 else 0.0
+    arr = as_floats(values, default)
+    return np.where(arr > 0, arr, default) if arr.size else arr
 
 
 def graph_arrays(ds: Dreamscape) -> GraphArrays:
@@ -113,8 +98,8 @@ def graph_arrays(ds: Dreamscape) -> GraphArrays:
         edge_ids=[e.id for e in edges],
         src=np.asarray(src, dtype=np.int64),
         dst=np.asarray(dst, dtype=np.int64),
-        weight=_clean([e.weight for e in edges], 1.0, _weight),
-        minutes=_clean([n.minutes for n in nodes], 0.0, _minutes),
+        weight=_positive([e.weight for e in edges], 1.0),
+        minutes=_positive([n.minutes for n in nodes], 0.0),
         is_exit=np.asarray([k == "exit" for k in kinds], dtype=bool),
         entry=entries[0] if len(entries) == 1 else None,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from studio.analysis.graph import positive_or
 from studio.model import Dreamscape, Edge, Node
 from studio.model.expressions import coerce
 
@@ -93,8 +94,8 @@ class PlayEngine:
         for edge in self.ds.out_edges(self.current.id):
             enabled, error = self._condition(edge, env)
             raw.append((edge, enabled, error))
-        total = sum(_weight(e) for e, ok, _ in raw if ok)
-        return [Choice(e, ok, e.condition, _weight(e) / total if ok else 0.0, err)
+        total = sum(positive_or(e.weight, 1.0) for e, ok, _ in raw if ok)
+        return [Choice(e, ok, e.condition, positive_or(e.weight, 1.0) / total if ok else 0.0, err)
                 for e, ok, err in raw]
 
     def take(self, edge_id: str) -> Step:
@@ -151,7 +152,7 @@ class PlayEngine:
     def _enter(self, node: Node, edge_id: str | None, env: dict[str, Any]) -> Step:
         self._apply(node.effects, env, f"node '{node.id}'")
         before = self.history[-1].minutes if self.history else 0.0
-        minutes = before if node.kind == "exit" else before + _minutes(node)
+        minutes = before if node.kind == "exit" else before + positive_or(node.minutes, 0.0)
         step = Step(node.id, edge_id, env, minutes)
         self.history.append(step)
         return step
@@ -182,19 +183,3 @@ class PlayEngine:
         if message not in self.problems:
             self.problems.append(message)
 
-
-def _weight(edge: Edge) -> float:
-    """The edge's weight; an unusable one (the loader rejects them) counts as the default 1."""
-    try:
-        w = float(edge.weight)
-    except (TypeError, ValueError):
-        return 1.0
-    return w if 0 < w < float("inf") else 1.0
-
-
-def _minutes(node: Node) -> float:
-    try:
-        m = float(node.minutes)
-    except (TypeError, ValueError):
-        return 0.0
-    return m if m > 0 and m != float("inf") else 0.0
