@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtWidgets import QApplication
 
 from studio.io import loads_dreamscape
 from studio.model import Dreamscape
+from tests.ui.gui_helpers import click, drag, send_mouse  # noqa: F401 - shared with the canvas tests
 
 
 def small_dreamscape() -> Dreamscape:
@@ -67,41 +66,6 @@ def canvas(qtbot, ds):
     view.centerOn(500, 40)
     QApplication.processEvents()
     return scene, view
-
-
-def send_mouse(widget: QWidget, kind: QEvent.Type, pos: QPoint | QPointF,
-               button: Qt.MouseButton = Qt.MouseButton.LeftButton,
-               buttons: Qt.MouseButton | None = None,
-               modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    local = QPointF(pos)
-    if buttons is None:
-        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
-    event = QMouseEvent(kind, local, QPointF(widget.mapToGlobal(local.toPoint())),
-                        button if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-                        buttons, modifiers)
-    QApplication.sendEvent(widget, event)
-
-
-def drag(widget: QWidget, points: Iterable[QPoint | QPointF],
-         button: Qt.MouseButton = Qt.MouseButton.LeftButton,
-         modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier, steps: int = 6) -> None:
-    """Press at the first point, move through the others in small steps, release at the last."""
-    pts = [QPointF(p) for p in points]
-    send_mouse(widget, QEvent.Type.MouseButtonPress, pts[0], button, modifiers=modifiers)
-    previous = pts[0]
-    for target in pts[1:]:
-        for i in range(1, steps + 1):
-            p = previous + (target - previous) * (i / steps)
-            send_mouse(widget, QEvent.Type.MouseMove, p, button, buttons=button,
-                       modifiers=modifiers)
-        previous = target
-    send_mouse(widget, QEvent.Type.MouseButtonRelease, pts[-1], button, modifiers=modifiers)
-
-
-def click(widget: QWidget, pos: QPoint | QPointF,
-          modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    send_mouse(widget, QEvent.Type.MouseButtonPress, pos, modifiers=modifiers)
-    send_mouse(widget, QEvent.Type.MouseButtonRelease, pos, modifiers=modifiers)
 
 
 def view_pos(view, scene_point: QPointF) -> QPoint:
