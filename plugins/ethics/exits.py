@@ -167,16 +167,12 @@ def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str,
     if not to_exit or exit_w <= 0 or other_w <= 0 or exit_w / (exit_w + other_w) >= share:
         return {}
     factor = (share * other_w / (1.0 - share)) / exit_w
-    # Round up (4 decimals); nudge up while float division still lands a hair below.
-    scale = 10_000
-    while True:
-        new = {e.id: math.ceil(e.weight * factor * scale) / scale for e in to_exit}
-        total = sum(new.values())
-        if total / (total + other_w) >= share:
-            return new
-        factor *= 1.0 + 1e-9
-        if total / (total + other_w) < share * (1 - 1e-6):
-            scale *= 10
+    # Round up to 4 decimals; while float division still lands a hair below the share,
+    # step each weight up (by at least one unit in the last place, so big weights move too).
+    new = {e.id: math.ceil(e.weight * factor * 10_000) / 10_000 for e in to_exit}
+    while (total := sum(new.values())) / (total + other_w) < share:
+        new = {k: v + max(1e-4, math.ulp(v)) for k, v in new.items()}
+    return new
 
 
 def _raise_exit_share(node_id: str, share: float) -> Fix:
