@@ -18,9 +18,10 @@ ALLOWED = {
     "analysis": {"model"},
     "sim": {"model", "analysis"},
     "lint": {"model", "io", "analysis", "sim"},
-    "store": {"model", "io", "analysis", "sim", "lint"},
-    "cli": {"model", "io", "analysis", "sim", "lint", "store"},
-    "ui": {"model", "io", "analysis", "sim", "lint", "store"},
+    "report": {"model", "io", "analysis", "sim", "lint"},
+    "store": {"model", "io", "analysis", "sim", "lint", "report"},
+    "cli": {"model", "io", "analysis", "sim", "lint", "report", "store"},
+    "ui": {"model", "io", "analysis", "sim", "lint", "report", "store"},
 }
 
 

@@ -25,9 +25,9 @@ from studio.io.package import (
     collect_assets,
     write_package,
 )
-from studio.io.report_html import render_report_html
 from studio.lint import LintConfig, LintReport, gate_decision, lint_dreamscape
 from studio.model import Dreamscape
+from studio.report.html import render_report_html
 
 from .library import Library
 from .review import Review

@@ -19,9 +19,9 @@ from studio.io.package import (
     write_package,
 )
 from studio.io.package_verify import import_package, verify_package
-from studio.io.report_html import render_report_html
 from studio.model import Dreamscape
 from studio.model.starter import starter_dreamscape
+from studio.report.html import render_report_html
 
 REPORT = {
     "title": "Lantern Bay", "content_sha256": "0" * 64, "studio_version": "test",

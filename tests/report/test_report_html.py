@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studio.io.report_html import render_report_html
-from studio.io.svg_plots import Band, Series, gauge, histogram, line_chart, nice_ticks
+from studio.report.html import render_report_html
+from studio.report.svg_plots import Band, Series, gauge, histogram, line_chart, nice_ticks
 
 HOSTILE = "<script>alert('pier')</script>"
 
