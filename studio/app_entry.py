@@ -22,10 +22,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Adjuster Studio's editor needs PySide6: {exc}", file=sys.stderr)
         print("The command line works without it: dreamstudio --help", file=sys.stderr)
         return 2
-    if _no_display() and "--screenshot" not in argv and not {"-h", "--help", "--version"} & set(argv):
-        print("Adjuster Studio needs a display (no DISPLAY or WAYLAND_DISPLAY is set).",
-              file=sys.stderr)
-        print("Render offscreen instead: python main.py FILE --screenshot OUT.png; "
-              "or use the command line: dreamstudio --help", file=sys.stderr)
+    if (
+        _no_display()
+        and "--screenshot" not in argv
+        and not {"-h", "--help", "--version"} & set(argv)
+    ):
+        print(
+            "Adjuster Studio needs a display (no DISPLAY or WAYLAND_DISPLAY is set).",
+            file=sys.stderr,
+        )
+        print(
+            "Render offscreen instead: python main.py FILE --screenshot OUT.png; "
+            "or use the command line: dreamstudio --help",
+            file=sys.stderr,
+        )
         return 2
     return run_app(argv)

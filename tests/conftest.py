@@ -41,8 +41,7 @@ def _no_unpatched_modal_dialogs(request, monkeypatch):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
     for name in ("getText", "getMultiLineText", "getItem", "getInt", "getDouble"):
         monkeypatch.setattr(QInputDialog, name, staticmethod(refuse))
-    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory",
-                 "getOpenFileNames"):
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory", "getOpenFileNames"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
     yield
 

@@ -17,11 +17,23 @@ from .timing import NightOverrun, NoStoppingCue, RemSprawl
 __version__ = "1.0.0"
 
 RULES = (
-    NoExit, ExitTrap, DeepExit, GatedExit, ExitAsymmetry,
-    VariableRewardLoop, RewardDensity,
-    NightOverrun, RemSprawl, NoStoppingCue,
-    EscalationNoCooldown, YoungAudienceIntensity, AbruptExit,
-    NoRealityAnchor, Isolation, ImpliedObligation, EscapeFraming,
+    NoExit,
+    ExitTrap,
+    DeepExit,
+    GatedExit,
+    ExitAsymmetry,
+    VariableRewardLoop,
+    RewardDensity,
+    NightOverrun,
+    RemSprawl,
+    NoStoppingCue,
+    EscalationNoCooldown,
+    YoungAudienceIntensity,
+    AbruptExit,
+    NoRealityAnchor,
+    Isolation,
+    ImpliedObligation,
+    EscapeFraming,
 )
 
 plugin = Plugin(

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from studio.lint import LintContext
     from studio.model import Dreamscape
 
-TERMINATION = ("ICD-11 6C51 gaming disorder (impaired control over termination); "
-               "EU DSA Art. 25(3)(c) (leaving no harder than entering)")
+TERMINATION = (
+    "ICD-11 6C51 gaming disorder (impaired control over termination); "
+    "EU DSA Art. 25(3)(c) (leaving no harder than entering)"
+)
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -27,8 +29,10 @@ class NoExit(Rule):
     name = "no-exit"
     severity = "error"
     fatal = True
-    rationale = ("A dream with no reachable exit can never hand the sleeper back to natural "
-                 "sleep; the dreamer is held until the night runs out.")
+    rationale = (
+        "A dream with no reachable exit can never hand the sleeper back to natural "
+        "sleep; the dreamer is held until the night runs out."
+    )
     source = TERMINATION
     needs = ("analysis",)
 
@@ -37,8 +41,10 @@ class NoExit(Rule):
         if any(e in a.reachable for e in a.exits):
             return
         if a.exits:
-            message = (f"no exit is reachable from the entry (the exits {_names(a.exits)} "
-                       "cannot be reached): the dream can never end")
+            message = (
+                f"no exit is reachable from the entry (the exits {_names(a.exits)} "
+                "cannot be reached): the dream can never end"
+            )
         else:
             message = "the dreamscape has no exit node: the dream can never end"
         yield self.finding(message, nodes=[a.entry])
@@ -49,9 +55,11 @@ class ExitTrap(Rule):
     name = "exit-trap"
     severity = "error"
     fatal = True
-    rationale = ("A closed loop no exit can be reached from captures every dreamer who "
-                 "enters it for the rest of the night.")
-    source = ("Zagal et al. 2013 (dark game design patterns); " + TERMINATION)
+    rationale = (
+        "A closed loop no exit can be reached from captures every dreamer who "
+        "enters it for the rest of the night."
+    )
+    source = "Zagal et al. 2013 (dark game design patterns); " + TERMINATION
     needs = ("analysis",)
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -64,22 +72,30 @@ class ExitTrap(Rule):
         for region in a.closed_regions:
             members = set(region)
             doors = [e.id for n in region for e in ds.in_edges(n) if e.source not in members]
-            lead_in = [e.source for n in region for e in ds.in_edges(n)
-                       if e.source not in members and e.source in feeders]
-            extra = (f"; {_names(sorted(set(lead_in)))} lead only into it" if lead_in else "")
+            lead_in = [
+                e.source
+                for n in region
+                for e in ds.in_edges(n)
+                if e.source not in members and e.source in feeders
+            ]
+            extra = f"; {_names(sorted(set(lead_in)))} lead only into it" if lead_in else ""
             yield self.finding(
                 f"closed loop with no way out: {_names(region)} — no exit can be reached from "
                 f"here, so a dreamer who enters stays until the night ends{extra}",
-                nodes=region, edges=doors)
+                nodes=region,
+                edges=doors,
+            )
 
 
 class DeepExit(Rule):
     code = "EXT003"
     name = "deep-exit"
     severity = "warning"
-    rationale = ("When the nearest exit is many choices away, stopping takes sustained effort "
-                 "the sleeper may not have; an exit should always be close at hand.")
-    source = ("Gray et al. CHI 2018 (obstruction); " + TERMINATION)
+    rationale = (
+        "When the nearest exit is many choices away, stopping takes sustained effort "
+        "the sleeper may not have; an exit should always be close at hand."
+    )
+    source = "Gray et al. CHI 2018 (obstruction); " + TERMINATION
     thresholds = {"warn_steps": 6, "error_steps": 12}
     needs = ("analysis",)
 
@@ -100,15 +116,20 @@ class DeepExit(Rule):
         yield self.finding(
             f"{_names(far, 3)} {'is' if len(far) == 1 else 'are'} {deepest} steps from the "
             f"nearest exit (more than {limit:g})",
-            nodes=far, severity=severity, exceedance=exceedance_above(deepest, limit))
+            nodes=far,
+            severity=severity,
+            exceedance=exceedance_above(deepest, limit),
+        )
 
 
 class GatedExit(Rule):
     code = "EXT004"
     name = "gated-exit"
     severity = "warning"
-    rationale = ("If every way out is behind a condition, leaving has to be earned; the "
-                 "sleeper must always be free to stop.")
+    rationale = (
+        "If every way out is behind a condition, leaving has to be earned; the "
+        "sleeper must always be free to stop."
+    )
     source = "Gray et al. CHI 2018 (obstruction); Mathur et al. 2019 (hard to cancel)"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -121,7 +142,8 @@ class GatedExit(Rule):
                 f"every way into an exit has a condition ({'; '.join(conditions[:3])}"
                 f"{'; …' if len(conditions) > 3 else ''}): leaving must be earned",
                 nodes=sorted({e.target for e in into}, key=exits.index),
-                edges=[e.id for e in into])
+                edges=[e.id for e in into],
+            )
 
 
 class ExitAsymmetry(Rule):
@@ -129,10 +151,14 @@ class ExitAsymmetry(Rule):
     name = "exit-asymmetry"
     severity = "warning"
     fixable = True
-    rationale = ("An exit offered with a tiny share of the weight is an exit in name only: "
-                 "the way out should be a real choice, not a hidden one.")
-    source = ("Mathur et al. 2019 (asymmetric choices); Gray et al. CHI 2018 "
-              "(interface interference); EU DSA Art. 25(3)(c)")
+    rationale = (
+        "An exit offered with a tiny share of the weight is an exit in name only: "
+        "the way out should be a real choice, not a hidden one."
+    )
+    source = (
+        "Mathur et al. 2019 (asymmetric choices); Gray et al. CHI 2018 "
+        "(interface interference); EU DSA Art. 25(3)(c)"
+    )
     thresholds = {"min_share": 0.1}
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -152,9 +178,11 @@ class ExitAsymmetry(Rule):
                 yield self.finding(
                     f"'{node.display_title}' offers an exit with only {share:.1%} of the weight "
                     f"(at least {limit:.0%} expected)",
-                    nodes=[node.id], edges=[e.id for e in to_exit],
+                    nodes=[node.id],
+                    edges=[e.id for e in to_exit],
                     exceedance=exceedance_below(share, limit),
-                    fix=_raise_exit_share(node.id, limit))
+                    fix=_raise_exit_share(node.id, limit),
+                )
 
 
 def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str, float]:
@@ -179,8 +207,9 @@ def _raise_exit_share(node_id: str, share: float) -> Fix:
     def make(ds: Dreamscape) -> list[Op]:
         if not ds.has_node(node_id):
             return []
-        return [UpdateEdge(edge_id, {"weight": w}, "Raise the exit's weight")
-                for edge_id, w in raised_exit_weights(ds, node_id, share).items()]
+        return [
+            UpdateEdge(edge_id, {"weight": w}, "Raise the exit's weight")
+            for edge_id, w in raised_exit_weights(ds, node_id, share).items()
+        ]
 
-    return Fix(f"raise the weight of the exit from '{node_id}' to {share:.0%} of its choices",
-               make)
+    return Fix(f"raise the weight of the exit from '{node_id}' to {share:.0%} of its choices", make)

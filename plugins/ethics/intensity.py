@@ -23,10 +23,14 @@ class EscalationNoCooldown(Rule):
     code = "INT001"
     name = "escalation-no-cooldown"
     severity = "warning"
-    rationale = ("Escalation with no release keeps arousal climbing, the opposite of what "
-                 "sleep needs, and makes each next scene harder to walk away from.")
-    source = ("Zagal et al. 2013 (dark game design patterns); Center for Humane Technology "
-              "(stopping cues)")
+    rationale = (
+        "Escalation with no release keeps arousal climbing, the opposite of what "
+        "sleep needs, and makes each next scene harder to walk away from."
+    )
+    source = (
+        "Zagal et al. 2013 (dark game design patterns); Center for Humane Technology "
+        "(stopping cues)"
+    )
     thresholds = {"rising_steps": 4, "high_minutes": 20, "percentile": 90}
     needs = ("analysis", "simulation")
 
@@ -67,21 +71,31 @@ class EscalationNoCooldown(Rule):
             yield self.finding(
                 f"intensity rises {n} steps in a row to '{node.display_title}' ({levels}) and "
                 f"no cooldown scene (below {COOLDOWN:g}) follows",
-                nodes=[node.id, *path[:-1]], exceedance=exceedance_above(n, steps))
+                nodes=[node.id, *path[:-1]],
+                exceedance=exceedance_above(n, steps),
+            )
 
     def _high_stretch(self, ctx: LintContext, limit: float, pct: float) -> Iterator[Finding]:
         r = ctx.simulation
         yield from stretch_finding(
-            self, ctx, r.longest_high_minutes, r.longest_high_end, limit, pct,
-            f"spend more than {limit:g} dream minutes above intensity {HIGH:g} without a cooldown")
+            self,
+            ctx,
+            r.longest_high_minutes,
+            r.longest_high_end,
+            limit,
+            pct,
+            f"spend more than {limit:g} dream minutes above intensity {HIGH:g} without a cooldown",
+        )
 
 
 class YoungAudienceIntensity(Rule):
     code = "INT002"
     name = "young-audience-intensity"
     severity = "error"
-    rationale = ("Children and teenagers are owed dreams without nightmares or overwhelming "
-                 "intensity; their best interests come before engagement.")
+    rationale = (
+        "Children and teenagers are owed dreams without nightmares or overwhelming "
+        "intensity; their best interests come before engagement."
+    )
     source = "UK ICO Age Appropriate Design Code (best interests of the child, detrimental use)"
     thresholds = {"max_intensity": 0.8}
 
@@ -93,13 +107,18 @@ class YoungAudienceIntensity(Rule):
         limit = ctx.thresholds(self)["max_intensity"]
         for node in ds.nodes:
             if node.kind == "nightmare":
-                yield self.finding(f"'{node.display_title}' is a nightmare in a dreamscape for a "
-                                   f"{audience} audience", nodes=[node.id])
+                yield self.finding(
+                    f"'{node.display_title}' is a nightmare in a dreamscape for a "
+                    f"{audience} audience",
+                    nodes=[node.id],
+                )
             elif node.intensity > limit:
                 yield self.finding(
                     f"'{node.display_title}' has intensity {node.intensity:g} (at most "
                     f"{limit:g} for a {audience} audience)",
-                    nodes=[node.id], exceedance=exceedance_above(node.intensity, limit))
+                    nodes=[node.id],
+                    exceedance=exceedance_above(node.intensity, limit),
+                )
 
 
 class AbruptExit(Rule):
@@ -107,10 +126,14 @@ class AbruptExit(Rule):
     name = "abrupt-exit"
     severity = "warning"
     fixable = True
-    rationale = ("Waking the dream from a peak of intensity jolts the sleeper; a settling "
-                 "scene first hands them back to natural sleep calmly.")
-    source = ("Center for Humane Technology (humane endings, stopping cues); UK ICO Age "
-              "Appropriate Design Code")
+    rationale = (
+        "Waking the dream from a peak of intensity jolts the sleeper; a settling "
+        "scene first hands them back to natural sleep calmly."
+    )
+    source = (
+        "Center for Humane Technology (humane endings, stopping cues); UK ICO Age "
+        "Appropriate Design Code"
+    )
     thresholds = {"max_intensity": HIGH}
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -123,13 +146,17 @@ class AbruptExit(Rule):
                 yield self.finding(
                     f"the dream ends straight from '{source.display_title}' at intensity "
                     f"{source.intensity:g} (above {limit:g}) with no settling scene",
-                    nodes=[source.id, target.id], edges=[edge.id],
+                    nodes=[source.id, target.id],
+                    edges=[edge.id],
                     exceedance=exceedance_above(source.intensity, limit),
-                    fix=_settling_fix(edge.id))
+                    fix=_settling_fix(edge.id),
+                )
 
 
-SETTLING_TEXT = ("The noise drains away and the light turns soft. Breathing slows, the dream "
-                 "grows quiet, and sleep comes back on its own.")
+SETTLING_TEXT = (
+    "The noise drains away and the light turns soft. Breathing slows, the dream "
+    "grows quiet, and sleep comes back on its own."
+)
 
 
 def _settling_fix(edge_id: str) -> Fix:
@@ -141,15 +168,25 @@ def _settling_fix(edge_id: str) -> Fix:
         if target.kind != "exit":
             return []
         node_id = ds.unique_id(f"settle_{source.id}"[:56])
-        settle = Node(node_id, kind="scene", title="Settling", text=SETTLING_TEXT, minutes=2,
-                      intensity=0.2, valence=0.2,
-                      x=(source.x + target.x) / 2, y=(source.y + target.y) / 2 + 60,
-                      tags=["settling"])
-        onward = Edge(ds.unique_id(f"{node_id}_out", [node_id]), node_id, target.id,
-                      label="Drift into sleep")
-        return [AddNode(settle, ds.node_index(target.id)),
-                UpdateEdge(edge_id, {"target": node_id}, "Settle before the exit"),
-                AddEdge(onward, ds.edge_index(edge_id) + 1)]
+        settle = Node(
+            node_id,
+            kind="scene",
+            title="Settling",
+            text=SETTLING_TEXT,
+            minutes=2,
+            intensity=0.2,
+            valence=0.2,
+            x=(source.x + target.x) / 2,
+            y=(source.y + target.y) / 2 + 60,
+            tags=["settling"],
+        )
+        onward = Edge(
+            ds.unique_id(f"{node_id}_out", [node_id]), node_id, target.id, label="Drift into sleep"
+        )
+        return [
+            AddNode(settle, ds.node_index(target.id)),
+            UpdateEdge(edge_id, {"target": node_id}, "Settle before the exit"),
+            AddEdge(onward, ds.edge_index(edge_id) + 1),
+        ]
 
-    return Fix(f"insert a low-intensity settling scene before the exit on edge '{edge_id}'",
-               make)
+    return Fix(f"insert a low-intensity settling scene before the exit on edge '{edge_id}'", make)

@@ -10,16 +10,20 @@ from studio.lint import FactsUnavailable, Finding, Rule, exceedance_above
 if TYPE_CHECKING:
     from studio.lint import LintContext
 
-VARIABLE_RATIO = ("Drummond & Sauer 2018 (variable-ratio rewards in loot boxes); "
-                  "Zagal et al. 2013 (\"infinite treadmill\")")
+VARIABLE_RATIO = (
+    "Drummond & Sauer 2018 (variable-ratio rewards in loot boxes); "
+    'Zagal et al. 2013 ("infinite treadmill")'
+)
 
 
 class VariableRewardLoop(Rule):
     code = "RWD001"
     name = "variable-reward-loop"
     severity = "warning"
-    rationale = ("A loop that pays out a prize at random intervals is a slot machine: the "
-                 "longer the dreamer is expected to spin in it, the harder it is to stop.")
+    rationale = (
+        "A loop that pays out a prize at random intervals is a slot machine: the "
+        "longer the dreamer is expected to spin in it, the harder it is to stop."
+    )
     source = VARIABLE_RATIO
     thresholds = {"max_dwell_minutes": 30}
     needs = ("analysis",)
@@ -35,23 +39,29 @@ class VariableRewardLoop(Rule):
             dwell = a.expected_dwell(loop)
             if dwell is not None and dwell <= limit:
                 continue
-            held = ("without end (it is a closed loop)" if dwell is None
-                    else f"{dwell:.0f} expected minutes a night")
+            held = (
+                "without end (it is a closed loop)"
+                if dwell is None
+                else f"{dwell:.0f} expected minutes a night"
+            )
             others = [n for n in loop if n not in prizes]
             yield self.finding(
                 f"a loop of {len(loop)} scenes paying out rewards ({', '.join(prizes[:4])}"
                 f"{', …' if len(prizes) > 4 else ''}) holds the dreamer {held} "
                 f"(more than {limit:g})",
                 nodes=prizes + others,
-                exceedance=exceedance_above(float("inf") if dwell is None else dwell, limit))
+                exceedance=exceedance_above(float("inf") if dwell is None else dwell, limit),
+            )
 
 
 class RewardDensity(Rule):
     code = "RWD002"
     name = "reward-density"
     severity = "warning"
-    rationale = ("Prizes arriving faster than every couple of dream minutes turn a story into "
-                 "a reward schedule that trains the dreamer to keep going.")
+    rationale = (
+        "Prizes arriving faster than every couple of dream minutes turn a story into "
+        "a reward schedule that trains the dreamer to keep going."
+    )
     source = VARIABLE_RATIO
     thresholds = {"max_per_minute": 0.5}
     needs = ("analysis",)
@@ -62,8 +72,9 @@ class RewardDensity(Rule):
         limit = ctx.thresholds(self)["max_per_minute"]
         minutes = a.expected_minutes
         if minutes is None:
-            raise FactsUnavailable("expected dream minutes are unbounded (some dreamers never "
-                                   "reach an exit)")
+            raise FactsUnavailable(
+                "expected dream minutes are unbounded (some dreamers never reach an exit)"
+            )
         if minutes <= 0:
             return
         total = 0.0
@@ -79,4 +90,6 @@ class RewardDensity(Rule):
             yield self.finding(
                 f"{total:.1f} rewards in {minutes:.0f} expected dream minutes: "
                 f"{density:.2f} per minute (more than {limit:g})",
-                nodes=[n for _, n in top], exceedance=exceedance_above(density, limit))
+                nodes=[n for _, n in top],
+                exceedance=exceedance_above(density, limit),
+            )

@@ -24,8 +24,10 @@ class NoRealityAnchor(Rule):
     code = "SOC001"
     name = "no-reality-anchor"
     severity = "warning"
-    rationale = ("Reality Somnos anchors remind the dreamer of waking life; nearly every "
-                 "dreamer who finishes should have passed one.")
+    rationale = (
+        "Reality Somnos anchors remind the dreamer of waking life; nearly every "
+        "dreamer who finishes should have passed one."
+    )
     source = f"{ESCAPE}; {HUMANE} (stopping cues)"
     thresholds = {"min_share": 0.9}
     needs = ("analysis", "simulation")
@@ -36,9 +38,11 @@ class NoRealityAnchor(Rule):
         reachable = ctx.analysis.reachable
         anchors = [n.id for n in ds.nodes if n.kind == "anchor" and n.id in reachable]
         if not anchors:
-            yield self.finding("no anchor scene (a reminder of waking life) can be reached",
-                               nodes=[ds.entry.id] if ds.entry else [],
-                               exceedance=exceedance_below(0.0, limit))
+            yield self.finding(
+                "no anchor scene (a reminder of waking life) can be reached",
+                nodes=[ds.entry.id] if ds.entry else [],
+                exceedance=exceedance_below(0.0, limit),
+            )
             return
         r = ctx.simulation
         finished = np.asarray(r.finished, dtype=bool)
@@ -51,16 +55,20 @@ class NoRealityAnchor(Rule):
         if share < limit:
             yield self.finding(
                 f"only {share:.0%} of {group} dreamers pass an anchor scene (at least "
-                f"{limit:.0%} expected)", nodes=anchors,
-                exceedance=exceedance_below(share, limit))
+                f"{limit:.0%} expected)",
+                nodes=anchors,
+                exceedance=exceedance_below(share, limit),
+            )
 
 
 class Isolation(Rule):
     code = "SOC002"
     name = "isolation"
     severity = "warning"
-    rationale = ("A dream with no time with the real people in the sleeper's life replaces "
-                 "them instead of bringing them closer.")
+    rationale = (
+        "A dream with no time with the real people in the sleeper's life replaces "
+        "them instead of bringing them closer."
+    )
     source = "DSM-5 Internet Gaming Disorder (giving up relationships); " + HUMANE
     needs = ("analysis",)
 
@@ -68,8 +76,10 @@ class Isolation(Rule):
         ds = ctx.ds
         reachable = ctx.analysis.reachable
         if not any(n.kind == "social" and n.id in reachable for n in ds.nodes):
-            yield self.finding("no social scene (time with a real person in the sleeper's life) "
-                               "can be reached", nodes=[ds.entry.id] if ds.entry else [])
+            yield self.finding(
+                "no social scene (time with a real person in the sleeper's life) can be reached",
+                nodes=[ds.entry.id] if ds.entry else [],
+            )
 
 
 # ------------------------------------------------------------------ text rules
@@ -116,24 +126,32 @@ class _PhraseRule(Rule):
         for node in ds.nodes:
             found = find_phrases(f"{node.title}\n{node.text}", self.phrase_file)
             if found:
-                yield self.finding(f"'{node.display_title}' {self.what}: "
-                                   + ", ".join(f"\"{p}\"" for p in found), nodes=[node.id])
+                yield self.finding(
+                    f"'{node.display_title}' {self.what}: " + ", ".join(f'"{p}"' for p in found),
+                    nodes=[node.id],
+                )
         for edge in ds.edges:
             found = find_phrases(edge.label, self.phrase_file)
             if found:
-                yield self.finding(f"transition '{edge.label}' ({edge.source} → {edge.target}) "
-                                   f"{self.what}: " + ", ".join(f"\"{p}\"" for p in found),
-                                   edges=[edge.id])
+                yield self.finding(
+                    f"transition '{edge.label}' ({edge.source} → {edge.target}) "
+                    f"{self.what}: " + ", ".join(f'"{p}"' for p in found),
+                    edges=[edge.id],
+                )
 
 
 class ImpliedObligation(_PhraseRule):
     code = "SOC003"
     name = "implied-obligation"
     severity = "warning"
-    rationale = ("Text that guilts the dreamer for leaving or urges them to return turns rest "
-                 "into an obligation.")
-    source = (f"{HUMANE} (implied obligation); Mathur et al. 2019 (confirmshaming); "
-              "Zagal et al. 2013 (\"playing by appointment\")")
+    rationale = (
+        "Text that guilts the dreamer for leaving or urges them to return turns rest "
+        "into an obligation."
+    )
+    source = (
+        f"{HUMANE} (implied obligation); Mathur et al. 2019 (confirmshaming); "
+        'Zagal et al. 2013 ("playing by appointment")'
+    )
     phrase_file = "implied_obligation.txt"
     what = "pressures the dreamer to stay or return"
 
@@ -142,8 +160,10 @@ class EscapeFraming(_PhraseRule):
     code = "SOC004"
     name = "escape-framing"
     severity = "info"
-    rationale = ("Promising escape from real life sells the dream as a refuge from the "
-                 "sleeper's problems rather than a rest from them.")
+    rationale = (
+        "Promising escape from real life sells the dream as a refuge from the "
+        "sleeper's problems rather than a rest from them."
+    )
     source = ESCAPE
     phrase_file = "escape_framing.txt"
     what = "promises escape from real life"

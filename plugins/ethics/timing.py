@@ -23,8 +23,15 @@ def common_end(ctx: LintContext, ends: np.ndarray) -> list[str]:
     return [n for n in ordered if n is not None]
 
 
-def stretch_finding(rule: Rule, ctx: LintContext, stretch_values: object, end_values: object,
-                    limit: float, pct: float, doing: str) -> Iterator[Finding]:
+def stretch_finding(
+    rule: Rule,
+    ctx: LintContext,
+    stretch_values: object,
+    end_values: object,
+    limit: float,
+    pct: float,
+    doing: str,
+) -> Iterator[Finding]:
     """One finding when the pct-th percentile of simulated stretches passes the limit."""
     stretch = np.asarray(stretch_values, dtype=float)
     if stretch.size == 0:
@@ -37,15 +44,19 @@ def stretch_finding(rule: Rule, ctx: LintContext, stretch_values: object, end_va
         yield rule.finding(
             f"{float(np.mean(flagged)):.0%} of simulated dreamers {doing} (p{pct:g}: "
             f"{value:.0f} minutes{where})",
-            nodes=ends, exceedance=exceedance_above(value, limit))
+            nodes=ends,
+            exceedance=exceedance_above(value, limit),
+        )
 
 
 class NightOverrun(Rule):
     code = "TMP001"
     name = "night-overrun"
     severity = "error"
-    rationale = ("A dream expected to last longer than the night's REM time cannot end on its "
-                 "own: the sleeper wakes mid-dream or is carried into the next night.")
+    rationale = (
+        "A dream expected to last longer than the night's REM time cannot end on its "
+        "own: the sleeper wakes mid-dream or is carried into the next night."
+    )
     source = DURATION
     needs = ("analysis",)
 
@@ -59,20 +70,28 @@ class NightOverrun(Rule):
             yield self.finding(
                 f"some dreamers never reach an exit (exit probability "
                 f"{a.exit_probability:.1%}), so the expected dream outlasts the night's "
-                f"{rem:g} REM minutes", nodes=[a.entry], exceedance=2.0)
+                f"{rem:g} REM minutes",
+                nodes=[a.entry],
+                exceedance=2.0,
+            )
         elif expected > rem:
             yield self.finding(
                 f"expected dream time {expected:.0f} minutes exceeds the night's {rem:g} REM "
-                "minutes", nodes=[a.entry], exceedance=exceedance_above(expected, rem))
+                "minutes",
+                nodes=[a.entry],
+                exceedance=exceedance_above(expected, rem),
+            )
 
 
 class RemSprawl(Rule):
     code = "TMP002"
     name = "rem-sprawl"
     severity = "warning"
-    rationale = ("A dream the typical sleeper resumes across many REM windows becomes an "
-                 "appointment the sleeper keeps all night instead of a visit.")
-    source = "Zagal et al. 2013 (\"playing by appointment\"); " + DURATION
+    rationale = (
+        "A dream the typical sleeper resumes across many REM windows becomes an "
+        "appointment the sleeper keeps all night instead of a visit."
+    )
+    source = 'Zagal et al. 2013 ("playing by appointment"); ' + DURATION
     thresholds = {"max_windows": 2}
     needs = ("simulation",)
 
@@ -88,15 +107,18 @@ class RemSprawl(Rule):
                 f"the median simulated dreamer spans {median:g} REM windows (more than "
                 f"{limit:g}); {float(np.mean(windows > limit)):.0%} of dreamers do",
                 nodes=[ctx.ds.entry.id] if ctx.ds.entry else [],
-                exceedance=exceedance_above(median, limit))
+                exceedance=exceedance_above(median, limit),
+            )
 
 
 class NoStoppingCue(Rule):
     code = "TMP003"
     name = "no-stopping-cue"
     severity = "warning"
-    rationale = ("Long stretches with no reminder of waking life, no real person and no way "
-                 "out remove the natural points where a sleeper would stop.")
+    rationale = (
+        "Long stretches with no reminder of waking life, no real person and no way "
+        "out remove the natural points where a sleeper would stop."
+    )
     source = "Center for Humane Technology (stopping cues)"
     thresholds = {"max_minutes": 45, "percentile": 90}
     needs = ("simulation",)
@@ -106,5 +128,11 @@ class NoStoppingCue(Rule):
         limits = ctx.thresholds(self)
         limit, pct = limits["max_minutes"], limits["percentile"]
         yield from stretch_finding(
-            self, ctx, r.longest_no_cue_minutes, r.longest_no_cue_end, limit, pct,
-            f"go more than {limit:g} dream minutes without an anchor, social scene or exit")
+            self,
+            ctx,
+            r.longest_no_cue_minutes,
+            r.longest_no_cue_end,
+            limit,
+            pct,
+            f"go more than {limit:g} dream minutes without an anchor, social scene or exit",
+        )

@@ -96,8 +96,11 @@ def _bfs(adj: sparse.csr_matrix, starts: np.ndarray) -> np.ndarray:
     if starts.size == 0:
         return seen
     if starts.size == 1:
-        seen[csgraph.breadth_first_order(adj, int(starts[0]), directed=True,
-                                         return_predecessors=False)] = True
+        seen[
+            csgraph.breadth_first_order(
+                adj, int(starts[0]), directed=True, return_predecessors=False
+            )
+        ] = True
         return seen
     dist = csgraph.dijkstra(adj, directed=True, indices=starts, unweighted=True, min_only=True)
     return np.isfinite(dist)
@@ -122,8 +125,9 @@ def _pick(ids: list[str], mask: np.ndarray) -> list[str]:
     return [ids[i] for i in np.flatnonzero(mask).tolist()]
 
 
-def _chain(g: GraphArrays, transient: np.ndarray, entry: int | None
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+def _chain(
+    g: GraphArrays, transient: np.ndarray, entry: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
     """Exit probability, expected minutes (raw), visits over transient nodes, exit inflow; solver."""
     n = g.n
     keep = g.live()
@@ -178,8 +182,11 @@ def analyze(ds: Dreamscape) -> Analysis:
         dist = np.full(n, np.inf)
     can_exit = np.isfinite(dist)
 
-    n_comp, labels = csgraph.connected_components(adj, directed=True, connection="strong") \
-        if n else (0, np.zeros(0, dtype=np.int64))
+    n_comp, labels = (
+        csgraph.connected_components(adj, directed=True, connection="strong")
+        if n
+        else (0, np.zeros(0, dtype=np.int64))
+    )
     keep = g.live()
     s, d = g.src[keep], g.dst[keep]
     sizes = np.bincount(labels, minlength=n_comp)
@@ -220,8 +227,9 @@ def analyze(ds: Dreamscape) -> Analysis:
         trap_components=_groups(labels, trap, ids),
         closed_regions=_groups(labels, closed & reach, ids),
         cycles=_groups(labels, cyc, ids),
-        steps_to_exit=dict(zip(ids, [None if x is None else int(x)
-                                     for x in _optional(dist)], strict=True)),
+        steps_to_exit=dict(
+            zip(ids, [None if x is None else int(x) for x in _optional(dist)], strict=True)
+        ),
         exit_probability=float(h[entry]) if entry is not None and np.isfinite(h[entry]) else 0.0,
         exit_probability_by_node=dict(zip(ids, np.nan_to_num(h, nan=0.0).tolist(), strict=True)),
         expected_minutes=exp_by_node[entry_id] if entry_id is not None else None,

@@ -31,8 +31,9 @@ class ChainSolveError(RuntimeError):
     """No solver reached an acceptable residual (the chain is numerically singular)."""
 
 
-def _residual_ok(a: sparse.csr_matrix, at: sparse.csr_matrix, x: np.ndarray, b: np.ndarray,
-                 transpose: bool) -> bool:
+def _residual_ok(
+    a: sparse.csr_matrix, at: sparse.csr_matrix, x: np.ndarray, b: np.ndarray, transpose: bool
+) -> bool:
     if not np.all(np.isfinite(x)):
         return False
     r = (at if transpose else a) @ x - b
@@ -47,8 +48,12 @@ def _dense(a: sparse.csr_matrix) -> Solve:
 
 def _splu(a: sparse.csr_matrix, ordering: str) -> Solve:
     # I − Q is a nonsingular M-matrix: LU without pivoting is stable and keeps the band.
-    lu = spla.splu(a.tocsc(), permc_spec=ordering, diag_pivot_thresh=0.0,
-                   options={"SymmetricMode": ordering == "NATURAL"})
+    lu = spla.splu(
+        a.tocsc(),
+        permc_spec=ordering,
+        diag_pivot_thresh=0.0,
+        options={"SymmetricMode": ordering == "NATURAL"},
+    )
     return lambda b, t: lu.solve(b, trans="T" if t else "N")
 
 
@@ -68,9 +73,17 @@ def _gmres(a: sparse.csr_matrix, at: sparse.csr_matrix, ilu: bool, restarts: int
             return np.zeros_like(b)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            x, _info = spla.gmres(at if t else a, b, M=pre_t if t else pre,
-                                  rtol=1e-12, atol=0.0, restart=RESTART, maxiter=restarts)
+            x, _info = spla.gmres(
+                at if t else a,
+                b,
+                M=pre_t if t else pre,
+                rtol=1e-12,
+                atol=0.0,
+                restart=RESTART,
+                maxiter=restarts,
+            )
         return x
+
     return solve
 
 
@@ -79,7 +92,9 @@ def _bandwidth(a: sparse.csr_matrix) -> int:
     return int(np.max(np.abs(coo.row - coo.col), initial=0))
 
 
-def _candidates(a: sparse.csr_matrix, at: sparse.csr_matrix) -> list[tuple[str, Callable[[], Solve]]]:
+def _candidates(
+    a: sparse.csr_matrix, at: sparse.csr_matrix
+) -> list[tuple[str, Callable[[], Solve]]]:
     n = a.shape[0]
     if n <= DENSE_MAX:
         return [("dense", lambda: _dense(a)), ("splu", lambda: _splu(a, "COLAMD"))]
@@ -94,8 +109,9 @@ def _candidates(a: sparse.csr_matrix, at: sparse.csr_matrix) -> list[tuple[str, 
     return order
 
 
-def solve_chain(a: sparse.csr_matrix, rhs: list[np.ndarray], rhs_t: list[np.ndarray]
-                ) -> tuple[list[np.ndarray], list[np.ndarray], str]:
+def solve_chain(
+    a: sparse.csr_matrix, rhs: list[np.ndarray], rhs_t: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], str]:
     """Solve A·x = b for each of `rhs` and Aᵀ·y = c for each of `rhs_t`; names the solver used."""
     n = a.shape[0]
     if n == 0:
@@ -121,5 +137,5 @@ def solve_chain(a: sparse.csr_matrix, rhs: list[np.ndarray], rhs_t: list[np.ndar
                 break
             answers.append(x)
         else:
-            return answers[:len(rhs)], answers[len(rhs):], name
+            return answers[: len(rhs)], answers[len(rhs) :], name
     raise ChainSolveError(f"no solver reached a residual below {RESIDUAL_TOL} ({', '.join(tried)})")

@@ -17,8 +17,9 @@ Position = tuple[float, float]
 SWEEPS = 4
 
 
-def _roots(ds: Dreamscape, ids: list[str], inside: set[str],
-           preds: dict[str, list[str]]) -> list[str]:
+def _roots(
+    ds: Dreamscape, ids: list[str], inside: set[str], preds: dict[str, list[str]]
+) -> list[str]:
     """Where layering starts: the entry if selected, else nodes with no selected predecessor."""
     entries = [n.id for n in ds.entries() if n.id in inside]
     if entries:
@@ -27,8 +28,9 @@ def _roots(ds: Dreamscape, ids: list[str], inside: set[str],
     return roots or ids[:1]
 
 
-def _depths(ids: list[str], roots: list[str], succs: dict[str, list[str]],
-            preds: dict[str, list[str]]) -> dict[str, int]:
+def _depths(
+    ids: list[str], roots: list[str], succs: dict[str, list[str]], preds: dict[str, list[str]]
+) -> dict[str, int]:
     """BFS depth from the roots; unreachable components get their own later layers."""
     depth: dict[str, int] = {}
     queue: deque[str] = deque()
@@ -59,8 +61,12 @@ def _depths(ids: list[str], roots: list[str], succs: dict[str, list[str]],
     return depth
 
 
-def _order_layers(layers: list[list[str]], succs: dict[str, list[str]],
-                  preds: dict[str, list[str]], depth: dict[str, int]) -> list[list[str]]:
+def _order_layers(
+    layers: list[list[str]],
+    succs: dict[str, list[str]],
+    preds: dict[str, list[str]],
+    depth: dict[str, int],
+) -> list[list[str]]:
     """Barycenter sweeps (down then up) over forward edges between adjacent layers."""
     pos = {nid: i for layer in layers for i, nid in enumerate(layer)}
 
@@ -84,8 +90,9 @@ def _order_layers(layers: list[list[str]], succs: dict[str, list[str]],
     return layers
 
 
-def layered_layout(ds: Dreamscape, node_ids: Iterable[str] | None = None,
-                   x_gap: float = 260, y_gap: float = 150) -> dict[str, Position]:
+def layered_layout(
+    ds: Dreamscape, node_ids: Iterable[str] | None = None, x_gap: float = 260, y_gap: float = 150
+) -> dict[str, Position]:
     """New (x, y) for each laid-out node; a selection keeps its top-left corner."""
     if node_ids is None:
         ids = [n.id for n in ds.nodes]
@@ -135,7 +142,7 @@ def crossings(ds: Dreamscape, positions: dict[str, Position]) -> int:
         segs.append((a, b))
     count = 0
     for i, (a1, b1) in enumerate(segs):
-        for a2, b2 in segs[i + 1:]:
+        for a2, b2 in segs[i + 1 :]:
             if a1[0] == a2[0] and b1[0] == b2[0]:
                 if (a1[1] - a2[1]) * (b1[1] - b2[1]) < 0:
                     count += 1

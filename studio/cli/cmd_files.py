@@ -53,7 +53,9 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("format", help="rewrite files canonically")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--check", action="store_true", help="exit 1 if a file would change; write nothing")
+    p.add_argument(
+        "--check", action="store_true", help="exit 1 if a file would change; write nothing"
+    )
     p.set_defaults(func=cmd_format)
 
 
@@ -110,7 +112,9 @@ def info_data(ds: Dreamscape) -> dict[str, Any]:
         "nodes_by_kind": {k: kinds.get(k, 0) for k in NODE_KINDS},
         "edges": len(ds.edges),
         "conditional_edges": sum(1 for e in ds.edges if e.condition),
-        "variables": {name: {"type": v.type, "initial": v.initial} for name, v in ds.variables.items()},
+        "variables": {
+            name: {"type": v.type, "initial": v.initial} for name, v in ds.variables.items()
+        },
         "words": sum(words(n.text) + words(n.title) for n in ds.nodes),
         "scene_minutes": sum(n.minutes for n in ds.nodes),
         "groups": [{"id": g.id, "title": g.title, "nodes": len(g.nodes)} for g in ds.groups],

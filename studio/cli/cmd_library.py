@@ -34,8 +34,9 @@ from .common import (
     report_file_error,
 )
 
-LIBRARY_HELP = ("library database (default: $DREAMSTUDIO_LIBRARY, else library.db in the "
-                "user's data folder)")
+LIBRARY_HELP = (
+    "library database (default: $DREAMSTUDIO_LIBRARY, else library.db in the user's data folder)"
+)
 
 
 def _library_flag(parser: Any, dest: str = "library") -> None:
@@ -43,15 +44,16 @@ def _library_flag(parser: Any, dest: str = "library") -> None:
 
 
 def _sim_flags(parser: Any) -> None:
-    parser.add_argument("--dreamers", type=int, default=2000, help="simulated dreamers (default 2000)")
+    parser.add_argument(
+        "--dreamers", type=int, default=2000, help="simulated dreamers (default 2000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
 
 
 def register(sub: Any) -> None:
     lib = sub.add_parser("library", help="the library of dreamscapes: revisions, search, diffs")
     _library_flag(lib, dest="library_top")
-    lsub = lib.add_subparsers(dest="library_command", metavar="ACTION",
-                              parser_class=type(lib))
+    lsub = lib.add_subparsers(dest="library_command", metavar="ACTION", parser_class=type(lib))
     lib.set_defaults(func=lambda args: _missing_action(lib))
 
     p = lsub.add_parser("add", help="record files (a new revision when their content changed)")
@@ -81,15 +83,18 @@ def register(sub: Any) -> None:
     p = lsub.add_parser("show", help="print a revision's content (the latest by default)")
     p.add_argument("file")
     p.add_argument("--rev", type=int, default=None, metavar="N")
-    p.add_argument("--output", "-o", default=None, metavar="OUT",
-                   help="write it to OUT instead of printing it")
+    p.add_argument(
+        "--output", "-o", default=None, metavar="OUT", help="write it to OUT instead of printing it"
+    )
     _library_flag(p)
     p.set_defaults(func=cmd_library_show)
 
     p = lsub.add_parser("diff", help="nodes and edges added, removed and changed between revisions")
     p.add_argument("file")
     p.add_argument("rev_a", metavar="REV_A")
-    p.add_argument("rev_b", metavar="REV_B", help="a revision number, or 'file' for the file on disk")
+    p.add_argument(
+        "rev_b", metavar="REV_B", help="a revision number, or 'file' for the file on disk"
+    )
     add_format_flag(p)
     _library_flag(p)
     p.set_defaults(func=cmd_library_diff)
@@ -98,10 +103,17 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--reviewer", default=None, metavar="NAME")
     p.add_argument("--decision", choices=DECISIONS, default=None)
-    p.add_argument("--justification", default="", metavar="TEXT",
-                   help="why (an override needs at least 20 characters)")
-    p.add_argument("--show", action="store_true",
-                   help="list the reviews of the current content and the gate verdict")
+    p.add_argument(
+        "--justification",
+        default="",
+        metavar="TEXT",
+        help="why (an override needs at least 20 characters)",
+    )
+    p.add_argument(
+        "--show",
+        action="store_true",
+        help="list the reviews of the current content and the gate verdict",
+    )
     add_format_flag(p)
     _sim_flags(p)
     _library_flag(p)
@@ -160,8 +172,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
             if revision is None:
                 print(f"{name}: unchanged (revision {len(lib.history(name))})")
             else:
-                print(f"{name}: recorded revision {revision.number} "
-                      f"({revision.content_hash[:12]})")
+                print(f"{name}: recorded revision {revision.number} ({revision.content_hash[:12]})")
     return code
 
 
@@ -176,15 +187,25 @@ def cmd_library_list(args: argparse.Namespace) -> int:
     for e in entries:
         score = f"score {e.score} {e.band}" if e.score is not None else "not linted"
         review = e.review or "not reviewed"
-        print(f"{e.path}\n  {e.title} · {e.revisions} revision{'s' * (e.revisions != 1)} · "
-              f"{score} · {review} · updated {e.updated}")
+        print(
+            f"{e.path}\n  {e.title} · {e.revisions} revision{'s' * (e.revisions != 1)} · "
+            f"{score} · {review} · updated {e.updated}"
+        )
     return EXIT_OK
 
 
 def _entry_dict(e: Any) -> dict[str, Any]:
-    return {"path": e.path, "title": e.title, "revisions": e.revisions,
-            "content_sha256": e.latest_hash, "created": e.created, "updated": e.updated,
-            "score": e.score, "band": e.band, "review": e.review}
+    return {
+        "path": e.path,
+        "title": e.title,
+        "revisions": e.revisions,
+        "content_sha256": e.latest_hash,
+        "created": e.created,
+        "updated": e.updated,
+        "score": e.score,
+        "band": e.band,
+        "review": e.review,
+    }
 
 
 def cmd_library_search(args: argparse.Namespace) -> int:
@@ -204,21 +225,36 @@ def cmd_library_search(args: argparse.Namespace) -> int:
 def cmd_library_history(args: argparse.Namespace) -> int:
     with _open_library(args) as lib:
         if not lib.knows(args.file):
-            raise CliError(f"{args.file}: not in the library (add it with `dreamstudio library "
-                           "add`)")
+            raise CliError(
+                f"{args.file}: not in the library (add it with `dreamstudio library add`)"
+            )
         history = lib.history(args.file)
-        reviewed = {r.number: [v.decision for v in lib.reviews_for(r.content_hash)]
-                    for r in history}
+        reviewed = {
+            r.number: [v.decision for v in lib.reviews_for(r.content_hash)] for r in history
+        }
     if args.format == "json":
-        print_json([{"number": r.number, "content_sha256": r.content_hash, "author": r.author,
-                     "time": r.created, "message": r.message, "title": r.title,
-                     "reviews": reviewed[r.number]} for r in history])
+        print_json(
+            [
+                {
+                    "number": r.number,
+                    "content_sha256": r.content_hash,
+                    "author": r.author,
+                    "time": r.created,
+                    "message": r.message,
+                    "title": r.title,
+                    "reviews": reviewed[r.number],
+                }
+                for r in history
+            ]
+        )
         return EXIT_OK
     for r in reversed(history):
         reviews = f" [{', '.join(reviewed[r.number])}]" if reviewed[r.number] else ""
         message = f"  {r.message}" if r.message else ""
-        print(f"{r.number:>4}  {r.created}  {r.content_hash[:12]}  {r.author or '-'}"
-              f"{reviews}{message}")
+        print(
+            f"{r.number:>4}  {r.created}  {r.content_hash[:12]}  {r.author or '-'}"
+            f"{reviews}{message}"
+        )
     return EXIT_OK
 
 
@@ -264,8 +300,9 @@ def cmd_library_diff(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- review and export
 def _lint_or_report(ds: Any, path: str, lib: Library, args: argparse.Namespace) -> Any:
     try:
-        return evaluate(ds, base_dir=Path(path).parent, library=lib, dreamers=args.dreamers,
-                        seed=args.seed)
+        return evaluate(
+            ds, base_dir=Path(path).parent, library=lib, dreamers=args.dreamers, seed=args.seed
+        )
     except LintConfigError as exc:
         raise CliError("; ".join(exc.lines())) from None
 
@@ -273,36 +310,58 @@ def _lint_or_report(ds: Any, path: str, lib: Library, args: argparse.Namespace) 
 def cmd_review(args: argparse.Namespace) -> int:
     ds = load_dreamscape(args.file)
     if not args.show and (args.reviewer is None or args.decision is None):
-        raise CliError("review needs --reviewer NAME and --decision approve|reject|override "
-                       "(or --show)")
+        raise CliError(
+            "review needs --reviewer NAME and --decision approve|reject|override (or --show)"
+        )
     with _open_library(args) as lib:
         evaluation = _lint_or_report(ds, args.file, lib, args)
         if args.show:
             reviews = lib.reviews_for(evaluation.content_hash)
             verdict = evaluation.verdict
             if args.format == "json":
-                print_json({"file": args.file, "content_sha256": evaluation.content_hash,
-                            "gate": verdict.to_dict(),
-                            "reviews": [r.to_record() | {"id": r.id} for r in reviews]})
+                print_json(
+                    {
+                        "file": args.file,
+                        "content_sha256": evaluation.content_hash,
+                        "gate": verdict.to_dict(),
+                        "reviews": [r.to_record() | {"id": r.id} for r in reviews],
+                    }
+                )
             else:
-                print(f"{args.file}: content {evaluation.content_hash[:12]}, "
-                      f"{len(reviews)} review{'s' * (len(reviews) != 1)} of this content")
+                print(
+                    f"{args.file}: content {evaluation.content_hash[:12]}, "
+                    f"{len(reviews)} review{'s' * (len(reviews) != 1)} of this content"
+                )
                 for r in reviews:
                     print(f"  {r.line()}")
                 print("\n".join(verdict.lines()))
             return EXIT_OK if verdict.allowed else EXIT_BLOCKED
         try:
-            review, verdict = review_dreamscape(lib, ds, args.file, args.reviewer, args.decision,
-                                                args.justification, evaluation=evaluation)
+            review, verdict = review_dreamscape(
+                lib,
+                ds,
+                args.file,
+                args.reviewer,
+                args.decision,
+                args.justification,
+                evaluation=evaluation,
+            )
         except ReviewError as exc:
             print(f"{args.file}: review refused: {exc}", file=sys.stderr)
             return EXIT_BLOCKED
     if args.format == "json":
-        print_json({"file": args.file, "review": review.to_record() | {"id": review.id},
-                    "gate": verdict.to_dict()})
+        print_json(
+            {
+                "file": args.file,
+                "review": review.to_record() | {"id": review.id},
+                "gate": verdict.to_dict(),
+            }
+        )
     else:
-        print(f"{args.file}: recorded {review.decision} by {review.reviewer} for content "
-              f"{review.content_hash[:12]} (score {review.score} {review.band})")
+        print(
+            f"{args.file}: recorded {review.decision} by {review.reviewer} for content "
+            f"{review.content_hash[:12]} (score {review.score} {review.band})"
+        )
         print("\n".join(verdict.lines()))
     return EXIT_OK
 
@@ -312,8 +371,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open_library(args) as lib:
         evaluation = _lint_or_report(ds, args.file, lib, args)
         try:
-            result = export_dreamscape(ds, args.file, args.output, library=lib,
-                                       evaluation=evaluation)
+            result = export_dreamscape(
+                ds, args.file, args.output, library=lib, evaluation=evaluation
+            )
         except ExportBlocked as exc:
             print(f"{args.file}: export refused; nothing written", file=sys.stderr)
             for line in exc.lines():
@@ -322,11 +382,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         except PackageError as exc:
             raise CliError("; ".join(exc.lines())) from None
         except OSError as exc:
-            raise CliError(f"{args.output or args.file}: cannot write the package: "
-                           f"{exc.strerror or exc}") from None
+            raise CliError(
+                f"{args.output or args.file}: cannot write the package: {exc.strerror or exc}"
+            ) from None
     info = result.package
-    print(f"{info.path}: {len(info.manifest['files']) + 1} files, {info.size} bytes, "
-          f"sha256 {info.sha256}")
+    print(
+        f"{info.path}: {len(info.manifest['files']) + 1} files, {info.size} bytes, "
+        f"sha256 {info.sha256}"
+    )
     print(f"  {result.evaluation.verdict.headline}")
     return EXIT_OK
 
@@ -335,10 +398,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     code = EXIT_OK
     results = [verify_package(name) for name in args.packages]
     if args.format == "json":
-        print_json([{"package": str(r.path), "ok": r.ok, "problems": r.problems,
-                     "title": (r.manifest or {}).get("title"),
-                     "content_sha256": (r.manifest or {}).get("content_sha256")}
-                    for r in results])
+        print_json(
+            [
+                {
+                    "package": str(r.path),
+                    "ok": r.ok,
+                    "problems": r.problems,
+                    "title": (r.manifest or {}).get("title"),
+                    "content_sha256": (r.manifest or {}).get("content_sha256"),
+                }
+                for r in results
+            ]
+        )
     for result in results:
         if not result.ok:
             code = EXIT_BLOCKED
@@ -346,9 +417,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
             continue
         if result.ok:
             m = result.manifest or {}
-            print(f"{result.path}: ok — '{m.get('title')}', {len(m.get('files', {}))} files, "
-                  f"content {str(m.get('content_sha256'))[:12]}, score {m.get('score')} "
-                  f"{m.get('band')}, review {(m.get('review') or {}).get('decision', 'none')}")
+            print(
+                f"{result.path}: ok — '{m.get('title')}', {len(m.get('files', {}))} files, "
+                f"content {str(m.get('content_sha256'))[:12]}, score {m.get('score')} "
+                f"{m.get('band')}, review {(m.get('review') or {}).get('decision', 'none')}"
+            )
         else:
             for problem in result.problems:
                 print(f"{result.path}: {problem}", file=sys.stderr)
@@ -363,6 +436,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return EXIT_BLOCKED
-    print(f"{result.dream_path}: imported '{result.manifest.get('title')}' with "
-          f"{len(result.files) - 1} asset{'s' * (len(result.files) != 2)}")
+    print(
+        f"{result.dream_path}: imported '{result.manifest.get('title')}' with "
+        f"{len(result.files) - 1} asset{'s' * (len(result.files) != 2)}"
+    )
     return EXIT_OK

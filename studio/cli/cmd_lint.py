@@ -38,29 +38,59 @@ MAX_FIX_PASSES = 5
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "lint", help="ethics linter: findings, escapism-risk score and publish verdict",
+        "lint",
+        help="ethics linter: findings, escapism-risk score and publish verdict",
         description="Lint dreamscapes. Exit 0 when every file may be published, 1 when one is "
-                    "blocked (an unsuppressed error finding or score >= threshold), 2 on bad "
-                    "input or usage.")
+        "blocked (an unsuppressed error finding or score >= threshold), 2 on bad "
+        "input or usage.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     add_format_flag(p, ("text", "json", "sarif"))
-    p.add_argument("--select", action="append", default=None, metavar="CODES",
-                   help="rule codes or prefixes to run, comma-separated (EXT, SOC003, ALL)")
-    p.add_argument("--ignore", action="append", default=None, metavar="CODES",
-                   help="rule codes or prefixes not to run, comma-separated")
-    p.add_argument("--threshold", type=float, default=None, metavar="N",
-                   help="block publishing at this score or above (0-100; default 70)")
-    p.add_argument("--set", action="append", default=[], dest="rule_options",
-                   metavar="CODE.NAME=VALUE", help="a rule threshold, e.g. EXT003.warn_steps=8")
+    p.add_argument(
+        "--select",
+        action="append",
+        default=None,
+        metavar="CODES",
+        help="rule codes or prefixes to run, comma-separated (EXT, SOC003, ALL)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=None,
+        metavar="CODES",
+        help="rule codes or prefixes not to run, comma-separated",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="N",
+        help="block publishing at this score or above (0-100; default 70)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="rule_options",
+        metavar="CODE.NAME=VALUE",
+        help="a rule threshold, e.g. EXT003.warn_steps=8",
+    )
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when a file is blocked")
     p.add_argument("--fix", action="store_true", help="apply automatic fixes and save the file")
-    p.add_argument("--diff", action="store_true",
-                   help="show what --fix would change as a unified diff; write nothing "
-                        "(exit 1 if anything would change)")
-    p.add_argument("--statistics", action="store_true",
-                   help="count findings per rule instead of listing them")
-    p.add_argument("--show-suppressed", action="store_true",
-                   help="also list suppressed findings in text output")
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="show what --fix would change as a unified diff; write nothing "
+        "(exit 1 if anything would change)",
+    )
+    p.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing them"
+    )
+    p.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="also list suppressed findings in text output",
+    )
     p.add_argument("--dreamers", type=int, default=2000, help="simulated dreamers (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     p.set_defaults(func=cmd_lint)
@@ -99,12 +129,19 @@ def cli_config(args: argparse.Namespace) -> LintConfig:
         except ValueError:
             raise CliError(f"--set {option}: '{value}' is not a number") from None
         rules.setdefault(code.strip().upper(), {})[name.strip()] = number
-    return LintConfig(select=_codes(args.select), ignore=_codes(args.ignore),
-                      threshold=args.threshold, rules=rules, origin="command line", layer="cli")
+    return LintConfig(
+        select=_codes(args.select),
+        ignore=_codes(args.ignore),
+        threshold=args.threshold,
+        rules=rules,
+        origin="command line",
+        layer="cli",
+    )
 
 
-def fix_until_stable(ds: Dreamscape, config: LintConfig, ruleset: RuleSet, *, dreamers: int,
-                     seed: int) -> tuple[LintReport, list[str]]:
+def fix_until_stable(
+    ds: Dreamscape, config: LintConfig, ruleset: RuleSet, *, dreamers: int, seed: int
+) -> tuple[LintReport, list[str]]:
     """Lint, apply automatic fixes, repeat until nothing more applies; the last report is
     of the fixed document."""
     applied: list[str] = []
@@ -118,9 +155,14 @@ def fix_until_stable(ds: Dreamscape, config: LintConfig, ruleset: RuleSet, *, dr
 
 
 def _diff(path: str, before: str, after: str) -> list[str]:
-    return list(difflib.unified_diff(before.splitlines(keepends=True),
-                                     after.splitlines(keepends=True),
-                                     fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return list(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -140,8 +182,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
         try:
             if args.fix or args.diff:
                 before = Path(name).read_text(encoding="utf-8")
-                report, applied = fix_until_stable(ds, config, ruleset, dreamers=args.dreamers,
-                                                   seed=args.seed)
+                report, applied = fix_until_stable(
+                    ds, config, ruleset, dreamers=args.dreamers, seed=args.seed
+                )
                 after = dumps_dreamscape(ds)
                 if args.diff:
                     lines = _diff(name, before, after) if applied else []
@@ -153,8 +196,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
                     for description in applied:
                         print(f"{name}: fixed {description}", file=sys.stderr)
             else:
-                report = lint_dreamscape(ds, config, rules=ruleset, dreamers=args.dreamers,
-                                         seed=args.seed)
+                report = lint_dreamscape(
+                    ds, config, rules=ruleset, dreamers=args.dreamers, seed=args.seed
+                )
         except LintConfigError as exc:
             for line in exc.lines():
                 print(f"dreamstudio: {line}", file=sys.stderr)
@@ -178,8 +222,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _output(args: argparse.Namespace, results: list[tuple[str, LintReport]],
-            ruleset: RuleSet) -> None:
+def _output(
+    args: argparse.Namespace, results: list[tuple[str, LintReport]], ruleset: RuleSet
+) -> None:
     if args.format == "json":
         doc = json_document(results)
         if args.statistics:
@@ -192,8 +237,9 @@ def _output(args: argparse.Namespace, results: list[tuple[str, LintReport]],
         if args.statistics:
             lines += statistics_lines(statistics(results))
         for name, report in results:
-            lines += text_lines(name, report, show_suppressed=args.show_suppressed,
-                                findings=not args.statistics)
+            lines += text_lines(
+                name, report, show_suppressed=args.show_suppressed, findings=not args.statistics
+            )
         for line in lines:
             print(line)
 
@@ -222,8 +268,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
         name_w = max(len(r.name) for r in rules)
         for rule in rules:
             marks = (" (fatal)" if rule.fatal else "") + (" [*]" if rule.fixable else "")
-            print(f"{rule.code:<{code_w}}  {rule.name:<{name_w}}  {rule.severity:<7}  "
-                  f"{rule.family:<3}  {rule.rationale}{marks}")
+            print(
+                f"{rule.code:<{code_w}}  {rule.name:<{name_w}}  {rule.severity:<7}  "
+                f"{rule.family:<3}  {rule.rationale}{marks}"
+            )
     for error in ruleset.errors:
         print(f"dreamstudio: {error}", file=sys.stderr)
     return EXIT_OK
@@ -231,10 +279,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def _explain(info: dict[str, Any]) -> None:
     print(f"{info['code']} {info['name']}")
-    print(f"  severity: {info['severity']}    family: {info['family']}    plugin: "
-          f"{info['plugin']}")
-    print(f"  fatal: {'yes (cannot be suppressed or overridden)' if info['fatal'] else 'no'}"
-          f"    automatic fix: {'yes' if info['fixable'] else 'no'}")
+    print(f"  severity: {info['severity']}    family: {info['family']}    plugin: {info['plugin']}")
+    print(
+        f"  fatal: {'yes (cannot be suppressed or overridden)' if info['fatal'] else 'no'}"
+        f"    automatic fix: {'yes' if info['fixable'] else 'no'}"
+    )
     if info["thresholds"]:
         print("  thresholds: " + ", ".join(f"{k}={v:g}" for k, v in info["thresholds"].items()))
     for line in textwrap.wrap(info["rationale"], 88):
@@ -249,8 +298,16 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
     ruleset = load_rules()
     core = [r.code for r in ruleset.rules if r.plugin == "core"]
-    records = [{"name": "core", "version": __version__, "origin": "built in", "rules": core,
-                "error": None, "description": "structural rules"}]
+    records = [
+        {
+            "name": "core",
+            "version": __version__,
+            "origin": "built in",
+            "rules": core,
+            "error": None,
+            "description": "structural rules",
+        }
+    ]
     records += [p.to_dict() for p in ruleset.plugins]
     if args.format == "json":
         print_json({"plugins": records})
@@ -260,6 +317,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
                 print(f"{rec['name']}  FAILED  ({rec['origin']})\n    {rec['error']}")
             else:
                 codes = rec["rules"]
-                print(f"{rec['name']} {rec['version'] or '?'}  ({rec['origin']})  "
-                      f"{len(codes)} rules: {', '.join(codes)}")
+                print(
+                    f"{rec['name']} {rec['version'] or '?'}  ({rec['origin']})  "
+                    f"{len(codes)} rules: {', '.join(codes)}"
+                )
     return EXIT_BLOCKED if any(rec["error"] for rec in records) else EXIT_OK

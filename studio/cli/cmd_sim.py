@@ -44,7 +44,9 @@ def analyze_text(name: str, a: Analysis) -> list[str]:
         return lines
     lines.append(f"  exit probability from '{a.entry}': {a.exit_probability:.4f}")
     if a.expected_minutes is None:
-        lines.append("  expected dream minutes to exit: undefined (some dreamers never reach an exit)")
+        lines.append(
+            "  expected dream minutes to exit: undefined (some dreamers never reach an exit)"
+        )
     else:
         lines.append(f"  expected dream minutes to exit: {a.expected_minutes:.1f}")
     deepest = a.max_steps_to_exit
@@ -65,20 +67,30 @@ def analyze_text(name: str, a: Analysis) -> list[str]:
 
 def simulate_text(name: str, r: SimulationResult) -> list[str]:
     s = r.summary()
-    lines = [f"{name}: {s['dreamers']} dreamers simulated (seed {s['seed']}), "
-             f"{r.total_rem_minutes:g} REM minutes in the night"]
-    lines.append(f"  finished {s['finished_fraction']:.1%}, captured {s['captured_fraction']:.1%}, "
-                 f"stalled {s['stalled_fraction']:.1%}")
+    lines = [
+        f"{name}: {s['dreamers']} dreamers simulated (seed {s['seed']}), "
+        f"{r.total_rem_minutes:g} REM minutes in the night"
+    ]
+    lines.append(
+        f"  finished {s['finished_fraction']:.1%}, captured {s['captured_fraction']:.1%}, "
+        f"stalled {s['stalled_fraction']:.1%}"
+    )
     if s["mean_minutes"] is not None:
-        lines.append(f"  minutes to exit: mean {s['mean_minutes']:.1f}, median "
-                     f"{s['median_minutes']:.1f}, p95 {s['p95_minutes']:.1f} "
-                     f"(min {s['min_minutes']:.1f}, max {s['max_minutes']:.1f})")
-        lines.append(f"  anchor coverage {s['anchor_coverage']:.1%}, "
-                     f"social coverage {s['social_coverage']:.1%} (of finishing dreamers)")
+        lines.append(
+            f"  minutes to exit: mean {s['mean_minutes']:.1f}, median "
+            f"{s['median_minutes']:.1f}, p95 {s['p95_minutes']:.1f} "
+            f"(min {s['min_minutes']:.1f}, max {s['max_minutes']:.1f})"
+        )
+        lines.append(
+            f"  anchor coverage {s['anchor_coverage']:.1%}, "
+            f"social coverage {s['social_coverage']:.1%} (of finishing dreamers)"
+        )
     else:
         lines.append("  nobody reached an exit")
-    lines.append(f"  mean REM windows spanned {s['mean_rem_windows']:.2f}, "
-                 f"reward rate {s['reward_rate']:.3f} per dream minute")
+    lines.append(
+        f"  mean REM windows spanned {s['mean_rem_windows']:.2f}, "
+        f"reward rate {s['reward_rate']:.3f} per dream minute"
+    )
     busiest = sorted(s["node_visits"].items(), key=lambda kv: -kv[1])[:5]
     if busiest:
         lines.append("  most visited: " + ", ".join(f"{k} {v:.2f}" for k, v in busiest))

@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dreamstudio",
         description="Adjuster Studio on the command line: validate, analyse, simulate, lint, "
-                    "review and package dreamscapes.",
+        "review and package dreamscapes.",
     )
     parser.add_argument("--version", action="version", version=f"dreamstudio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -18,8 +18,20 @@ from .errors import DreamFileError, Issue
 from .hashing import content_hash
 
 __all__ = [
-    "CURRENT_VERSION", "FILE_SUFFIX", "DreamFileError", "Issue", "atomic_write_bytes",
-    "atomic_write_text", "canonical_json", "content_hash", "dreamscape_from_data",
-    "dreamscape_to_data", "dumps_dreamscape", "edge_to_data", "load_dreamscape",
-    "loads_dreamscape", "node_to_data", "save_dreamscape",
+    "CURRENT_VERSION",
+    "FILE_SUFFIX",
+    "DreamFileError",
+    "Issue",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "canonical_json",
+    "content_hash",
+    "dreamscape_from_data",
+    "dreamscape_to_data",
+    "dumps_dreamscape",
+    "edge_to_data",
+    "load_dreamscape",
+    "loads_dreamscape",
+    "node_to_data",
+    "save_dreamscape",
 ]

@@ -20,16 +20,29 @@ from studio.model.elements import Edge, Node
 FORMAT_NAME = "dreamscape"
 CURRENT_VERSION = 1
 
-NODE_KEYS = ("id", "kind", "title", "text", "minutes", "intensity", "valence", "reward",
-             "x", "y", "effects", "tags", "assets", "lint_ignore")
+NODE_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "text",
+    "minutes",
+    "intensity",
+    "valence",
+    "reward",
+    "x",
+    "y",
+    "effects",
+    "tags",
+    "assets",
+    "lint_ignore",
+)
 EDGE_KEYS = ("id", "from", "to", "label", "weight", "condition", "effects", "lint_ignore")
 META_KEYS = ("title", "author", "audience", "description", "tags")
 NIGHT_KEYS = ("onset_minutes", "cycle_minutes", "rem_minutes")
 GROUP_KEYS = ("id", "title", "nodes", "color")
 VARIABLE_KEYS = ("type", "initial")
 LINT_KEYS = ("select", "ignore", "threshold")
-TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups",
-            "lint")
+TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups", "lint")
 
 _encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -116,8 +129,9 @@ def canonical_json(data: Any) -> str:
 
 
 # ------------------------------------------------------------ element data
-def _with_extra(out: dict[str, Any], extra: dict[str, Any], known: tuple[str, ...] = ()
-                ) -> dict[str, Any]:
+def _with_extra(
+    out: dict[str, Any], extra: dict[str, Any], known: tuple[str, ...] = ()
+) -> dict[str, Any]:
     for key, value in extra.items():
         if key not in out and key not in known:
             out[key] = value
@@ -127,10 +141,19 @@ def _with_extra(out: dict[str, Any], extra: dict[str, Any], known: tuple[str, ..
 def node_to_data(node: Node) -> dict[str, Any]:
     """A node as canonical JSON-ready data."""
     out: dict[str, Any] = {
-        "id": node.id, "kind": node.kind, "title": node.title, "text": node.text,
-        "minutes": node.minutes, "intensity": node.intensity, "valence": node.valence,
-        "reward": node.reward, "x": node.x, "y": node.y, "effects": dict(node.effects),
-        "tags": list(node.tags), "assets": list(node.assets),
+        "id": node.id,
+        "kind": node.kind,
+        "title": node.title,
+        "text": node.text,
+        "minutes": node.minutes,
+        "intensity": node.intensity,
+        "valence": node.valence,
+        "reward": node.reward,
+        "x": node.x,
+        "y": node.y,
+        "effects": dict(node.effects),
+        "tags": list(node.tags),
+        "assets": list(node.assets),
     }
     if node.lint_ignore:
         out["lint_ignore"] = dict(node.lint_ignore)
@@ -140,8 +163,12 @@ def node_to_data(node: Node) -> dict[str, Any]:
 def edge_to_data(edge: Edge) -> dict[str, Any]:
     """An edge as canonical JSON-ready data."""
     out: dict[str, Any] = {
-        "id": edge.id, "from": edge.source, "to": edge.target, "label": edge.label,
-        "weight": edge.weight, "condition": _condition(edge.condition),
+        "id": edge.id,
+        "from": edge.source,
+        "to": edge.target,
+        "label": edge.label,
+        "weight": edge.weight,
+        "condition": _condition(edge.condition),
         "effects": dict(edge.effects),
     }
     if edge.lint_ignore:
@@ -164,20 +191,40 @@ def _document(ds: Dreamscape) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": CURRENT_VERSION,
-        "meta": _with_extra({"title": meta.title, "author": meta.author, "audience": meta.audience,
-                             "description": meta.description, "tags": list(meta.tags)},
-                            meta.extra, META_KEYS),
-        "night": _with_extra({"onset_minutes": ds.night.onset_minutes,
-                              "cycle_minutes": ds.night.cycle_minutes,
-                              "rem_minutes": list(ds.night.rem_minutes)}, ds.night.extra,
-                             NIGHT_KEYS),
-        "variables": {name: _with_extra({"type": v.type, "initial": v.initial}, v.extra,
-                                        VARIABLE_KEYS)
-                      for name, v in ds.variables.items()},
+        "meta": _with_extra(
+            {
+                "title": meta.title,
+                "author": meta.author,
+                "audience": meta.audience,
+                "description": meta.description,
+                "tags": list(meta.tags),
+            },
+            meta.extra,
+            META_KEYS,
+        ),
+        "night": _with_extra(
+            {
+                "onset_minutes": ds.night.onset_minutes,
+                "cycle_minutes": ds.night.cycle_minutes,
+                "rem_minutes": list(ds.night.rem_minutes),
+            },
+            ds.night.extra,
+            NIGHT_KEYS,
+        ),
+        "variables": {
+            name: _with_extra({"type": v.type, "initial": v.initial}, v.extra, VARIABLE_KEYS)
+            for name, v in ds.variables.items()
+        },
         "nodes": None,
         "edges": None,
-        "groups": [_with_extra({"id": g.id, "title": g.title, "nodes": list(g.nodes),
-                                "color": g.color}, g.extra, GROUP_KEYS) for g in ds.groups],
+        "groups": [
+            _with_extra(
+                {"id": g.id, "title": g.title, "nodes": list(g.nodes), "color": g.color},
+                g.extra,
+                GROUP_KEYS,
+            )
+            for g in ds.groups
+        ],
         "lint": _with_extra(lint, ds.lint),
     }
     return _with_extra(out, ds.extra, TOP_KEYS)
@@ -226,9 +273,20 @@ def _node_text(node: Node) -> str:
     es = _encode_str
     try:
         head = _NODE_HEAD % (
-            es(node.id), es(node.kind), es(node.title), es(node.text), _num(node.minutes),
-            _num(node.intensity), _num(node.valence), _num(node.reward), _num(node.x),
-            _num(node.y), _box(node.effects), _box(node.tags), _box(node.assets))
+            es(node.id),
+            es(node.kind),
+            es(node.title),
+            es(node.text),
+            _num(node.minutes),
+            _num(node.intensity),
+            _num(node.valence),
+            _num(node.reward),
+            _num(node.x),
+            _num(node.y),
+            _box(node.effects),
+            _box(node.tags),
+            _box(node.assets),
+        )
     except TypeError:  # a non-text field: let the general writer spell (or refuse) it
         return _text(node_to_data(node), "\n    ")
     if node.lint_ignore or node.extra:
@@ -241,8 +299,14 @@ def _edge_text(edge: Edge) -> str:
     condition = _condition(edge.condition)
     try:
         head = _EDGE_HEAD % (
-            es(edge.id), es(edge.source), es(edge.target), es(edge.label), _num(edge.weight),
-            "null" if condition is None else es(condition), _box(edge.effects))
+            es(edge.id),
+            es(edge.source),
+            es(edge.target),
+            es(edge.label),
+            _num(edge.weight),
+            "null" if condition is None else es(condition),
+            _box(edge.effects),
+        )
     except TypeError:
         return _text(edge_to_data(edge), "\n    ")
     if edge.lint_ignore or edge.extra:

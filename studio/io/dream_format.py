@@ -64,15 +64,26 @@ from .field_checks import (
 )
 
 __all__ = [
-    "CURRENT_VERSION", "FILE_SUFFIX", "FORMAT_NAME", "MIGRATIONS", "canonical_json",
-    "dreamscape_from_data", "dreamscape_to_data", "dumps_dreamscape", "edge_to_data",
-    "load_dreamscape", "loads_dreamscape", "node_to_data", "save_dreamscape",
+    "CURRENT_VERSION",
+    "FILE_SUFFIX",
+    "FORMAT_NAME",
+    "MIGRATIONS",
+    "canonical_json",
+    "dreamscape_from_data",
+    "dreamscape_to_data",
+    "dumps_dreamscape",
+    "edge_to_data",
+    "load_dreamscape",
+    "loads_dreamscape",
+    "node_to_data",
+    "save_dreamscape",
 ]
 
 FILE_SUFFIX = ".dream"
 
 # Upgrades from version N to N+1, applied in order to older files before validation.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
 
 def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
     out: dict[str, Variable] = {}
@@ -94,7 +105,10 @@ def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
             continue
         var_type = spec.get("type", "int")
         if not isinstance(var_type, str) or var_type not in VARIABLE_TYPES:
-            ck.add(f"{path}.type", f"unknown type {_short(var_type)} (one of {', '.join(VARIABLE_TYPES)})")
+            ck.add(
+                f"{path}.type",
+                f"unknown type {_short(var_type)} (one of {', '.join(VARIABLE_TYPES)})",
+            )
             var_type = "int"
         default = {"int": 0, "float": 0.0, "bool": False}[var_type]
         initial = spec.get("initial", default)
@@ -107,8 +121,9 @@ def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
         elif var_type != "bool" and _number_problem(initial):
             ck.add(f"{path}.initial", str(_number_problem(initial)))
             initial = default
-        out[name] = Variable(name, var_type, initial,
-                             ck.extra(spec, frozenset(VARIABLE_KEYS), path))
+        out[name] = Variable(
+            name, var_type, initial, ck.extra(spec, frozenset(VARIABLE_KEYS), path)
+        )
     return out
 
 
@@ -120,7 +135,9 @@ def _meta(ck: _Checker, raw: Any) -> Meta:
         return Meta()
     audience = data.get("audience", "adult")
     if not isinstance(audience, str) or audience not in AUDIENCES:
-        ck.add("meta.audience", f"unknown audience {_short(audience)} (one of {', '.join(AUDIENCES)})")
+        ck.add(
+            "meta.audience", f"unknown audience {_short(audience)} (one of {', '.join(AUDIENCES)})"
+        )
         audience = "adult"
     return Meta(
         title=ck.text(data, "title", "meta", "Untitled dreamscape"),
@@ -150,11 +167,17 @@ def _night(ck: _Checker, raw: Any) -> Night:
         good = []
         for i, value in enumerate(rem):
             if _number_problem(value) or value <= 0:
-                ck.add(f"night.rem_minutes[{i}]", f"expected minutes > 0, got {_kind(value)}"
-                       if _number_problem(value) else f"expected minutes > 0, got {_fmt(value)}")
+                ck.add(
+                    f"night.rem_minutes[{i}]",
+                    f"expected minutes > 0, got {_kind(value)}"
+                    if _number_problem(value)
+                    else f"expected minutes > 0, got {_fmt(value)}",
+                )
             elif value > night.cycle_minutes:
-                ck.add(f"night.rem_minutes[{i}]",
-                       f"{_fmt(value)} minutes of REM is longer than the {_fmt(night.cycle_minutes)}-minute cycle")
+                ck.add(
+                    f"night.rem_minutes[{i}]",
+                    f"{_fmt(value)} minutes of REM is longer than the {_fmt(night.cycle_minutes)}-minute cycle",
+                )
             else:
                 good.append(value)
         if len(good) == len(rem):
@@ -162,8 +185,9 @@ def _night(ck: _Checker, raw: Any) -> Night:
     return night
 
 
-def _check_node(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
-                variables: dict[str, Variable]) -> Node | None:
+def _check_node(
+    ck: _Checker, data: dict[str, Any], path: str, seen: set[str], variables: dict[str, Variable]
+) -> Node | None:
     """Every problem of one node; the node itself only when its id is usable."""
     node_id = data.get("id")
     ok = ck.element_id(node_id, path, "node", seen)
@@ -215,8 +239,14 @@ def _nodes(ck: _Checker, raw: Any, variables: dict[str, Variable]) -> list[Node]
     return nodes
 
 
-def _check_edge(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
-                node_ids: set[str], variables: dict[str, Variable]) -> Edge | None:
+def _check_edge(
+    ck: _Checker,
+    data: dict[str, Any],
+    path: str,
+    seen: set[str],
+    node_ids: set[str],
+    variables: dict[str, Variable],
+) -> Edge | None:
     """Every problem of one edge; the edge itself only when it can join the graph."""
     edge_id = data.get("id")
     ok = ck.element_id(edge_id, path, "edge", seen, taken=node_ids)
@@ -238,7 +268,8 @@ def _check_edge(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
         condition = ck.expression(condition, f"{path}.condition", variables)
     edge = Edge(
         id=edge_id if ok else "",
-        source=ends[0], target=ends[1],
+        source=ends[0],
+        target=ends[1],
         label=ck.text(data, "label", path),
         weight=ck.number(data, "weight", path, 1.0, low=0, low_open=True),
         condition=condition,
@@ -249,7 +280,9 @@ def _check_edge(ck: _Checker, data: dict[str, Any], path: str, seen: set[str],
     return edge if ok else None
 
 
-def _edges(ck: _Checker, raw: Any, node_ids: set[str], variables: dict[str, Variable]) -> list[Edge]:
+def _edges(
+    ck: _Checker, raw: Any, node_ids: set[str], variables: dict[str, Variable]
+) -> list[Edge]:
     edges: list[Edge] = []
     if raw is None:
         return edges
@@ -300,15 +333,20 @@ def _groups(ck: _Checker, raw: Any, node_ids: set[str]) -> list[Group]:
             if member not in node_ids:
                 ck.add(f"{path}.nodes[{j}]", f"unknown node {_short(member)}")
         color = data.get("color", "#5b6ee1")
-        if not (isinstance(color, str) and len(color) in (4, 7) and color.startswith("#")
-                and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
+        if not (
+            isinstance(color, str)
+            and len(color) in (4, 7)
+            and color.startswith("#")
+            and all(c in "0123456789abcdefABCDEF" for c in color[1:])
+        ):
             ck.add(f"{path}.color", f"expected a colour like '#5b6ee1', got {_short(color)}")
             color = "#5b6ee1"
         title = ck.text(data, "title", path)
         extra = ck.extra(data, frozenset(GROUP_KEYS), path)
         if ok:
-            groups.append(Group(group_id, title, [m for m in members if m in node_ids], color,
-                                extra))
+            groups.append(
+                Group(group_id, title, [m for m in members if m in node_ids], color, extra)
+            )
     return groups
 
 
@@ -340,8 +378,11 @@ def _migrate(ck: _Checker, data: dict[str, Any]) -> dict[str, Any] | None:
         ck.add("version", f"expected a positive whole number, got {_short(version)}")
         return None
     if version > CURRENT_VERSION:
-        ck.add("version", f"unsupported version {version} (this studio reads up to "
-                          f"{CURRENT_VERSION}; update Adjuster Studio)")
+        ck.add(
+            "version",
+            f"unsupported version {version} (this studio reads up to "
+            f"{CURRENT_VERSION}; update Adjuster Studio)",
+        )
         return None
     while version < CURRENT_VERSION:
         data = MIGRATIONS[version](data)
@@ -354,9 +395,11 @@ def dreamscape_from_data(data: Any, source: str | Path = "<data>") -> Dreamscape
     """Validate a parsed JSON tree; raises DreamFileError listing every problem."""
     ck = _Checker()
     if not isinstance(data, dict):
-        raise DreamFileError(source, [Issue("", f"expected a JSON object at the top, got {_kind(data)}")])
+        raise DreamFileError(
+            source, [Issue("", f"expected a JSON object at the top, got {_kind(data)}")]
+        )
     if data.get("format") != FORMAT_NAME:
-        ck.add("format", f"expected \"{FORMAT_NAME}\", got {_short(data.get('format'))}")
+        ck.add("format", f'expected "{FORMAT_NAME}", got {_short(data.get("format"))}')
     migrated = _migrate(ck, data)
     if migrated is None:
         raise DreamFileError(source, ck.issues)
@@ -400,7 +443,9 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise DreamFileError(source, [Issue("", f"not UTF-8 text (byte {exc.start})")]) from None
+            raise DreamFileError(
+                source, [Issue("", f"not UTF-8 text (byte {exc.start})")]
+            ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     bad: list[str] = []
@@ -412,14 +457,20 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
     try:
         data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
-        raise DreamFileError(source, [Issue(
-            "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+        raise DreamFileError(
+            source, [Issue("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise DreamFileError(source, [Issue("", f"invalid JSON: {exc}")]) from None
     if bad:
-        raise DreamFileError(source, [
-            Issue(path, f"{value.name} is not valid JSON (write a number)")
-            for path, value in _walk(data) if isinstance(value, _BadConstant)])
+        raise DreamFileError(
+            source,
+            [
+                Issue(path, f"{value.name} is not valid JSON (write a number)")
+                for path, value in _walk(data)
+                if isinstance(value, _BadConstant)
+            ],
+        )
     return dreamscape_from_data(data, source)
 
 

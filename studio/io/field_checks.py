@@ -1,7 +1,6 @@
 """Field-level checks of `.dream` data: the full checker that names every problem, and the
 one-pass fast path for well-formed nodes and edges."""
 
-
 import json
 import math
 import re
@@ -125,8 +124,7 @@ def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         here, item = stack.pop()
         yield here, item
         if isinstance(item, dict):
-            stack.extend((_field(here, k), v)
-                         for k, v in reversed(list(item.items())))
+            stack.extend((_field(here, k), v) for k, v in reversed(list(item.items())))
         elif isinstance(item, list):
             stack.extend((f"{here}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
@@ -140,8 +138,9 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
 
-    def element_id(self, value: Any, path: str, what: str, seen: set[str],
-                   taken: set[str] | None = None) -> bool:
+    def element_id(
+        self, value: Any, path: str, what: str, seen: set[str], taken: set[str] | None = None
+    ) -> bool:
         """Report a missing, malformed, duplicate (or, with `taken`, clashing) id."""
         if value is None:
             self.add(f"{path}.id", f"missing (every {what} needs an id)")
@@ -162,9 +161,16 @@ class _Checker:
             return default
         return value
 
-    def number(self, obj: dict[str, Any], key: str, path: str, default: float,
-               low: float | None = None, high: float | None = None,
-               low_open: bool = False) -> float:
+    def number(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        default: float,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+    ) -> float:
         value = obj.get(key, default)
         problem = _number_problem(value)
         if problem:
@@ -178,8 +184,11 @@ class _Checker:
             self.add(f"{path}.{key}", f"{_fmt(value)} is out of range (must be {bound})")
             return default
         if high is not None and value > high:
-            self.add(f"{path}.{key}", f"{_fmt(value)} is out of range (must be between "
-                                      f"{_fmt(low if low is not None else value)} and {_fmt(high)})")
+            self.add(
+                f"{path}.{key}",
+                f"{_fmt(value)} is out of range (must be between "
+                f"{_fmt(low if low is not None else value)} and {_fmt(high)})",
+            )
             return default
         return value
 
@@ -216,12 +225,16 @@ class _Checker:
                 self.add(path, f"undeclared variable '{name}'")
         return source
 
-    def effects(self, obj: dict[str, Any], path: str, variables: dict[str, Variable]) -> dict[str, str]:
+    def effects(
+        self, obj: dict[str, Any], path: str, variables: dict[str, Variable]
+    ) -> dict[str, str]:
         raw = obj.get("effects", {})
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            self.add(f"{path}.effects", f"expected an object of variable: expression, got {_kind(raw)}")
+            self.add(
+                f"{path}.effects", f"expected an object of variable: expression, got {_kind(raw)}"
+            )
             return {}
         out: dict[str, str] = {}
         for name, source in raw.items():
@@ -241,7 +254,9 @@ class _Checker:
         out = {}
         for code, reason in raw.items():
             if not isinstance(reason, str) or not reason.strip():
-                self.add(_field(f"{path}.lint_ignore", code), "a suppression needs a non-empty reason")
+                self.add(
+                    _field(f"{path}.lint_ignore", code), "a suppression needs a non-empty reason"
+                )
             else:
                 out[code] = reason
         return out
@@ -308,8 +323,13 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
     get = data.get
     node_id = get("id")
     kind = get("kind")
-    if (type(node_id) is not str or type(kind) is not str or kind not in _KINDS
-            or node_id in seen or _id_match(node_id) is None):
+    if (
+        type(node_id) is not str
+        or type(kind) is not str
+        or kind not in _KINDS
+        or node_id in seen
+        or _id_match(node_id) is None
+    ):
         return None
     title = get("title", "")
     text = get("text", "")
@@ -320,13 +340,22 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
     x = get("x", 0)
     y = get("y", 0)
     numbers = _NUMBER_TYPES
-    if not (type(title) is str and type(text) is str
-            and type(minutes) in numbers and 0 < minutes <= MAX_NUMBER
-            and type(intensity) in numbers and 0 <= intensity <= 1
-            and type(valence) in numbers and -1 <= valence <= 1
-            and type(reward) in numbers and 0 <= reward <= 1
-            and type(x) in numbers and -MAX_NUMBER <= x <= MAX_NUMBER
-            and type(y) in numbers and -MAX_NUMBER <= y <= MAX_NUMBER):
+    if not (
+        type(title) is str
+        and type(text) is str
+        and type(minutes) in numbers
+        and 0 < minutes <= MAX_NUMBER
+        and type(intensity) in numbers
+        and 0 <= intensity <= 1
+        and type(valence) in numbers
+        and -1 <= valence <= 1
+        and type(reward) in numbers
+        and 0 <= reward <= 1
+        and type(x) in numbers
+        and -MAX_NUMBER <= x <= MAX_NUMBER
+        and type(y) in numbers
+        and -MAX_NUMBER <= y <= MAX_NUMBER
+    ):
         return None
     effects = _fast_effects(get("effects"), declared)
     tags = get("tags", _NO_LIST)
@@ -338,21 +367,43 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
     extra = {} if data.keys() <= _NODE_KEYSET else _fast_extra(data, _NODE_KEYSET)
     if effects is None or tags is None or assets is None or lint_ignore is None or extra is None:
         return None
-    return Node(node_id, kind, title, text, minutes, intensity, valence, reward, x, y,
-                effects, tags, assets, lint_ignore, extra)
+    return Node(
+        node_id,
+        kind,
+        title,
+        text,
+        minutes,
+        intensity,
+        valence,
+        reward,
+        x,
+        y,
+        effects,
+        tags,
+        assets,
+        lint_ignore,
+        extra,
+    )
 
 
-def _fast_edge(data: dict[str, Any], seen: set[str], node_ids: set[str],
-               declared: frozenset[str]) -> Edge | None:
+def _fast_edge(
+    data: dict[str, Any], seen: set[str], node_ids: set[str], declared: frozenset[str]
+) -> Edge | None:
     """An edge when every field is plainly valid, else None (the full check then reports)."""
     get = data.get
     edge_id = get("id")
     source = get("from")
     target = get("to")
-    if (type(edge_id) is not str or edge_id in seen or edge_id in node_ids
-            or type(source) is not str or source not in node_ids
-            or type(target) is not str or target not in node_ids
-            or _id_match(edge_id) is None):
+    if (
+        type(edge_id) is not str
+        or edge_id in seen
+        or edge_id in node_ids
+        or type(source) is not str
+        or source not in node_ids
+        or type(target) is not str
+        or target not in node_ids
+        or _id_match(edge_id) is None
+    ):
         return None
     label = get("label", "")
     weight = get("weight", 1.0)

@@ -41,11 +41,37 @@ UNIX_SYSTEM = 3
 CHUNK = 1 << 20
 SAMPLE = 64 * 1024
 # Formats that are compressed already: deflating them only costs time.
-STORED_SUFFIXES = frozenset({
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".heic", ".mp3", ".ogg", ".opus",
-    ".m4a", ".aac", ".flac", ".mp4", ".m4v", ".webm", ".mkv", ".mov", ".zip", ".gz", ".bz2",
-    ".xz", ".zst", ".7z", ".woff", ".woff2", ".dreampkg",
-})
+STORED_SUFFIXES = frozenset(
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".heic",
+        ".mp3",
+        ".ogg",
+        ".opus",
+        ".m4a",
+        ".aac",
+        ".flac",
+        ".mp4",
+        ".m4v",
+        ".webm",
+        ".mkv",
+        ".mov",
+        ".zip",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".7z",
+        ".woff",
+        ".woff2",
+        ".dreampkg",
+    }
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -128,7 +154,7 @@ def collect_assets(ds: Dreamscape, base_dir: str | Path) -> list[PackageAsset]:
                 if node.id not in found[name].nodes:
                     found[name].nodes.append(node.id)
                 continue
-            source = base / name[len(ASSETS_PREFIX):]
+            source = base / name[len(ASSETS_PREFIX) :]
             if not source.is_file():
                 state = "is not a file" if source.exists() else "is missing"
                 problems.append(f"node '{node.id}': asset '{asset}' {state} (looked for {source})")
@@ -205,10 +231,18 @@ class PackageInfo:
     manifest: dict[str, Any]
 
 
-def write_package(out: str | Path, dream_text: str, title: str, report_data: dict[str, Any],
-                  report_html: str, assets: Iterable[PackageAsset] = (), *,
-                  score: int | None = None, band: str | None = None,
-                  review: dict[str, Any] | None = None) -> PackageInfo:
+def write_package(
+    out: str | Path,
+    dream_text: str,
+    title: str,
+    report_data: dict[str, Any],
+    report_html: str,
+    assets: Iterable[PackageAsset] = (),
+    *,
+    score: int | None = None,
+    band: str | None = None,
+    review: dict[str, Any] | None = None,
+) -> PackageInfo:
     """Write the package atomically (temp file beside it, then rename) and describe it."""
     out = Path(out)
     dream_bytes = dream_text.encode("utf-8")
@@ -236,9 +270,16 @@ def write_package(out: str | Path, dream_text: str, title: str, report_data: dic
     return PackageInfo(out, digest.hexdigest(), size, files)
 
 
-def _write_archive(handle: BinaryIO, memory: dict[str, bytes], assets: list[PackageAsset],
-                   title: str, content_sha256: str, score: int | None, band: str | None,
-                   review: dict[str, Any] | None) -> dict[str, Any]:
+def _write_archive(
+    handle: BinaryIO,
+    memory: dict[str, bytes],
+    assets: list[PackageAsset],
+    title: str,
+    content_sha256: str,
+    score: int | None,
+    band: str | None,
+    review: dict[str, Any] | None,
+) -> dict[str, Any]:
     """Entries in sorted order: assets/… (hashed while streaming), then the rest."""
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in memory.items()}
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:

@@ -107,17 +107,23 @@ def _structure_problems(infos: list[zipfile.ZipInfo], limits: Limits) -> list[st
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             problems.append(f"entry {shown}: unsupported compression method {info.compress_type}")
         if info.file_size > limits.max_entry_bytes:
-            problems.append(f"entry {shown}: expands to {_mib(info.file_size)}, over the "
-                            f"{_mib(limits.max_entry_bytes)} limit")
-        if (info.file_size > limits.ratio_floor_bytes
-                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+            problems.append(
+                f"entry {shown}: expands to {_mib(info.file_size)}, over the "
+                f"{_mib(limits.max_entry_bytes)} limit"
+            )
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             ratio = info.file_size / max(info.compress_size, 1)
-            problems.append(f"entry {shown}: compression ratio {ratio:.0f}:1 is over the limit "
-                            f"of {limits.max_ratio:.0f}:1 (zip bomb?)")
+            problems.append(
+                f"entry {shown}: compression ratio {ratio:.0f}:1 is over the limit "
+                f"of {limits.max_ratio:.0f}:1 (zip bomb?)"
+            )
         total += info.file_size
     if total > limits.max_total_bytes:
-        problems.append(f"expands to {_mib(total)} in all, over the "
-                        f"{_mib(limits.max_total_bytes)} limit")
+        problems.append(
+            f"expands to {_mib(total)} in all, over the {_mib(limits.max_total_bytes)} limit"
+        )
     return problems
 
 
@@ -128,8 +134,9 @@ class _Budget:
         self.left = total
 
 
-def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget,
-                 keep: int = 0) -> tuple[str, bytes | None]:
+def _read_capped(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, keep: int = 0
+) -> tuple[str, bytes | None]:
     """sha256 of an entry read in chunks, never past its declared size or the budget.
 
     Returns the data too when it is at most `keep` bytes. Raises PackageError on a lie.
@@ -146,16 +153,21 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget,
                 read += len(chunk)
                 budget.left -= len(chunk)
                 if read > info.file_size or budget.left < 0:
-                    raise PackageError([f"entry {info.filename!r}: expands past its declared "
-                                        "size or the archive's limit (zip bomb?)"])
+                    raise PackageError(
+                        [
+                            f"entry {info.filename!r}: expands past its declared "
+                            "size or the archive's limit (zip bomb?)"
+                        ]
+                    )
                 digest.update(chunk)
                 if kept is not None:
                     kept.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise PackageError([f"entry {info.filename!r}: damaged data ({exc})"]) from None
     if read != info.file_size:
-        raise PackageError([f"entry {info.filename!r}: holds {read} bytes, not the "
-                            f"{info.file_size} it declares"])
+        raise PackageError(
+            [f"entry {info.filename!r}: holds {read} bytes, not the {info.file_size} it declares"]
+        )
     return digest.hexdigest(), (b"".join(kept) if kept is not None else None)
 
 
@@ -164,12 +176,15 @@ def _manifest_problems(manifest: Any) -> list[str]:
         return ["manifest.json: expected a JSON object"]
     problems = []
     if manifest.get("format") != PACKAGE_FORMAT:
-        problems.append(f"manifest.json: format is {manifest.get('format')!r}, "
-                        f"not {PACKAGE_FORMAT!r}")
+        problems.append(
+            f"manifest.json: format is {manifest.get('format')!r}, not {PACKAGE_FORMAT!r}"
+        )
     version = manifest.get("version")
     if version != PACKAGE_VERSION or isinstance(version, bool):
-        problems.append(f"manifest.json: unsupported package version {version!r} "
-                        f"(this studio reads version {PACKAGE_VERSION})")
+        problems.append(
+            f"manifest.json: unsupported package version {version!r} "
+            f"(this studio reads version {PACKAGE_VERSION})"
+        )
     files = manifest.get("files")
     if not isinstance(files, dict):
         problems.append("manifest.json: 'files' must map each file name to its sha256")
@@ -217,7 +232,9 @@ def verify_package(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> VerifyR
             return result
         try:
             if manifest_info.file_size > limits.max_manifest_bytes:
-                raise PackageError([f"manifest.json: larger than {_mib(limits.max_manifest_bytes)}"])
+                raise PackageError(
+                    [f"manifest.json: larger than {_mib(limits.max_manifest_bytes)}"]
+                )
             _, raw = _read_capped(zf, manifest_info, budget, keep=limits.max_manifest_bytes)
             manifest = json.loads((raw or b"").decode("utf-8"))
         except PackageError as exc:
@@ -233,14 +250,19 @@ def verify_package(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> VerifyR
         files: dict[str, str] = manifest["files"]
         listed = set(files)
         present = set(by_name) - {MANIFEST_NAME}
-        problems += [f"missing file {name} (listed in the manifest)"
-                     for name in sorted(listed - present)]
-        problems += [f"extra file {name} (not in the manifest)" for name in sorted(present - listed)]
+        problems += [
+            f"missing file {name} (listed in the manifest)" for name in sorted(listed - present)
+        ]
+        problems += [
+            f"extra file {name} (not in the manifest)" for name in sorted(present - listed)
+        ]
         dream_bytes: bytes | None = None
         report_bytes: bytes | None = None
         for name in sorted(listed & present):
-            keep = {DREAM_NAME: limits.max_dream_bytes,
-                    REPORT_JSON_NAME: limits.max_manifest_bytes}.get(name, 0)
+            keep = {
+                DREAM_NAME: limits.max_dream_bytes,
+                REPORT_JSON_NAME: limits.max_manifest_bytes,
+            }.get(name, 0)
             try:
                 digest, data = _read_capped(zf, by_name[name], budget, keep)
             except PackageError as exc:
@@ -249,8 +271,10 @@ def verify_package(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> VerifyR
                     return result
                 continue
             if digest != files[name]:
-                problems.append(f"hash mismatch for {name}: manifest says {files[name][:12]}…, "
-                                f"content is {digest[:12]}…")
+                problems.append(
+                    f"hash mismatch for {name}: manifest says {files[name][:12]}…, "
+                    f"content is {digest[:12]}…"
+                )
             if name == DREAM_NAME:
                 dream_bytes = data
             elif name == REPORT_JSON_NAME:
@@ -259,8 +283,13 @@ def verify_package(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> VerifyR
     return result
 
 
-def _content_problems(result: VerifyResult, manifest: dict[str, Any], dream: bytes | None,
-                      report: bytes | None, present: set[str]) -> list[str]:
+def _content_problems(
+    result: VerifyResult,
+    manifest: dict[str, Any],
+    dream: bytes | None,
+    report: bytes | None,
+    present: set[str],
+) -> list[str]:
     """The dreamscape loads, is the content the manifest names, and its assets are all here."""
     problems = []
     if dream is not None:
@@ -287,10 +316,15 @@ def _content_problems(result: VerifyResult, manifest: dict[str, Any], dream: byt
         else:
             lint = data.get("lint") if isinstance(data, dict) else None
             score = lint.get("score") if isinstance(lint, dict) else None
-            if score is not None and manifest.get("score") is not None \
-                    and score != manifest.get("score"):
-                problems.append(f"report.json: score {score} differs from the manifest's "
-                                f"{manifest.get('score')}")
+            if (
+                score is not None
+                and manifest.get("score") is not None
+                and score != manifest.get("score")
+            ):
+                problems.append(
+                    f"report.json: score {score} differs from the manifest's "
+                    f"{manifest.get('score')}"
+                )
     return problems
 
 
@@ -317,7 +351,7 @@ def _plan(dest: Path, dream_name: str, names: list[str]) -> dict[str, Path]:
     plan = {DREAM_NAME: dest / dream_name}
     for name in names:
         if name.startswith(ASSETS_PREFIX):
-            plan[name] = dest.joinpath(*name[len(ASSETS_PREFIX):].split("/"))
+            plan[name] = dest.joinpath(*name[len(ASSETS_PREFIX) :].split("/"))
     problems = []
     for name, target in plan.items():
         # The deepest folder that exists decides where the file really lands (it may be a link).
@@ -334,9 +368,13 @@ def _plan(dest: Path, dream_name: str, names: list[str]) -> dict[str, Path]:
     return plan
 
 
-def import_package(path: str | Path, dest: str | Path, force: bool = False,
-                   dream_name: str | None = None, limits: Limits = DEFAULT_LIMITS
-                   ) -> ImportResult:
+def import_package(
+    path: str | Path,
+    dest: str | Path,
+    force: bool = False,
+    dream_name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportResult:
     """Verify, then write the dreamscape (as DEST/<package name>.dream) and its assets."""
     path, dest = Path(path), Path(dest)
     result = verify_package(path, limits)
@@ -351,8 +389,9 @@ def import_package(path: str | Path, dest: str | Path, force: bool = False,
     plan = _plan(dest, dream_name, names)
     existing = [str(target) for target in plan.values() if target.exists()]
     if existing and not force:
-        raise PackageError([f"would overwrite {p} (use --force to replace)" for p in existing],
-                           path)
+        raise PackageError(
+            [f"would overwrite {p} (use --force to replace)" for p in existing], path
+        )
     files = result.manifest["files"]
     staged: list[tuple[str, Path]] = []
     made: list[Path] = []
@@ -390,8 +429,9 @@ def _make_parents(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _stage(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, expected: str,
-           budget: _Budget) -> str:
+def _stage(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, expected: str, budget: _Budget
+) -> str:
     """Write an entry to a temp file beside its target, checking its hash again on the way."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     digest = hashlib.sha256()

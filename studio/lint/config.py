@@ -57,8 +57,9 @@ class LintConfig:
                 lists[key] = None
         threshold = data.get("threshold")
         if threshold is not None and (not _is_number(threshold) or not 0 <= threshold <= 100):
-            problems.append(f"{origin}: threshold: expected a score between 0 and 100, "
-                            f"got {threshold!r}")
+            problems.append(
+                f"{origin}: threshold: expected a score between 0 and 100, got {threshold!r}"
+            )
             threshold = None
         rules: dict[str, dict[str, float]] = {}
         raw_rules = data.get("rules", {})
@@ -72,19 +73,25 @@ class LintConfig:
             rules[str(code).upper()] = {}
             for key, value in values.items():
                 if not _is_number(value):
-                    problems.append(f"{origin}: rules.{code}.{key}: expected a number, "
-                                    f"got {value!r}")
+                    problems.append(
+                        f"{origin}: rules.{code}.{key}: expected a number, got {value!r}"
+                    )
                 else:
                     rules[str(code).upper()][str(key)] = float(value)
         if problems:
             raise LintConfigError(problems)
-        return cls(lists["select"], lists["ignore"],
-                   float(threshold) if threshold is not None else None, rules, origin, layer)
+        return cls(
+            lists["select"],
+            lists["ignore"],
+            float(threshold) if threshold is not None else None,
+            rules,
+            origin,
+            layer,
+        )
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def selector_matches(selector: str, code: str) -> bool:
@@ -188,8 +195,12 @@ def project_layer(ds: Dreamscape, base_dir: Path | None = None) -> LintConfig | 
     return LintConfig.from_mapping(table, f"{path}: tool.dreamstudio.lint", "project")
 
 
-def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig | None = None,
-                   base_dir: Path | None = None) -> ResolvedConfig:
+def resolve_config(
+    ds: Dreamscape,
+    rules: Iterable[Rule],
+    override: LintConfig | None = None,
+    base_dir: Path | None = None,
+) -> ResolvedConfig:
     """Merge the layers for these rules; raises LintConfigError naming each bad setting.
 
     Selection: the last layer that lists `select` supplies the selectors, every layer's
@@ -222,17 +233,21 @@ def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig |
         selectors += [(sel, False, selecting.layer) for sel in selecting.select or ()]
     for layer in layers:
         selectors += [(sel, True, layer.layer) for sel in layer.ignore or ()]
-    decisions = {code: _decide(selectors, code, selecting.layer if selecting else None)
-                 for code in codes}
+    decisions = {
+        code: _decide(selectors, code, selecting.layer if selecting else None) for code in codes
+    }
     for code, rule in by_code.items():
         if rule.fatal and not decisions[code].enabled:
             if decisions[code].selector is not None:
-                warnings.append(f"{code} is fatal and always runs; "
-                                f"'{decisions[code].selector}' cannot switch it off")
+                warnings.append(
+                    f"{code} is fatal and always runs; "
+                    f"'{decisions[code].selector}' cannot switch it off"
+                )
             decisions[code] = RuleDecision(True, "fatal")
 
     thresholds: dict[str, dict[str, float]] = {
-        code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()}
+        code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()
+    }
     for layer in layers:
         for code, values in layer.rules.items():
             if code not in by_code:
@@ -242,8 +257,10 @@ def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig |
             for key, value in values.items():
                 if key not in thresholds[code]:
                     known = ", ".join(thresholds[code]) or "none"
-                    problems.append(f"{layer.origin}: rules.{code}.{key}: unknown threshold "
-                                    f"({code} has: {known})")
+                    problems.append(
+                        f"{layer.origin}: rules.{code}.{key}: unknown threshold "
+                        f"({code} has: {known})"
+                    )
                 else:
                     thresholds[code][key] = value
     if problems:
@@ -256,8 +273,9 @@ def resolve_config(ds: Dreamscape, rules: Iterable[Rule], override: LintConfig |
     return ResolvedConfig(layers, decisions, thresholds, threshold, warnings)
 
 
-def _decide(selectors: list[tuple[str, bool, str]], code: str,
-            selecting: str | None) -> RuleDecision:
+def _decide(
+    selectors: list[tuple[str, bool, str]], code: str, selecting: str | None
+) -> RuleDecision:
     """The most specific selector decides; ignore beats select at equal specificity, and the
     later layer beats the earlier one among ignores of equal specificity."""
     best: tuple[int, bool, int] | None = None

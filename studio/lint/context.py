@@ -27,13 +27,21 @@ class FactsUnavailable(Exception):
 class LintContext:
     """Shared, lazily computed facts: the exact analysis and one seeded simulation."""
 
-    def __init__(self, ds: Dreamscape, config: ResolvedConfig, *, base_dir: Path | None = None,
-                 dreamers: int = 2000, seed: int = 0,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        ds: Dreamscape,
+        config: ResolvedConfig,
+        *,
+        base_dir: Path | None = None,
+        dreamers: int = 2000,
+        seed: int = 0,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.ds = ds
         self.config = config
-        self.base_dir = base_dir if base_dir is not None else (
-            ds.path.parent if ds.path is not None else None)
+        self.base_dir = (
+            base_dir if base_dir is not None else (ds.path.parent if ds.path is not None else None)
+        )
         self.dreamers = dreamers
         self.seed = seed
         self.should_stop = should_stop
@@ -94,8 +102,9 @@ class LintContext:
 
             self.check_stop()
             try:
-                self._simulation = simulate(self.ds, dreamers=self.dreamers, seed=self.seed,
-                                            should_stop=self.should_stop)
+                self._simulation = simulate(
+                    self.ds, dreamers=self.dreamers, seed=self.seed, should_stop=self.should_stop
+                )
             except SimulationCancelled:
                 raise
             except Exception as exc:  # noqa: BLE001 - reported, the run goes on

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from .report import LintReport
 
 
-def apply_fixes(ds: Dreamscape, report: LintReport, codes: Iterable[str] | None = None) -> list[str]:
+def apply_fixes(
+    ds: Dreamscape, report: LintReport, codes: Iterable[str] | None = None
+) -> list[str]:
     """Apply every automatic fix of the report's unsuppressed findings (optionally only some
     codes or prefixes); returns the descriptions of the fixes that changed the document."""
     wanted = [c.strip().upper() for c in codes] if codes is not None else None

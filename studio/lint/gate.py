@@ -19,14 +19,18 @@ def block_reasons(findings: Iterable[Finding], score: int, threshold: float) -> 
     reasons = []
     fatal = sorted({f"{f.code} {f.name}" for f in live if f.fatal})
     if fatal:
-        reasons.append(f"fatal finding{'s' if len(fatal) > 1 else ''} {', '.join(fatal)}: the "
-                       "dream can hold the sleeper with no way out; no override can publish it")
+        reasons.append(
+            f"fatal finding{'s' if len(fatal) > 1 else ''} {', '.join(fatal)}: the "
+            "dream can hold the sleeper with no way out; no override can publish it"
+        )
     errors = [f for f in live if f.severity == "error" and not f.fatal]
     if errors:
         codes = ", ".join(sorted({f.code for f in errors}))
         n = len(errors)
-        reasons.append(f"{n} unsuppressed error finding{'s' if n > 1 else ''} ({codes}) must be "
-                       "fixed or suppressed with a reason")
+        reasons.append(
+            f"{n} unsuppressed error finding{'s' if n > 1 else ''} ({codes}) must be "
+            "fixed or suppressed with a reason"
+        )
     if score >= threshold:
         reasons.append(f"escapism risk {score}/100 is at or above the threshold {threshold:g}")
     return reasons
@@ -39,8 +43,9 @@ def gate_decision(report: LintReport, review_decision: str | None) -> tuple[bool
     leaves the lint verdict as it is; a fatal finding can never be overridden.
     """
     if review_decision not in REVIEW_DECISIONS:
-        raise ValueError(f"unknown review decision {review_decision!r} "
-                         "(expected approve, reject or override)")
+        raise ValueError(
+            f"unknown review decision {review_decision!r} (expected approve, reject or override)"
+        )
     reasons = list(report.reasons)
     if review_decision == "reject":
         return False, ["a reviewer rejected this content", *reasons]

@@ -49,8 +49,14 @@ class PluginRecord:
         return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "origin": self.origin,
-                "rules": list(self.codes), "error": self.error, "description": self.description}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "origin": self.origin,
+            "rules": list(self.codes),
+            "error": self.error,
+            "description": self.description,
+        }
 
 
 @dataclass
@@ -136,8 +142,9 @@ class _Loader:
             problems += validate_rule(rule)
             code = getattr(rule, "code", None)
             if code in self.owner:
-                problems.append(f"duplicate rule code {code} (already provided by "
-                                f"'{self.owner[code]}')")
+                problems.append(
+                    f"duplicate rule code {code} (already provided by '{self.owner[code]}')"
+                )
             elif code in codes:
                 problems.append(f"duplicate rule code {code} within the plugin")
             codes.add(code)
@@ -156,8 +163,16 @@ class _Loader:
         if module_file:
             self.seen_files.add(module_file)
         description = getattr(obj, "description", "") or ""
-        self.records.append(PluginRecord(name, origin, str(version) if version is not None else None,
-                                         [r.code for r in rules], None, str(description)))
+        self.records.append(
+            PluginRecord(
+                name,
+                origin,
+                str(version) if version is not None else None,
+                [r.code for r in rules],
+                None,
+                str(description),
+            )
+        )
 
     def from_entry_points(self, entry_points: Iterable[metadata.EntryPoint]) -> None:
         for ep in entry_points:
@@ -206,7 +221,9 @@ def _import_from(init: Path, stem: str, package: str | None) -> ModuleType:
     """Import a pack by its regular name when its folder is that package, else privately."""
     if package is not None:
         spec = importlib.util.find_spec(package)
-        locations = [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
+        locations = (
+            [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
+        )
         if init.parent.resolve() in locations or init.parent.parent.resolve() in locations:
             return importlib.import_module(f"{package}.{stem}")
     digest = hashlib.sha1(str(init.resolve()).encode()).hexdigest()[:10]
@@ -215,7 +232,8 @@ def _import_from(init: Path, stem: str, package: str | None) -> ModuleType:
         return sys.modules[name]
     is_package = init.name == "__init__.py"
     spec = importlib.util.spec_from_file_location(
-        name, init, submodule_search_locations=[str(init.parent)] if is_package else None)
+        name, init, submodule_search_locations=[str(init.parent)] if is_package else None
+    )
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {init}")
     module = importlib.util.module_from_spec(spec)
@@ -235,14 +253,23 @@ def _find_package_spec(name: str) -> bool:
         return False
 
 
-def discover(core: Iterable[Rule], *, entry_points: Iterable[metadata.EntryPoint] | None = None,
-             folders: Iterable[Path] | None = None, use_entry_points: bool = True,
-             use_repo_folder: bool = True, use_user_folder: bool = True) -> RuleSet:
+def discover(
+    core: Iterable[Rule],
+    *,
+    entry_points: Iterable[metadata.EntryPoint] | None = None,
+    folders: Iterable[Path] | None = None,
+    use_entry_points: bool = True,
+    use_repo_folder: bool = True,
+    use_user_folder: bool = True,
+) -> RuleSet:
     """Load every pack: entry points first, then the checkout's folder, then the user's."""
     loader = _Loader(core)
     if use_entry_points:
-        eps = entry_points if entry_points is not None else metadata.entry_points(
-            group=ENTRY_POINT_GROUP)
+        eps = (
+            entry_points
+            if entry_points is not None
+            else metadata.entry_points(group=ENTRY_POINT_GROUP)
+        )
         loader.from_entry_points(eps)
     if use_repo_folder:
         repo = repo_plugins_dir()

@@ -55,10 +55,14 @@ class LintReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "score": self.score, "band": self.band, "blocked": self.blocked,
-            "threshold": self.threshold, "reasons": list(self.reasons),
+            "score": self.score,
+            "band": self.band,
+            "blocked": self.blocked,
+            "threshold": self.threshold,
+            "reasons": list(self.reasons),
             "findings": [f.to_dict() for f in self.findings],
             "ledger": [dict(entry) for entry in self.ledger],
-            "plugin_errors": list(self.plugin_errors), "rule_errors": list(self.rule_errors),
+            "plugin_errors": list(self.plugin_errors),
+            "rule_errors": list(self.rule_errors),
             "notes": list(self.notes),
         }

@@ -35,12 +35,14 @@ def score_line(path: str, report: LintReport) -> str:
     return f"{path}: escapism risk {report.score}/100 ({report.band}) — published: {verdict}"
 
 
-def text_lines(path: str, report: LintReport, *, show_suppressed: bool = False,
-               findings: bool = True) -> list[str]:
+def text_lines(
+    path: str, report: LintReport, *, show_suppressed: bool = False, findings: bool = True
+) -> list[str]:
     lines = []
     if findings:
-        lines += [finding_line(path, f) for f in report.findings
-                  if show_suppressed or not f.suppressed]
+        lines += [
+            finding_line(path, f) for f in report.findings if show_suppressed or not f.suppressed
+        ]
     lines.append(score_line(path, report))
     return lines
 
@@ -56,11 +58,19 @@ def statistics(reports: Iterable[FileReport]) -> list[dict[str, Any]]:
             sample.setdefault(finding.code, finding)
             if finding.fix is not None and finding.fix.automatic:
                 fixable[finding.code] += 1
-    return [{"code": code, "name": sample[code].name, "severity": sample[code].severity,
-             "count": n, "fixable": fixable[code],
-             "points": round(sum(f.points for _, r in reports for f in r.active
-                                 if f.code == code), 2)}
-            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        {
+            "code": code,
+            "name": sample[code].name,
+            "severity": sample[code].severity,
+            "count": n,
+            "fixable": fixable[code],
+            "points": round(
+                sum(f.points for _, r in reports for f in r.active if f.code == code), 2
+            ),
+        }
+        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def statistics_lines(stats: Sequence[dict[str, Any]]) -> list[str]:
@@ -75,11 +85,19 @@ def statistics_lines(stats: Sequence[dict[str, Any]]) -> list[str]:
 # ------------------------------------------------------------------------ json
 def file_json(path: str, report: LintReport) -> dict[str, Any]:
     data = report.to_dict()
-    return {"path": path, "score": data["score"], "band": data["band"],
-            "blocked": data["blocked"], "threshold": data["threshold"],
-            "reasons": data["reasons"], "findings": data["findings"], "ledger": data["ledger"],
-            "plugin_errors": data["plugin_errors"], "rule_errors": data["rule_errors"],
-            "notes": data["notes"]}
+    return {
+        "path": path,
+        "score": data["score"],
+        "band": data["band"],
+        "blocked": data["blocked"],
+        "threshold": data["threshold"],
+        "reasons": data["reasons"],
+        "findings": data["findings"],
+        "ledger": data["ledger"],
+        "plugin_errors": data["plugin_errors"],
+        "rule_errors": data["rule_errors"],
+        "notes": data["notes"],
+    }
 
 
 def json_document(reports: Iterable[FileReport]) -> dict[str, Any]:
@@ -101,8 +119,13 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.rationale},
         "help": {"text": help_text},
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-        "properties": {"family": rule.family, "fatal": rule.fatal, "source": rule.source,
-                       "plugin": rule.plugin, "thresholds": dict(rule.thresholds)},
+        "properties": {
+            "family": rule.family,
+            "fatal": rule.fatal,
+            "source": rule.source,
+            "plugin": rule.plugin,
+            "thresholds": dict(rule.thresholds),
+        },
     }
 
 
@@ -125,15 +148,18 @@ def _uri(path: str) -> str:
     return Path(path).as_posix()
 
 
-def _result(path: str, finding: Finding, index: dict[str, int], lines: dict[str, int]
-            ) -> dict[str, Any]:
+def _result(
+    path: str, finding: Finding, index: dict[str, int], lines: dict[str, int]
+) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
     if finding.location and finding.location in lines:
         physical["region"] = {"startLine": lines[finding.location]}
-    logical = [{"name": n, "kind": "object", "fullyQualifiedName": f"nodes/{n}"}
-               for n in finding.nodes]
-    logical += [{"name": e, "kind": "object", "fullyQualifiedName": f"edges/{e}"}
-                for e in finding.edges]
+    logical = [
+        {"name": n, "kind": "object", "fullyQualifiedName": f"nodes/{n}"} for n in finding.nodes
+    ]
+    logical += [
+        {"name": e, "kind": "object", "fullyQualifiedName": f"edges/{e}"} for e in finding.edges
+    ]
     location: dict[str, Any] = {"physicalLocation": physical}
     if logical:
         location["logicalLocations"] = logical
@@ -142,8 +168,12 @@ def _result(path: str, finding: Finding, index: dict[str, int], lines: dict[str,
         "level": SARIF_LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [location],
-        "properties": {"points": finding.points, "nodes": list(finding.nodes),
-                       "edges": list(finding.edges), "fatal": finding.fatal},
+        "properties": {
+            "points": finding.points,
+            "nodes": list(finding.nodes),
+            "edges": list(finding.edges),
+            "fatal": finding.fatal,
+        },
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
@@ -162,25 +192,43 @@ def sarif_document(reports: Sequence[FileReport], rules: Iterable[Rule]) -> dict
     for path, report in reports:
         lines = id_lines(path)
         results += [_result(path, f, index, lines) for f in report.findings]
-    notifications = [{"level": "error", "message": {"text": text}}
-                     for _, report in reports[:1] for text in report.plugin_errors]
-    notifications += [{"level": "warning", "message": {"text": f"{path}: {text}"}}
-                      for path, report in reports for text in report.rule_errors]
+    notifications = [
+        {"level": "error", "message": {"text": text}}
+        for _, report in reports[:1]
+        for text in report.plugin_errors
+    ]
+    notifications += [
+        {"level": "warning", "message": {"text": f"{path}: {text}"}}
+        for path, report in reports
+        for text in report.rule_errors
+    ]
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "dreamstudio",
-            "fullName": "Adjuster Studio ethics linter",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "rules": [_rule_descriptor(rule) for rule in rules],
-        }},
+        "tool": {
+            "driver": {
+                "name": "dreamstudio",
+                "fullName": "Adjuster Studio ethics linter",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule_descriptor(rule) for rule in rules],
+            }
+        },
         "artifacts": [{"location": {"uri": _uri(path)}} for path, _ in reports],
         "results": results,
-        "properties": {"files": [{"path": path, "score": r.score, "band": r.band,
-                                  "blocked": r.blocked, "reasons": r.reasons}
-                                 for path, r in reports]},
+        "properties": {
+            "files": [
+                {
+                    "path": path,
+                    "score": r.score,
+                    "band": r.band,
+                    "blocked": r.blocked,
+                    "reasons": r.reasons,
+                }
+                for path, r in reports
+            ]
+        },
     }
     if notifications:
-        run["invocations"] = [{"executionSuccessful": True,
-                               "toolExecutionNotifications": notifications}]
+        run["invocations"] = [
+            {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+        ]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -47,8 +47,9 @@ def family_of(code: str) -> str:
 class Fix:
     """A suggested repair; `make_ops` builds reversible edits against the current document."""
 
-    def __init__(self, description: str, make_ops: Callable[[Dreamscape], list[Op]],
-                 automatic: bool = True) -> None:
+    def __init__(
+        self, description: str, make_ops: Callable[[Dreamscape], list[Op]], automatic: bool = True
+    ) -> None:
         self.description = description
         self.automatic = automatic
         self._make_ops = make_ops
@@ -100,10 +101,17 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "severity": self.severity,
-            "message": self.message, "nodes": list(self.nodes), "edges": list(self.edges),
-            "points": round(self.points, 2), "suppressed": self.suppressed, "reason": self.reason,
-            "fatal": self.fatal, "fix": self.fix.to_dict() if self.fix else None,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "nodes": list(self.nodes),
+            "edges": list(self.edges),
+            "points": round(self.points, 2),
+            "suppressed": self.suppressed,
+            "reason": self.reason,
+            "fatal": self.fatal,
+            "fix": self.fix.to_dict() if self.fix else None,
         }
 
 
@@ -129,21 +137,43 @@ class Rule:
     def check(self, ctx: LintContext) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def finding(self, message: str, *, nodes: Iterable[str] = (), edges: Iterable[str] = (),
-                severity: str | None = None, exceedance: float = 1.0,
-                fix: Fix | None = None) -> Finding:
+    def finding(
+        self,
+        message: str,
+        *,
+        nodes: Iterable[str] = (),
+        edges: Iterable[str] = (),
+        severity: str | None = None,
+        exceedance: float = 1.0,
+        fix: Fix | None = None,
+    ) -> Finding:
         """A finding of this rule; points are assigned later by the score."""
-        return Finding(code=self.code, name=self.name, severity=severity or self.severity,
-                       message=message, nodes=tuple(nodes), edges=tuple(edges),
-                       fatal=self.fatal, fix=fix, rule=self, exceedance=exceedance)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            nodes=tuple(nodes),
+            edges=tuple(edges),
+            fatal=self.fatal,
+            fix=fix,
+            rule=self,
+            exceedance=exceedance,
+        )
 
     def describe(self) -> dict[str, Any]:
         """Everything `dreamstudio rules` and SARIF show about the rule."""
         return {
-            "code": self.code, "name": self.name, "severity": self.severity,
-            "family": self.family, "fatal": self.fatal, "fixable": self.fixable,
-            "rationale": self.rationale, "source": self.source,
-            "thresholds": dict(self.thresholds), "plugin": self.plugin,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "family": self.family,
+            "fatal": self.fatal,
+            "fixable": self.fixable,
+            "rationale": self.rationale,
+            "source": self.source,
+            "thresholds": dict(self.thresholds),
+            "plugin": self.plugin,
         }
 
     def __repr__(self) -> str:
@@ -168,6 +198,7 @@ def validate_rule(rule: Any) -> list[str]:
         problems.append(f"{label}: a rule needs a check(context) method")
     thresholds = getattr(rule, "thresholds", {})
     if not isinstance(thresholds, Mapping) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in thresholds.values()):
+        isinstance(v, int | float) and not isinstance(v, bool) for v in thresholds.values()
+    ):
         problems.append(f"{label}: thresholds must map names to numbers")
     return problems

@@ -33,16 +33,21 @@ class EntryCount(Rule):
             yield self.finding("no entry node: the dream has nowhere to begin at sleep onset")
         elif len(entries) > 1:
             ids = [n.id for n in entries]
-            yield self.finding(f"{len(ids)} entry nodes ({', '.join(ids)}): a dreamscape starts "
-                               "at exactly one sleep-onset scene", nodes=ids)
+            yield self.finding(
+                f"{len(ids)} entry nodes ({', '.join(ids)}): a dreamscape starts "
+                "at exactly one sleep-onset scene",
+                nodes=ids,
+            )
 
 
 class UnreachableNode(Rule):
     code = "DS002"
     name = "unreachable-node"
     severity = "warning"
-    rationale = ("A scene no path leads to is never dreamt; it is usually a forgotten "
-                 "transition and hides content from review of the real paths.")
+    rationale = (
+        "A scene no path leads to is never dreamt; it is usually a forgotten "
+        "transition and hides content from review of the real paths."
+    )
     source = FORMAT_SOURCE
     needs = ("analysis",)
 
@@ -50,16 +55,19 @@ class UnreachableNode(Rule):
         reachable = ctx.analysis.reachable
         for node in ctx.ds.nodes:
             if node.id not in reachable:
-                yield self.finding(f"'{node.display_title}' cannot be reached from the entry",
-                                   nodes=[node.id])
+                yield self.finding(
+                    f"'{node.display_title}' cannot be reached from the entry", nodes=[node.id]
+                )
 
 
 class DeadEnd(Rule):
     code = "DS003"
     name = "dead-end"
     severity = "error"
-    rationale = ("A scene with no way on and no exit stalls the dreamer: the dream neither "
-                 "continues nor hands them back to natural sleep.")
+    rationale = (
+        "A scene with no way on and no exit stalls the dreamer: the dream neither "
+        "continues nor hands them back to natural sleep."
+    )
     source = FORMAT_SOURCE
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -70,8 +78,11 @@ class DeadEnd(Rule):
                 fix = None
                 if exits:
                     fix = _connect_fix(node.id, exits[0].id)
-                yield self.finding(f"'{node.display_title}' has no way on and is not an exit",
-                                   nodes=[node.id], fix=fix)
+                yield self.finding(
+                    f"'{node.display_title}' has no way on and is not an exit",
+                    nodes=[node.id],
+                    fix=fix,
+                )
 
 
 def _connect_fix(source: str, target: str) -> Fix:
@@ -88,8 +99,10 @@ class UndefinedVariable(Rule):
     code = "DS004"
     name = "undefined-variable"
     severity = "error"
-    rationale = ("A condition or effect that names an undeclared variable (or does not parse) "
-                 "makes the dream's behaviour undefined; the simulator cannot play it.")
+    rationale = (
+        "A condition or effect that names an undeclared variable (or does not parse) "
+        "makes the dream's behaviour undefined; the simulator cannot play it."
+    )
     source = FORMAT_SOURCE
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -98,15 +111,18 @@ class UndefinedVariable(Rule):
         for node in ds.nodes:
             problems = _effect_problems(node.effects, declared)
             if problems:
-                yield self.finding(f"'{node.display_title}': {'; '.join(problems)}",
-                                   nodes=[node.id])
+                yield self.finding(
+                    f"'{node.display_title}': {'; '.join(problems)}", nodes=[node.id]
+                )
         for edge in ds.edges:
             problems = _effect_problems(edge.effects, declared)
             if edge.condition:
                 problems = _expression_problems("condition", edge.condition, declared) + problems
             if problems:
-                yield self.finding(f"transition {edge.source} → {edge.target}: "
-                                   f"{'; '.join(problems)}", edges=[edge.id])
+                yield self.finding(
+                    f"transition {edge.source} → {edge.target}: {'; '.join(problems)}",
+                    edges=[edge.id],
+                )
 
 
 def _expression_problems(where: str, source: str, declared: dict) -> list[str]:
@@ -142,8 +158,10 @@ class MissingAsset(Rule):
             for asset in node.assets:
                 if not (base / asset).is_file():
                     where = "the dreamscape's folder" if str(base) in ("", ".") else str(base)
-                    yield self.finding(f"asset '{asset}' of '{node.display_title}' is not in "
-                                       f"{where}", nodes=[node.id])
+                    yield self.finding(
+                        f"asset '{asset}' of '{node.display_title}' is not in {where}",
+                        nodes=[node.id],
+                    )
 
 
 class UnusedSuppression(Rule):
@@ -152,8 +170,10 @@ class UnusedSuppression(Rule):
     code = "DS006"
     name = "unused-suppression"
     severity = "info"
-    rationale = ("A suppression that silences nothing is stale: it hides the next real finding "
-                 "at that place from review, so remove it.")
+    rationale = (
+        "A suppression that silences nothing is stale: it hides the next real finding "
+        "at that place from review, so remove it."
+    )
     source = "Adjuster Studio design, lint suppressions (like ruff's RUF100)"
     fixable = True
     after_suppressions = True
@@ -163,8 +183,12 @@ class UnusedSuppression(Rule):
         if usage is None:
             return
         for entry in usage.unused():
-            yield self.finding(entry.message, nodes=entry.nodes, edges=entry.edges,
-                               fix=_remove_suppression_fix(entry))
+            yield self.finding(
+                entry.message,
+                nodes=entry.nodes,
+                edges=entry.edges,
+                fix=_remove_suppression_fix(entry),
+            )
 
 
 def _remove_suppression_fix(entry) -> Fix:  # noqa: ANN001 - suppress.Suppression
@@ -189,10 +213,16 @@ def _remove_suppression_fix(entry) -> Fix:  # noqa: ANN001 - suppress.Suppressio
         return []
 
     where = {"node": f"node '{owner}'", "edge": f"edge '{owner}'", "file": "lint.ignore"}[kind]
-    return Fix(f"remove the unused suppression of {code} from {where}", make,
-               automatic=entry.removable)
+    return Fix(
+        f"remove the unused suppression of {code} from {where}", make, automatic=entry.removable
+    )
 
 
 CORE_RULES: tuple[type[Rule], ...] = (
-    EntryCount, UnreachableNode, DeadEnd, UndefinedVariable, MissingAsset, UnusedSuppression,
+    EntryCount,
+    UnreachableNode,
+    DeadEnd,
+    UndefinedVariable,
+    MissingAsset,
+    UnusedSuppression,
 )

@@ -21,10 +21,16 @@ if TYPE_CHECKING:
     from studio.model import Dreamscape
 
 
-def lint_dreamscape(ds: Dreamscape, config: LintConfig | None = None, *,
-                    base_dir: str | Path | None = None, dreamers: int = 2000, seed: int = 0,
-                    should_stop: Callable[[], bool] | None = None,
-                    rules: RuleSet | None = None) -> LintReport:
+def lint_dreamscape(
+    ds: Dreamscape,
+    config: LintConfig | None = None,
+    *,
+    base_dir: str | Path | None = None,
+    dreamers: int = 2000,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+    rules: RuleSet | None = None,
+) -> LintReport:
     """Lint a dreamscape. `config` is the caller's layer (command-line flags) on top of the
     file's `lint` block and the project's `[tool.dreamstudio.lint]`.
 
@@ -34,10 +40,12 @@ def lint_dreamscape(ds: Dreamscape, config: LintConfig | None = None, *,
     ruleset = rules if rules is not None else load_rules()
     base = Path(base_dir) if base_dir is not None else None
     resolved = resolve_config(ds, ruleset.rules, config, base)
-    ctx = LintContext(ds, resolved, base_dir=base, dreamers=dreamers, seed=seed,
-                      should_stop=should_stop)
-    ordered = sorted(ruleset.rules, key=lambda r: (bool(getattr(r, "after_suppressions", False)),
-                                                   r.code))
+    ctx = LintContext(
+        ds, resolved, base_dir=base, dreamers=dreamers, seed=seed, should_stop=should_stop
+    )
+    ordered = sorted(
+        ruleset.rules, key=lambda r: (bool(getattr(r, "after_suppressions", False)), r.code)
+    )
     findings: list[Finding] = []
     rule_errors: list[str] = []
     skipped: dict[str, list[str]] = {}
@@ -70,17 +78,27 @@ def lint_dreamscape(ds: Dreamscape, config: LintConfig | None = None, *,
     reasons = block_reasons(findings, score, resolved.threshold)
     notes = [f"{', '.join(codes)} skipped: {why}" for why, codes in skipped.items()]
     return LintReport(
-        findings=findings, score=score, band=band, threshold=resolved.threshold,
-        blocked=bool(reasons), reasons=reasons,
-        fatal=any(f.fatal and not f.suppressed for f in findings), ledger=ledger,
-        analysis=ctx._analysis, simulation=ctx.simulation_or_none,
-        plugin_errors=ruleset.errors, rule_errors=rule_errors, notes=notes,
-        config_warnings=list(resolved.warnings), rules_run=sorted(ran),
+        findings=findings,
+        score=score,
+        band=band,
+        threshold=resolved.threshold,
+        blocked=bool(reasons),
+        reasons=reasons,
+        fatal=any(f.fatal and not f.suppressed for f in findings),
+        ledger=ledger,
+        analysis=ctx._analysis,
+        simulation=ctx.simulation_or_none,
+        plugin_errors=ruleset.errors,
+        rule_errors=rule_errors,
+        notes=notes,
+        config_warnings=list(resolved.warnings),
+        rules_run=sorted(ran),
     )
 
 
-def _run_rule(rule: Rule, ctx: LintContext, rule_errors: list[str],
-              skipped: dict[str, list[str]]) -> list[Finding] | None:
+def _run_rule(
+    rule: Rule, ctx: LintContext, rule_errors: list[str], skipped: dict[str, list[str]]
+) -> list[Finding] | None:
     """A rule's findings, or None when it was skipped or broke (recorded, never raised)."""
     try:
         produced = list(rule.check(ctx) or ())
@@ -90,12 +108,16 @@ def _run_rule(rule: Rule, ctx: LintContext, rule_errors: list[str],
         skipped.setdefault(str(exc), []).append(rule.code)
         return None
     except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
-        rule_errors.append(f"{rule.code} {rule.name} (plugin '{rule.plugin}') raised "
-                           f"{type(exc).__name__}: {exc}; its findings are missing")
+        rule_errors.append(
+            f"{rule.code} {rule.name} (plugin '{rule.plugin}') raised "
+            f"{type(exc).__name__}: {exc}; its findings are missing"
+        )
         return None
     bad = [f for f in produced if not isinstance(f, Finding) or f.code != rule.code]
     if bad:
-        rule_errors.append(f"{rule.code} {rule.name} (plugin '{rule.plugin}') returned "
-                           f"something other than its own findings; ignored")
+        rule_errors.append(
+            f"{rule.code} {rule.name} (plugin '{rule.plugin}') returned "
+            f"something other than its own findings; ignored"
+        )
         return None
     return produced

@@ -7,8 +7,13 @@ from typing import Any
 
 from .rule import BASE_POINTS, MAX_EXCEEDANCE, Finding
 
-BANDS: tuple[tuple[int, str], ...] = ((90, "critical"), (70, "high"), (40, "medium"), (1, "low"),
-                                      (0, "none"))
+BANDS: tuple[tuple[int, str], ...] = (
+    (90, "critical"),
+    (70, "high"),
+    (40, "medium"),
+    (1, "low"),
+    (0, "none"),
+)
 
 
 def finding_points(finding: Finding) -> float:
@@ -37,9 +42,18 @@ def score_findings(findings: Iterable[Finding]) -> tuple[int, str, list[dict[str
         fatal = fatal or (finding.fatal and not finding.suppressed)
     score = 100 if fatal else min(100, int(round(total)))
     ledger = [
-        {"code": f.code, "nodes": list(f.nodes), "edges": list(f.edges), "points": f.points,
-         "severity": f.severity, "message": f.message, "fatal": f.fatal}
-        for f in sorted((f for f in findings if not f.suppressed),
-                        key=lambda f: (not f.fatal, -f.points, f.sort_key()))
+        {
+            "code": f.code,
+            "nodes": list(f.nodes),
+            "edges": list(f.edges),
+            "points": f.points,
+            "severity": f.severity,
+            "message": f.message,
+            "fatal": f.fatal,
+        }
+        for f in sorted(
+            (f for f in findings if not f.suppressed),
+            key=lambda f: (not f.fatal, -f.points, f.sort_key()),
+        )
     ]
     return score, band_for(score), ledger

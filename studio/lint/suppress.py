@@ -44,8 +44,9 @@ class Suppression:
 class SuppressionUsage:
     """What every suppression silenced in one run."""
 
-    def __init__(self, ds: Dreamscape, config: ResolvedConfig, rules: Iterable[Rule],
-                 ran: set[str]) -> None:
+    def __init__(
+        self, ds: Dreamscape, config: ResolvedConfig, rules: Iterable[Rule], ran: set[str]
+    ) -> None:
         self.config = config
         self.rules = {rule.code: rule for rule in rules}
         self.ran = ran
@@ -61,8 +62,9 @@ class SuppressionUsage:
         self.file_entries: dict[str, Suppression] = {}
         layer = config.file_layer
         for selector in (layer.ignore or []) if layer else []:
-            entry = Suppression("file", "lint.ignore", selector,
-                                f"ignored by the file's lint.ignore ({selector})")
+            entry = Suppression(
+                "file", "lint.ignore", selector, f"ignored by the file's lint.ignore ({selector})"
+            )
             self.file_entries[selector] = entry
             self.entries.append(entry)
 
@@ -72,10 +74,18 @@ class SuppressionUsage:
 
     def apply(self, finding: Finding) -> None:
         """Mark the finding suppressed when a suppression covers it (never when fatal)."""
-        matches = [s for node in finding.nodes for s in self.by_node.get(node, ())
-                   if selector_matches(s.code, finding.code)]
-        matches += [s for edge in finding.edges for s in self.by_edge.get(edge, ())
-                    if selector_matches(s.code, finding.code)]
+        matches = [
+            s
+            for node in finding.nodes
+            for s in self.by_node.get(node, ())
+            if selector_matches(s.code, finding.code)
+        ]
+        matches += [
+            s
+            for edge in finding.edges
+            for s in self.by_edge.get(edge, ())
+            if selector_matches(s.code, finding.code)
+        ]
         file_selector = self.config.file_suppression(finding.code)
         file_entry = self.file_entries.get(file_selector) if file_selector else None
         if finding.fatal:
@@ -92,8 +102,11 @@ class SuppressionUsage:
                 file_entry.used += 1
             if not finding.suppressed:
                 finding.suppressed = True
-                finding.reason = (file_entry.reason if file_entry is not None
-                                  else "not selected in the file's lint block")
+                finding.reason = (
+                    file_entry.reason
+                    if file_entry is not None
+                    else "not selected in the file's lint block"
+                )
 
     def unused(self) -> list[Suppression]:
         """Suppressions that silenced nothing although their rules ran."""
@@ -108,14 +121,17 @@ class SuppressionUsage:
             where = _where(entry)
             if entry.blocked_fatal:
                 codes = ", ".join(sorted(set(entry.blocked_fatal)))
-                entry.message = (f"suppression of {entry.code} {where} has no effect: {codes} "
-                                 "is fatal and cannot be suppressed")
+                entry.message = (
+                    f"suppression of {entry.code} {where} has no effect: {codes} "
+                    "is fatal and cannot be suppressed"
+                )
             elif not matching:
                 entry.message = f"suppression {where} names no known rule '{entry.code}'"
                 entry.removable = False  # maybe a pack failed to load; let a person decide
             elif all(code in self.ran for code in matching) and (
-                    entry.kind != "file" or any(self.config.file_suppression(code) == entry.code
-                                                for code in matching)):
+                entry.kind != "file"
+                or any(self.config.file_suppression(code) == entry.code for code in matching)
+            ):
                 entry.message = f"suppression of {entry.code} {where} suppressed nothing"
             else:
                 continue  # some rule it names did not run here; cannot tell if it is stale

@@ -18,7 +18,21 @@ from .events import Event
 from .expressions import Expression, ExpressionError, compile_expression
 
 __all__ = [
-    "AUDIENCES", "NODE_KINDS", "VARIABLE_TYPES", "Dreamscape", "Edge", "Event", "Expression",
-    "ExpressionError", "Group", "Meta", "ModelError", "Night", "Node", "Variable",
-    "compile_expression", "default_reward", "is_valid_id",
+    "AUDIENCES",
+    "NODE_KINDS",
+    "VARIABLE_TYPES",
+    "Dreamscape",
+    "Edge",
+    "Event",
+    "Expression",
+    "ExpressionError",
+    "Group",
+    "Meta",
+    "ModelError",
+    "Night",
+    "Node",
+    "Variable",
+    "compile_expression",
+    "default_reward",
+    "is_valid_id",
 ]

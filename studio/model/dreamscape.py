@@ -34,8 +34,10 @@ class ModelError(ValueError):
 def _require_valid_id(value: object, what: str) -> None:
     """Ids the file format would reject never enter the model, so every save stays loadable."""
     if not is_valid_id(value):
-        raise ModelError(f"invalid {what} id {value!r} (letters, digits, _ and -, "
-                         "starting with a letter, at most 64 characters)")
+        raise ModelError(
+            f"invalid {what} id {value!r} (letters, digits, _ and -, "
+            "starting with a letter, at most 64 characters)"
+        )
 
 
 class Dreamscape:
@@ -119,7 +121,9 @@ class Dreamscape:
 
     def edges_of(self, node_id: str) -> list[Edge]:
         """Every edge touching a node, in file order, each once."""
-        touching = {id(e) for e in self.out_edges(node_id)} | {id(e) for e in self.in_edges(node_id)}
+        touching = {id(e) for e in self.out_edges(node_id)} | {
+            id(e) for e in self.in_edges(node_id)
+        }
         return [e for e in self._edges if id(e) in touching]
 
     def entries(self) -> list[Node]:
@@ -257,7 +261,10 @@ class Dreamscape:
     def set_edge_fields(self, edge_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         edge = self.edge(edge_id)
         old: dict[str, Any] = {}
-        for name, value in changes.items():  # check everything first: a refused edit changes nothing
+        for (
+            name,
+            value,
+        ) in changes.items():  # check everything first: a refused edit changes nothing
             if name not in EDGE_FIELDS:
                 raise ModelError(f"edge has no editable field '{name}'")
             if name in ("source", "target") and value not in self._node_index:
@@ -269,8 +276,9 @@ class Dreamscape:
         self._notify("edge_changed", edge, tuple(changes))
         return old
 
-    def put_variable(self, name: str, variable: Variable | None, index: int | None = None
-                     ) -> tuple[Variable | None, int | None]:
+    def put_variable(
+        self, name: str, variable: Variable | None, index: int | None = None
+    ) -> tuple[Variable | None, int | None]:
         """Set, replace or (with None) delete a variable; returns what was there and where."""
         names = list(self.variables)
         old = self.variables.get(name)
@@ -318,8 +326,9 @@ class Dreamscape:
         self._notify("group_changed", group, tuple(changes))
         return old
 
-    def set_record_fields(self, record: str, changes: dict[str, Any],
-                          order: Iterable[str] | None = None) -> dict[str, Any]:
+    def set_record_fields(
+        self, record: str, changes: dict[str, Any], order: Iterable[str] | None = None
+    ) -> dict[str, Any]:
         """Edit `meta` or `night` fields, or keys of the `lint` block; returns old values.
 
         In the `lint` block a value of None removes the key; `order` (the key order before

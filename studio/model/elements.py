@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NODE_KINDS: tuple[str, ...] = (
-    "entry", "scene", "choice", "reward", "social", "anchor", "nightmare", "exit",
+    "entry",
+    "scene",
+    "choice",
+    "reward",
+    "social",
+    "anchor",
+    "nightmare",
+    "exit",
 )
 AUDIENCES: tuple[str, ...] = ("child", "teen", "adult")
 VARIABLE_TYPES: tuple[str, ...] = ("int", "float", "bool")
@@ -16,11 +23,28 @@ DEFAULT_REM_MINUTES: tuple[int, ...] = (10, 15, 20, 25, 35)
 
 # Fields a user may change on a node/edge through update operations (ids go through rename).
 NODE_FIELDS: tuple[str, ...] = (
-    "kind", "title", "text", "minutes", "intensity", "valence", "reward", "x", "y",
-    "effects", "tags", "assets", "lint_ignore",
+    "kind",
+    "title",
+    "text",
+    "minutes",
+    "intensity",
+    "valence",
+    "reward",
+    "x",
+    "y",
+    "effects",
+    "tags",
+    "assets",
+    "lint_ignore",
 )
 EDGE_FIELDS: tuple[str, ...] = (
-    "source", "target", "label", "weight", "condition", "effects", "lint_ignore",
+    "source",
+    "target",
+    "label",
+    "weight",
+    "condition",
+    "effects",
+    "lint_ignore",
 )
 
 

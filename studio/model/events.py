@@ -41,10 +41,21 @@ class DreamscapeEvents:
     """The named change notifications a Dreamscape emits."""
 
     __slots__ = (
-        "node_added", "node_removed", "node_changed", "node_renamed",
-        "edge_added", "edge_removed", "edge_changed",
-        "variables_changed", "group_added", "group_removed", "group_changed",
-        "meta_changed", "night_changed", "lint_changed", "changed",
+        "node_added",
+        "node_removed",
+        "node_changed",
+        "node_renamed",
+        "edge_added",
+        "edge_removed",
+        "edge_changed",
+        "variables_changed",
+        "group_added",
+        "group_removed",
+        "group_changed",
+        "meta_changed",
+        "night_changed",
+        "lint_changed",
+        "changed",
     )
 
     def __init__(self) -> None:

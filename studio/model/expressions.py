@@ -85,6 +85,7 @@ def _fold(fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
         for arg in args[1:]:
             result = fn(result, arg)
         return result
+
     return call
 
 
@@ -128,21 +129,39 @@ VECTOR = _Backend(
 )
 
 _BINOPS: dict[type, Callable[[Any, Any], Any] | None] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: None, ast.Mod: None,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: None,
+    ast.Mod: None,
 }
 _CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
-    ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
 }
 _DESCRIBE = {
-    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
-    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions",
-    ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
-    ast.IfExp: "conditional expressions", ast.NamedExpr: "assignment",
-    ast.Starred: "starred arguments", ast.JoinedStr: "strings", ast.Await: "await",
-    ast.Yield: "yield", ast.YieldFrom: "yield",
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.IfExp: "conditional expressions",
+    ast.NamedExpr: "assignment",
+    ast.Starred: "starred arguments",
+    ast.JoinedStr: "strings",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
 }
 
 
@@ -174,7 +193,9 @@ def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
             return
         if isinstance(node.value, int | float):
             if not abs(node.value) <= MAX_LITERAL:
-                raise ExpressionError(f"number is too large (at most {MAX_LITERAL})", _col(node, src))
+                raise ExpressionError(
+                    f"number is too large (at most {MAX_LITERAL})", _col(node, src)
+                )
             return
         if isinstance(node.value, str):
             raise ExpressionError("strings are not allowed", _col(node, src))
@@ -196,21 +217,33 @@ def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINOPS:
-            symbol = {ast.Pow: "**", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|",
-                      ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
-                      ast.MatMult: "@"}.get(type(node.op), type(node.op).__name__)
-            raise ExpressionError(f"operator '{symbol}' is not allowed",
-                                  _op_col(src, node.left, symbol, _col(node, src)))
+            symbol = {
+                ast.Pow: "**",
+                ast.FloorDiv: "//",
+                ast.BitAnd: "&",
+                ast.BitOr: "|",
+                ast.BitXor: "^",
+                ast.LShift: "<<",
+                ast.RShift: ">>",
+                ast.MatMult: "@",
+            }.get(type(node.op), type(node.op).__name__)
+            raise ExpressionError(
+                f"operator '{symbol}' is not allowed",
+                _op_col(src, node.left, symbol, _col(node, src)),
+            )
         _check(node.left, depth + 1, src)
         _check(node.right, depth + 1, src)
         return
     if isinstance(node, ast.Compare):
         for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
             if type(op) not in _CMPOPS:
-                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is",
-                        ast.IsNot: "is not"}.get(type(op), type(op).__name__)
-                raise ExpressionError(f"operator '{word}' is not allowed",
-                                      _op_col(src, before, word.split()[0], _col(node, src)))
+                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(
+                    type(op), type(op).__name__
+                )
+                raise ExpressionError(
+                    f"operator '{word}' is not allowed",
+                    _op_col(src, before, word.split()[0], _col(node, src)),
+                )
         _check(node.left, depth + 1, src)
         for comparator in node.comparators:
             _check(comparator, depth + 1, src)
@@ -219,7 +252,8 @@ def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             what = node.func.id if isinstance(node.func, ast.Name) else "this function"
             raise ExpressionError(
-                f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src))
+                f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src)
+            )
         if node.keywords:
             raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
         if not node.args:
@@ -263,6 +297,7 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
             for part in parts[1:]:
                 result = combine(result, part(env))
             return result
+
         return boolop
     if isinstance(node, ast.UnaryOp):
         operand = _build(node.operand, be)
@@ -272,12 +307,16 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
         return lambda env: sign(operand(env))
     if isinstance(node, ast.BinOp):
         left, right = _build(node.left, be), _build(node.right, be)
-        fn = {ast.Add: be.add, ast.Sub: be.sub, ast.Mult: be.mul, ast.Div: be.div,
-              ast.Mod: be.mod}[type(node.op)]
+        fn = {ast.Add: be.add, ast.Sub: be.sub, ast.Mult: be.mul, ast.Div: be.div, ast.Mod: be.mod}[
+            type(node.op)
+        ]
         return lambda env: fn(left(env), right(env))
     if isinstance(node, ast.Compare):
         first = _build(node.left, be)
-        rest = [(_CMPOPS[type(op)], _build(c, be)) for op, c in zip(node.ops, node.comparators, strict=True)]
+        rest = [
+            (_CMPOPS[type(op)], _build(c, be))
+            for op, c in zip(node.ops, node.comparators, strict=True)
+        ]
         if len(rest) == 1:
             cmp, right = rest[0]
             return lambda env: cmp(first(env), right(env))
@@ -290,6 +329,7 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
                 result = be.and_(result, cmp(left, right))
                 left = right
             return result
+
         return chain
     if isinstance(node, ast.Call):
         func = be.funcs[node.func.id]  # type: ignore[union-attr]
@@ -300,7 +340,8 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
 
 def _names(tree: ast.AST) -> frozenset[str]:
     return frozenset(
-        n.id for n in ast.walk(tree)
+        n.id
+        for n in ast.walk(tree)
         if isinstance(n, ast.Name) and n.id not in CONSTANTS and n.id not in FUNCTIONS
     )
 
@@ -348,8 +389,9 @@ def compile_expression(source: str) -> Expression:
     except SyntaxError as exc:
         shift = len(source) - len(source.lstrip())
         if not exc.offset:  # the parser ran out of input
-            raise ExpressionError("syntax error: the expression ends too early",
-                                  shift + len(source.strip()) + 1) from None
+            raise ExpressionError(
+                "syntax error: the expression ends too early", shift + len(source.strip()) + 1
+            ) from None
         raise ExpressionError(f"syntax error: {exc.msg}", exc.offset + shift) from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"cannot parse: {exc}") from None

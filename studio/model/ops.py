@@ -63,7 +63,9 @@ class RemoveNode(Op):
     def apply(self, ds: Dreamscape) -> Op:
         restore: list[Op] = []
         for group in ds.groups_of(self.node_id):
-            old = ds.set_group_fields(group.id, {"nodes": [n for n in group.nodes if n != self.node_id]})
+            old = ds.set_group_fields(
+                group.id, {"nodes": [n for n in group.nodes if n != self.node_id]}
+            )
             restore.append(UpdateGroup(group.id, old))
         edges = ds.edges_of(self.node_id)
         removed = []
@@ -180,8 +182,10 @@ class RenameVariable(Op):
         ops: list[Op] = [SetVariable(self.old, None), SetVariable(self.new, variable, index)]
         for node in ds.nodes:
             if node.effects:
-                effects = {(self.new if k == self.old else k): rename_in_source(v, self.old, self.new)
-                           for k, v in node.effects.items()}
+                effects = {
+                    (self.new if k == self.old else k): rename_in_source(v, self.old, self.new)
+                    for k, v in node.effects.items()
+                }
                 if effects != node.effects:
                     ops.append(UpdateNode(node.id, {"effects": effects}))
         for edge in ds.edges:
@@ -191,8 +195,10 @@ class RenameVariable(Op):
                 if cond != edge.condition:
                     changes["condition"] = cond
             if edge.effects:
-                effects = {(self.new if k == self.old else k): rename_in_source(v, self.old, self.new)
-                           for k, v in edge.effects.items()}
+                effects = {
+                    (self.new if k == self.old else k): rename_in_source(v, self.old, self.new)
+                    for k, v in edge.effects.items()
+                }
                 if effects != edge.effects:
                     changes["effects"] = effects
             if changes:

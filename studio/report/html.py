@@ -100,43 +100,54 @@ def _header(report: dict[str, Any]) -> str:
     if ds.get("author"):
         facts.insert(0, f"by {_e(ds['author'])}")
     facts.append(f"{ds.get('nodes', 0)} scenes, {ds.get('edges', 0)} transitions")
-    return (f"<header><h1>{_e(report.get('title'))}</h1>"
-            f"<p>Escapism-risk ethics report · {' · '.join(facts)}</p>"
-            f"<p>Content sha256 <code>{_e(report.get('content_sha256'))}</code> · "
-            f"Adjuster Studio {_e(report.get('studio_version'))}</p></header>")
+    return (
+        f"<header><h1>{_e(report.get('title'))}</h1>"
+        f"<p>Escapism-risk ethics report · {' · '.join(facts)}</p>"
+        f"<p>Content sha256 <code>{_e(report.get('content_sha256'))}</code> · "
+        f"Adjuster Studio {_e(report.get('studio_version'))}</p></header>"
+    )
 
 
 def _verdict(report: dict[str, Any]) -> str:
     lint = report.get("lint", {})
     gate = report.get("gate", {})
     allowed = bool(gate.get("allowed"))
-    pill = ('<span class="pill allowed">Export allowed</span>' if allowed
-            else '<span class="pill blocked">Export blocked</span>')
+    pill = (
+        '<span class="pill allowed">Export allowed</span>'
+        if allowed
+        else '<span class="pill blocked">Export blocked</span>'
+    )
     reasons = "".join(f"<li>{_e(r)}</li>" for r in gate.get("reasons", []))
     review = gate.get("review")
     if review:
         just = f"<p>“{_e(review.get('justification'))}”</p>" if review.get("justification") else ""
-        review_html = (f'<div class="review"><b>{_e(review.get("decision", "")).capitalize()}</b> '
-                       f"by {_e(review.get('reviewer'))} on {_e(review.get('time'))}, having seen "
-                       f"score {_e(review.get('score'))} ({_e(review.get('band'))}).{just}</div>")
+        review_html = (
+            f'<div class="review"><b>{_e(review.get("decision", "")).capitalize()}</b> '
+            f"by {_e(review.get('reviewer'))} on {_e(review.get('time'))}, having seen "
+            f"score {_e(review.get('score'))} ({_e(review.get('band'))}).{just}</div>"
+        )
     else:
         review_html = '<div class="review">No reviewer has signed off this exact content.</div>'
     score = int(lint.get("score", 0))
     band = str(lint.get("band", "none"))
     threshold = lint.get("threshold")
-    return (f'<section class="verdict" aria-label="Verdict">{gauge(score, band, threshold)}'
-            f'<div class="gate">{pill}<h3>{_e(gate.get("headline", ""))}</h3>'
-            f"<p>Score {score}/100 ({_e(band)} risk); the gate closes at "
-            f"{_num(threshold)}, on any unsuppressed error, and on any fatal finding.</p>"
-            f"{'<ul>' + reasons + '</ul>' if reasons else ''}{review_html}</div></section>")
+    return (
+        f'<section class="verdict" aria-label="Verdict">{gauge(score, band, threshold)}'
+        f'<div class="gate">{pill}<h3>{_e(gate.get("headline", ""))}</h3>'
+        f"<p>Score {score}/100 ({_e(band)} risk); the gate closes at "
+        f"{_num(threshold)}, on any unsuppressed error, and on any fatal finding.</p>"
+        f"{'<ul>' + reasons + '</ul>' if reasons else ''}{review_html}</div></section>"
+    )
 
 
 def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
     lint = report.get("lint", {})
     ledger = lint.get("ledger", [])
     if not ledger:
-        return ('<section><h2>Score ledger</h2><p>No unsuppressed finding: nothing adds to '
-                "the score.</p></section>")
+        return (
+            "<section><h2>Score ledger</h2><p>No unsuppressed finding: nothing adds to "
+            "the score.</p></section>"
+        )
     top = max((float(row.get("points", 0)) for row in ledger), default=1) or 1
     rows = []
     for row in ledger:
@@ -144,20 +155,28 @@ def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
         where = _ids(list(row.get("nodes", [])) + list(row.get("edges", [])), titles, 6)
         width = max(2, round(points / top * 120))
         fatal = ' <span class="tag fatal">fatal</span>' if row.get("fatal") else ""
-        rows.append(f"<tr><td><code>{_e(row.get('code'))}</code>{fatal}</td>"
-                    f"<td class=\"sev sev-{_e(row.get('severity'))}\">{_e(row.get('severity'))}</td>"
-                    f"<td>{_e(row.get('message'))}<br><small>{where}</small></td>"
-                    f'<td class="num">{fmt(points)}</td>'
-                    f'<td><div class="bar" style="width:{width}px"></div></td></tr>')
+        rows.append(
+            f"<tr><td><code>{_e(row.get('code'))}</code>{fatal}</td>"
+            f'<td class="sev sev-{_e(row.get("severity"))}">{_e(row.get("severity"))}</td>'
+            f"<td>{_e(row.get('message'))}<br><small>{where}</small></td>"
+            f'<td class="num">{fmt(points)}</td>'
+            f'<td><div class="bar" style="width:{width}px"></div></td></tr>'
+        )
     total = sum(float(row.get("points", 0)) for row in ledger)
-    note = (" A fatal finding pins the score to 100." if lint.get("fatal")
-            else " The score is the sum, capped at 100.")
-    return (f"<section><h2>Score ledger</h2><p>Which finding gave how many points: severity "
-            f"base (error 20, warning 8, info 2) × how far past its threshold (up to 2×).{note}</p>"
-            '<table><thead><tr><th>Code</th><th>Severity</th><th>Finding</th>'
-            '<th class="num">Points</th><th></th></tr></thead><tbody>' + "".join(rows) +
-            f'</tbody><tfoot><tr><th colspan="3">Total</th><th class="num">{fmt(total)}</th>'
-            f"<th>score {int(lint.get('score', 0))}</th></tr></tfoot></table></section>")
+    note = (
+        " A fatal finding pins the score to 100."
+        if lint.get("fatal")
+        else " The score is the sum, capped at 100."
+    )
+    return (
+        f"<section><h2>Score ledger</h2><p>Which finding gave how many points: severity "
+        f"base (error 20, warning 8, info 2) × how far past its threshold (up to 2×).{note}</p>"
+        "<table><thead><tr><th>Code</th><th>Severity</th><th>Finding</th>"
+        '<th class="num">Points</th><th></th></tr></thead><tbody>'
+        + "".join(rows)
+        + f'</tbody><tfoot><tr><th colspan="3">Total</th><th class="num">{fmt(total)}</th>'
+        f"<th>score {int(lint.get('score', 0))}</th></tr></tfoot></table></section>"
+    )
 
 
 def _instance(f: dict[str, Any], titles: dict[str, str]) -> str:
@@ -167,15 +186,23 @@ def _instance(f: dict[str, Any], titles: dict[str, str]) -> str:
         tags.append(f'<span class="tag">suppressed: {_e(f.get("reason"))}</span>')
     where = _ids(list(f.get("nodes", [])), titles)
     edges = ", ".join(f"<code>{_e(e)}</code>" for e in f.get("edges", [])[:MAX_LISTED])
-    loc = " · ".join(x for x in (f"scenes {where}" if where else "",
-                                 f"transitions {edges}" if edges else "") if x)
+    loc = " · ".join(
+        x
+        for x in (f"scenes {where}" if where else "", f"transitions {edges}" if edges else "")
+        if x
+    )
     fix = f.get("fix") or {}
-    return (f'<li class="{"suppressed" if f.get("suppressed") else ""}">'
-            f"{_e(f.get('message'))} {' '.join(tags)}"
-            + (f"<br><small>{loc}</small>" if loc else "")
-            + (f"<br><small><b>Suggested fix:</b> {_e(fix.get('description'))}</small>"
-               if fix.get("description") else "")
-            + f" <small class=\"pts\">{fmt(float(f.get('points', 0)))} pts</small></li>")
+    return (
+        f'<li class="{"suppressed" if f.get("suppressed") else ""}">'
+        f"{_e(f.get('message'))} {' '.join(tags)}"
+        + (f"<br><small>{loc}</small>" if loc else "")
+        + (
+            f"<br><small><b>Suggested fix:</b> {_e(fix.get('description'))}</small>"
+            if fix.get("description")
+            else ""
+        )
+        + f' <small class="pts">{fmt(float(f.get("points", 0)))} pts</small></li>'
+    )
 
 
 def _findings(report: dict[str, Any], titles: dict[str, str]) -> str:
@@ -197,21 +224,25 @@ def _findings(report: dict[str, Any], titles: dict[str, str]) -> str:
         parts.append(
             f'<div class="finding"><h3><code>{_e(code)}</code> {_e(first.get("name"))}{count} '
             f"{' '.join(tags)}</h3><ul>{items}</ul>"
-            f"<p class=\"why\"><b>Why it matters:</b> {_e(first.get('rationale') or '—')}"
+            f'<p class="why"><b>Why it matters:</b> {_e(first.get("rationale") or "—")}'
             + (f" <i>Source: {_e(first.get('source'))}</i>" if first.get("source") else "")
-            + "</p></div>")
+            + "</p></div>"
+        )
     active = sum(1 for f in findings if not f.get("suppressed"))
-    return (f"<section><h2>Findings</h2><p>{active} counted, {len(findings) - active} "
-            "suppressed with a recorded reason; grouped by rule.</p>" + "".join(parts)
-            + "</section>")
+    return (
+        f"<section><h2>Findings</h2><p>{active} counted, {len(findings) - active} "
+        "suppressed with a recorded reason; grouped by rule.</p>" + "".join(parts) + "</section>"
+    )
 
 
 def _simulation(report: dict[str, Any]) -> str:
     sim = report.get("simulation")
     if not sim:
         notes = "".join(f"<li>{_e(n)}</li>" for n in report.get("lint", {}).get("notes", []))
-        return ("<section><h2>Simulated night</h2><p>The night simulation did not run for this "
-                f"report.</p>{'<ul>' + notes + '</ul>' if notes else ''}</section>")
+        return (
+            "<section><h2>Simulated night</h2><p>The night simulation did not run for this "
+            f"report.</p>{'<ul>' + notes + '</ul>' if notes else ''}</section>"
+        )
     s = sim.get("summary", {})
     rem = report.get("dreamscape", {}).get("rem_minutes")
     stats = [
@@ -224,42 +255,74 @@ def _simulation(report: dict[str, Any]) -> str:
         (_pct(s.get("social_coverage")), "of finishers meet a real person"),
         (_num(s.get("reward_rate")), "rewards per dream minute"),
     ]
-    grid = "".join(f'<div class="stat"><b>{v}</b><span>{_e(label)}</span></div>'
-                   for v, label in stats)
+    grid = "".join(
+        f'<div class="stat"><b>{v}</b><span>{_e(label)}</span></div>' for v, label in stats
+    )
     markers = [(float(rem), "night's REM ends")] if isinstance(rem, int | float) else []
     figures = []
     surv = sim.get("survival") or {}
     if surv.get("t"):
-        figures.append((line_chart(
-            surv["t"], [Series("still dreaming", surv["p"], "#3b5bdb")],
-            title="Survival: share of dreamers still dreaming", x_label="dream minutes",
-            y_label="still dreaming", y_range=(0.0, 1.0), y_format="percent", markers=markers,
-            description="P(still dreaming after t dream minutes) over the simulated dreamers"),
-            "A curve that stays high means dreamers cannot find a way out."))
+        figures.append(
+            (
+                line_chart(
+                    surv["t"],
+                    [Series("still dreaming", surv["p"], "#3b5bdb")],
+                    title="Survival: share of dreamers still dreaming",
+                    x_label="dream minutes",
+                    y_label="still dreaming",
+                    y_range=(0.0, 1.0),
+                    y_format="percent",
+                    markers=markers,
+                    description="P(still dreaming after t dream minutes) over the simulated dreamers",
+                ),
+                "A curve that stays high means dreamers cannot find a way out.",
+            )
+        )
     band = sim.get("intensity") or {}
     if band.get("t"):
-        figures.append((line_chart(
-            band["t"], [Series("mean", band["mean"], "#c0392b")],
-            bands=[Band("10th–90th percentile", band["p10"], band["p90"], "#c0392b")],
-            title="Intensity over dream time", x_label="dream minutes", y_label="intensity",
-            y_range=(0.0, 1.0), levels=[(0.7, "high intensity")],
-            description="Mean and 10th–90th percentile intensity of dreamers still dreaming"),
-            "Long stretches above 0.7 without a cooldown are what INT001 flags."))
+        figures.append(
+            (
+                line_chart(
+                    band["t"],
+                    [Series("mean", band["mean"], "#c0392b")],
+                    bands=[Band("10th–90th percentile", band["p10"], band["p90"], "#c0392b")],
+                    title="Intensity over dream time",
+                    x_label="dream minutes",
+                    y_label="intensity",
+                    y_range=(0.0, 1.0),
+                    levels=[(0.7, "high intensity")],
+                    description="Mean and 10th–90th percentile intensity of dreamers still dreaming",
+                ),
+                "Long stretches above 0.7 without a cooldown are what INT001 flags.",
+            )
+        )
     hist = sim.get("histogram") or {}
     if hist.get("edges"):
         median = s.get("median_minutes")
-        figures.append((histogram(
-            hist["edges"], hist["counts"], title="Minutes to exit", x_label="dream minutes",
-            y_label="dreamers", colour="#2e7d4f",
-            markers=[(float(median), "median")] if isinstance(median, int | float) else (),
-            empty_note="No dreamer reached an exit within the night",
-            description="How long finishing dreamers dreamt before reaching an exit"),
-            "Only dreamers who reached an exit within the night are counted."))
-    figs = "".join(f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>"
-                   for svg, cap in figures)
-    return (f"<section><h2>Simulated night</h2><p>{_e(s.get('dreamers'))} dreamers, seed "
-            f"{_e(s.get('seed'))}, played only inside the night's REM windows "
-            f"({_num(rem, ' minutes')}).</p><div class=\"grid\">{grid}</div>{figs}</section>")
+        figures.append(
+            (
+                histogram(
+                    hist["edges"],
+                    hist["counts"],
+                    title="Minutes to exit",
+                    x_label="dream minutes",
+                    y_label="dreamers",
+                    colour="#2e7d4f",
+                    markers=[(float(median), "median")] if isinstance(median, int | float) else (),
+                    empty_note="No dreamer reached an exit within the night",
+                    description="How long finishing dreamers dreamt before reaching an exit",
+                ),
+                "Only dreamers who reached an exit within the night are counted.",
+            )
+        )
+    figs = "".join(
+        f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>" for svg, cap in figures
+    )
+    return (
+        f"<section><h2>Simulated night</h2><p>{_e(s.get('dreamers'))} dreamers, seed "
+        f"{_e(s.get('seed'))}, played only inside the night's REM windows "
+        f'({_num(rem, " minutes")}).</p><div class="grid">{grid}</div>{figs}</section>'
+    )
 
 
 def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:
@@ -270,13 +333,18 @@ def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:
     unreachable = list(a.get("unreachable_nodes", []))
     rows = [
         ("Chance of reaching an exit (every transition open)", _pct(a.get("exit_probability"))),
-        ("Expected dream minutes from sleep onset to exit", _num(a.get("expected_minutes"), " min")),
+        (
+            "Expected dream minutes from sleep onset to exit",
+            _num(a.get("expected_minutes"), " min"),
+        ),
         ("Scenes from which no exit can be reached", _ids(traps, titles) if traps else "none"),
         ("Scenes that can never be reached", _ids(unreachable, titles) if unreachable else "none"),
     ]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return ("<section><h2>Exact analysis</h2><p>The graph as an absorbing Markov chain with the "
-            f"exits absorbing (solver: {_e(a.get('solver'))}).</p><table>{body}</table></section>")
+    return (
+        "<section><h2>Exact analysis</h2><p>The graph as an absorbing Markov chain with the "
+        f"exits absorbing (solver: {_e(a.get('solver'))}).</p><table>{body}</table></section>"
+    )
 
 
 def _footer(report: dict[str, Any]) -> str:
@@ -285,22 +353,32 @@ def _footer(report: dict[str, Any]) -> str:
     items = "".join(f"<li>{_e(x)}</li>" for x in extra)
     settings = lint.get("settings", {})
     rules = ", ".join(lint.get("rules_run", []))
-    return (f"<footer>{'<ul>' + items + '</ul>' if items else ''}"
-            f"<p>Rules run: {_e(rules) or '—'}. Simulation: {_e(settings.get('dreamers'))} "
-            f"dreamers, seed {_e(settings.get('seed'))}.</p></footer>")
+    return (
+        f"<footer>{'<ul>' + items + '</ul>' if items else ''}"
+        f"<p>Rules run: {_e(rules) or '—'}. Simulation: {_e(settings.get('dreamers'))} "
+        f"dreamers, seed {_e(settings.get('seed'))}.</p></footer>"
+    )
 
 
 def render_report_html(report: dict[str, Any]) -> str:
     """The whole page for one report (the data written to a package's report.json)."""
     titles = report.get("dreamscape", {}).get("node_titles", {})
     band = report.get("lint", {}).get("band", "none")
-    body = (_header(report) + _verdict(report) + _ledger(report, titles)
-            + _findings(report, titles) + _simulation(report) + _analysis(report, titles)
-            + _footer(report))
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; img-src data:\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<meta name=\"theme-color\" content=\"{BAND_COLOURS.get(band, '#1f2430')}\">\n"
-            f"<title>{_e(report.get('title'))} — ethics report</title>\n"
-            f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+    body = (
+        _header(report)
+        + _verdict(report)
+        + _ledger(report, titles)
+        + _findings(report, titles)
+        + _simulation(report)
+        + _analysis(report, titles)
+        + _footer(report)
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="theme-color" content="{BAND_COLOURS.get(band, "#1f2430")}">\n'
+        f"<title>{_e(report.get('title'))} — ethics report</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )

@@ -19,10 +19,20 @@ FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\""
 INK = "#1f2430"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
-BAND_COLOURS = {"none": "#2e9e5b", "low": "#6aa84f", "medium": "#e0a800", "high": "#e67e22",
-                "critical": "#c0392b"}
-BAND_RANGES = (("none", 0, 1), ("low", 1, 40), ("medium", 40, 70), ("high", 70, 90),
-               ("critical", 90, 100))
+BAND_COLOURS = {
+    "none": "#2e9e5b",
+    "low": "#6aa84f",
+    "medium": "#e0a800",
+    "high": "#e67e22",
+    "critical": "#c0392b",
+}
+BAND_RANGES = (
+    ("none", 0, 1),
+    ("low", 1, 40),
+    ("medium", 40, 70),
+    ("high", 70, 90),
+    ("critical", 90, 100),
+)
 
 
 def fmt(value: float) -> str:
@@ -92,33 +102,55 @@ class _Frame:
     def py(self, y: float) -> float:
         return self.bottom - (y - self.y0) / (self.y1 - self.y0) * (self.bottom - self.top)
 
-    def axes(self, x_ticks: list[float], y_ticks: list[float], x_label: str, y_label: str,
-             y_format: str = "") -> list[str]:
+    def axes(
+        self,
+        x_ticks: list[float],
+        y_ticks: list[float],
+        x_label: str,
+        y_label: str,
+        y_format: str = "",
+    ) -> list[str]:
         out = []
         for y in y_ticks:
             p = fmt(self.py(y))
-            out.append(f'<line x1="{self.left}" y1="{p}" x2="{self.right}" y2="{p}" '
-                       f'stroke="{GRID}" stroke-width="1"/>')
+            out.append(
+                f'<line x1="{self.left}" y1="{p}" x2="{self.right}" y2="{p}" '
+                f'stroke="{GRID}" stroke-width="1"/>'
+            )
             label = f"{fmt(y * 100)}%" if y_format == "percent" else fmt(y)
-            out.append(f'<text x="{self.left - 6}" y="{p}" dy="0.32em" text-anchor="end" '
-                       f'font-size="11" fill="{MUTED}">{label}</text>')
+            out.append(
+                f'<text x="{self.left - 6}" y="{p}" dy="0.32em" text-anchor="end" '
+                f'font-size="11" fill="{MUTED}">{label}</text>'
+            )
         span = (self.x1 - self.x0) * 1e-6
         for x in (t for t in x_ticks if self.x0 - span <= t <= self.x1 + span):
             p = fmt(self.px(x))
-            out.append(f'<line x1="{p}" y1="{self.bottom}" x2="{p}" y2="{self.bottom + 4}" '
-                       f'stroke="{MUTED}" stroke-width="1"/>')
-            out.append(f'<text x="{p}" y="{self.bottom + 17}" text-anchor="middle" '
-                       f'font-size="11" fill="{MUTED}">{fmt(x)}</text>')
-        out.append(f'<line x1="{self.left}" y1="{self.bottom}" x2="{self.right}" '
-                   f'y2="{self.bottom}" stroke="{INK}" stroke-width="1"/>')
-        out.append(f'<line x1="{self.left}" y1="{self.top}" x2="{self.left}" y2="{self.bottom}" '
-                   f'stroke="{INK}" stroke-width="1"/>')
+            out.append(
+                f'<line x1="{p}" y1="{self.bottom}" x2="{p}" y2="{self.bottom + 4}" '
+                f'stroke="{MUTED}" stroke-width="1"/>'
+            )
+            out.append(
+                f'<text x="{p}" y="{self.bottom + 17}" text-anchor="middle" '
+                f'font-size="11" fill="{MUTED}">{fmt(x)}</text>'
+            )
+        out.append(
+            f'<line x1="{self.left}" y1="{self.bottom}" x2="{self.right}" '
+            f'y2="{self.bottom}" stroke="{INK}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<line x1="{self.left}" y1="{self.top}" x2="{self.left}" y2="{self.bottom}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+        )
         mid_x = fmt((self.left + self.right) / 2)
-        out.append(f'<text x="{mid_x}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" '
-                   f'fill="{INK}">{escape(x_label)}</text>')
+        out.append(
+            f'<text x="{mid_x}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" '
+            f'fill="{INK}">{escape(x_label)}</text>'
+        )
         mid_y = fmt((self.top + self.bottom) / 2)
-        out.append(f'<text x="14" y="{mid_y}" text-anchor="middle" font-size="12" fill="{INK}" '
-                   f'transform="rotate(-90 14 {mid_y})">{escape(y_label)}</text>')
+        out.append(
+            f'<text x="14" y="{mid_y}" text-anchor="middle" font-size="12" fill="{INK}" '
+            f'transform="rotate(-90 14 {mid_y})">{escape(y_label)}</text>'
+        )
         return out
 
 
@@ -138,11 +170,14 @@ def _runs(xs: Sequence[float], ys: Sequence[float | None]) -> list[list[tuple[fl
 
 
 def _open(title: str, description: str) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" role="img" {FONT}>',
-            f"<title>{escape(title)}</title>", f"<desc>{escape(description)}</desc>",
-            f'<text x="{MARGIN_LEFT}" y="20" font-size="14" font-weight="600" '
-            f'fill="{INK}">{escape(title)}</text>']
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" {FONT}>',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(description)}</desc>",
+        f'<text x="{MARGIN_LEFT}" y="20" font-size="14" font-weight="600" '
+        f'fill="{INK}">{escape(title)}</text>',
+    ]
 
 
 def _legend(items: list[tuple[str, str, bool]]) -> list[str]:
@@ -152,20 +187,35 @@ def _legend(items: list[tuple[str, str, bool]]) -> list[str]:
         width = 7 * len(label) + 26
         x -= width
         if is_band:
-            out.append(f'<rect x="{x}" y="11" width="16" height="10" fill="{colour}" '
-                       'fill-opacity="0.25"/>')
+            out.append(
+                f'<rect x="{x}" y="11" width="16" height="10" fill="{colour}" fill-opacity="0.25"/>'
+            )
         else:
-            out.append(f'<line x1="{x}" y1="16" x2="{x + 16}" y2="16" stroke="{colour}" '
-                       'stroke-width="2.5"/>')
-        out.append(f'<text x="{x + 21}" y="16" dy="0.32em" font-size="11" '
-                   f'fill="{INK}">{escape(label)}</text>')
+            out.append(
+                f'<line x1="{x}" y1="16" x2="{x + 16}" y2="16" stroke="{colour}" '
+                'stroke-width="2.5"/>'
+            )
+        out.append(
+            f'<text x="{x + 21}" y="16" dy="0.32em" font-size="11" '
+            f'fill="{INK}">{escape(label)}</text>'
+        )
     return out
 
 
-def line_chart(xs: Sequence[float], series: Sequence[Series], *, title: str, x_label: str,
-               y_label: str, bands: Sequence[Band] = (), y_range: tuple[float, float] | None = None,
-               y_format: str = "", markers: Sequence[tuple[float, str]] = (),
-               levels: Sequence[tuple[float, str]] = (), description: str = "") -> str:
+def line_chart(
+    xs: Sequence[float],
+    series: Sequence[Series],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    bands: Sequence[Band] = (),
+    y_range: tuple[float, float] | None = None,
+    y_format: str = "",
+    markers: Sequence[tuple[float, str]] = (),
+    levels: Sequence[tuple[float, str]] = (),
+    description: str = "",
+) -> str:
     """Lines (and shaded bands) over a shared x axis; `markers` are labelled vertical rules,
     `levels` labelled horizontal ones."""
     xs = [float(x) for x in xs]
@@ -182,30 +232,46 @@ def line_chart(xs: Sequence[float], series: Sequence[Series], *, title: str, x_l
     for band in bands:
         for run in _band_runs(xs, band):
             upper = " ".join(f"{fmt(frame.px(x))},{fmt(frame.py(hi))}" for x, _, hi in run)
-            lower = " ".join(f"{fmt(frame.px(x))},{fmt(frame.py(lo))}" for x, lo, _ in reversed(run))
-            out.append(f'<polygon points="{upper} {lower}" fill="{band.colour}" '
-                       f'fill-opacity="{band.opacity}" stroke="none"/>')
+            lower = " ".join(
+                f"{fmt(frame.px(x))},{fmt(frame.py(lo))}" for x, lo, _ in reversed(run)
+            )
+            out.append(
+                f'<polygon points="{upper} {lower}" fill="{band.colour}" '
+                f'fill-opacity="{band.opacity}" stroke="none"/>'
+            )
     for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         for run in _runs(xs, s.ys):
             points = " ".join(f"{fmt(frame.px(x))},{fmt(frame.py(y))}" for x, y in run)
-            out.append(f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
-                       f'stroke-width="{fmt(s.width)}" stroke-linejoin="round"{dash}/>')
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
+                f'stroke-width="{fmt(s.width)}" stroke-linejoin="round"{dash}/>'
+            )
     for x, label in markers:
         if frame.x0 <= x <= frame.x1:
             p = fmt(frame.px(x))
-            out.append(f'<line x1="{p}" y1="{frame.top}" x2="{p}" y2="{frame.bottom}" '
-                       f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 3"/>')
-            out.append(f'<text x="{p}" y="{frame.top - 4}" text-anchor="end" font-size="10" '
-                       f'fill="{MUTED}">{escape(label)}</text>')
+            out.append(
+                f'<line x1="{p}" y1="{frame.top}" x2="{p}" y2="{frame.bottom}" '
+                f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 3"/>'
+            )
+            out.append(
+                f'<text x="{p}" y="{frame.top - 4}" text-anchor="end" font-size="10" '
+                f'fill="{MUTED}">{escape(label)}</text>'
+            )
     for y, label in levels:
         if frame.y0 <= y <= frame.y1:
             p = fmt(frame.py(y))
-            out.append(f'<line x1="{frame.left}" y1="{p}" x2="{frame.right}" y2="{p}" '
-                       f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="5 4"/>')
-            out.append(f'<text x="{frame.right - 4}" y="{p}" dy="-0.35em" text-anchor="end" '
-                       f'font-size="10" fill="{MUTED}">{escape(label)}</text>')
-    legend = [(b.label, b.colour, True) for b in bands] + [(s.label, s.colour, False) for s in series]
+            out.append(
+                f'<line x1="{frame.left}" y1="{p}" x2="{frame.right}" y2="{p}" '
+                f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="5 4"/>'
+            )
+            out.append(
+                f'<text x="{frame.right - 4}" y="{p}" dy="-0.35em" text-anchor="end" '
+                f'font-size="10" fill="{MUTED}">{escape(label)}</text>'
+            )
+    legend = [(b.label, b.colour, True) for b in bands] + [
+        (s.label, s.colour, False) for s in series
+    ]
     if len(legend) > 1:
         out += _legend(legend)
     out.append("</svg>")
@@ -222,9 +288,18 @@ def _band_runs(xs: Sequence[float], band: Band) -> list[list[tuple[float, float,
     return [run for run in runs if len(run) > 1]
 
 
-def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str, x_label: str,
-              y_label: str, colour: str = "#3b5bdb", markers: Sequence[tuple[float, str]] = (),
-              empty_note: str = "", description: str = "") -> str:
+def histogram(
+    edges: Sequence[float],
+    counts: Sequence[int],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    colour: str = "#3b5bdb",
+    markers: Sequence[tuple[float, str]] = (),
+    empty_note: str = "",
+    description: str = "",
+) -> str:
     """Bars for binned counts; `edges` has one more value than `counts`."""
     edges = [float(e) for e in edges]
     counts = [int(c) for c in counts]
@@ -239,20 +314,28 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str, x_la
         x = frame.px(left)
         w = max(frame.px(right) - x - 1, 1)
         y = frame.py(count)
-        out.append(f'<rect x="{fmt(x)}" y="{fmt(y)}" width="{fmt(w)}" '
-                   f'height="{fmt(frame.bottom - y)}" fill="{colour}" fill-opacity="0.8">'
-                   f"<title>{fmt(left)}–{fmt(right)} min: {count}</title></rect>")
+        out.append(
+            f'<rect x="{fmt(x)}" y="{fmt(y)}" width="{fmt(w)}" '
+            f'height="{fmt(frame.bottom - y)}" fill="{colour}" fill-opacity="0.8">'
+            f"<title>{fmt(left)}–{fmt(right)} min: {count}</title></rect>"
+        )
     if top == 0 and empty_note:
-        out.append(f'<text x="{fmt((frame.left + frame.right) / 2)}" '
-                   f'y="{fmt((frame.top + frame.bottom) / 2)}" text-anchor="middle" '
-                   f'font-size="14" fill="{MUTED}">{escape(empty_note)}</text>')
+        out.append(
+            f'<text x="{fmt((frame.left + frame.right) / 2)}" '
+            f'y="{fmt((frame.top + frame.bottom) / 2)}" text-anchor="middle" '
+            f'font-size="14" fill="{MUTED}">{escape(empty_note)}</text>'
+        )
     for x, label in markers:
         if frame.x0 <= x <= frame.x1:
             p = fmt(frame.px(x))
-            out.append(f'<line x1="{p}" y1="{frame.top}" x2="{p}" y2="{frame.bottom}" '
-                       f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>')
-            out.append(f'<text x="{p}" y="{frame.top - 4}" text-anchor="middle" font-size="10" '
-                       f'fill="{INK}">{escape(label)}</text>')
+            out.append(
+                f'<line x1="{p}" y1="{frame.top}" x2="{p}" y2="{frame.bottom}" '
+                f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
+            out.append(
+                f'<text x="{p}" y="{frame.top - 4}" text-anchor="middle" font-size="10" '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -265,29 +348,41 @@ def _arc_point(cx: float, cy: float, r: float, score: float) -> tuple[float, flo
 def gauge(score: int, band: str, threshold: float | None = None) -> str:
     """A half-circle 0–100 dial coloured by band, with the score and the gate threshold."""
     w, h, cx, cy, r = 260, 160, 130, 130, 100
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
-           f'height="{h}" role="img" {FONT}>',
-           f"<title>Escapism risk {int(score)} of 100 ({escape(band)})</title>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
+        f'height="{h}" role="img" {FONT}>',
+        f"<title>Escapism risk {int(score)} of 100 ({escape(band)})</title>",
+    ]
     for name, start, end in BAND_RANGES:
         x0, y0 = _arc_point(cx, cy, r, start)
         x1, y1 = _arc_point(cx, cy, r, end)
-        out.append(f'<path d="M {fmt(x0)} {fmt(y0)} A {r} {r} 0 0 1 {fmt(x1)} {fmt(y1)}" '
-                   f'fill="none" stroke="{BAND_COLOURS[name]}" stroke-width="18" '
-                   f'stroke-opacity="{1 if name == band else 0.35}"/>')
+        out.append(
+            f'<path d="M {fmt(x0)} {fmt(y0)} A {r} {r} 0 0 1 {fmt(x1)} {fmt(y1)}" '
+            f'fill="none" stroke="{BAND_COLOURS[name]}" stroke-width="18" '
+            f'stroke-opacity="{1 if name == band else 0.35}"/>'
+        )
     if threshold is not None and 0 <= threshold <= 100:
         xa, ya = _arc_point(cx, cy, r - 14, threshold)
         xb, yb = _arc_point(cx, cy, r + 14, threshold)
-        out.append(f'<line x1="{fmt(xa)}" y1="{fmt(ya)}" x2="{fmt(xb)}" y2="{fmt(yb)}" '
-                   f'stroke="{INK}" stroke-width="2"><title>gate threshold {fmt(threshold)}'
-                   "</title></line>")
+        out.append(
+            f'<line x1="{fmt(xa)}" y1="{fmt(ya)}" x2="{fmt(xb)}" y2="{fmt(yb)}" '
+            f'stroke="{INK}" stroke-width="2"><title>gate threshold {fmt(threshold)}'
+            "</title></line>"
+        )
     score = max(0, min(100, int(score)))
     nx, ny = _arc_point(cx, cy, r - 24, score)
-    out.append(f'<line x1="{cx}" y1="{cy}" x2="{fmt(nx)}" y2="{fmt(ny)}" stroke="{INK}" '
-               'stroke-width="3" stroke-linecap="round"/>')
+    out.append(
+        f'<line x1="{cx}" y1="{cy}" x2="{fmt(nx)}" y2="{fmt(ny)}" stroke="{INK}" '
+        'stroke-width="3" stroke-linecap="round"/>'
+    )
     out.append(f'<circle cx="{cx}" cy="{cy}" r="5" fill="{INK}"/>')
-    out.append(f'<text x="{cx}" y="{cy - 34}" text-anchor="middle" font-size="34" '
-               f'font-weight="700" fill="{BAND_COLOURS.get(band, INK)}">{score}</text>')
-    out.append(f'<text x="{cx}" y="{cy + 22}" text-anchor="middle" font-size="13" '
-               f'fill="{MUTED}">{escape(band)} risk · 0–100</text>')
+    out.append(
+        f'<text x="{cx}" y="{cy - 34}" text-anchor="middle" font-size="34" '
+        f'font-weight="700" fill="{BAND_COLOURS.get(band, INK)}">{score}</text>'
+    )
+    out.append(
+        f'<text x="{cx}" y="{cy + 22}" text-anchor="middle" font-size="13" '
+        f'fill="{MUTED}">{escape(band)} risk · 0–100</text>'
+    )
     out.append("</svg>")
     return "\n".join(out)

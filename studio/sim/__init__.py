@@ -6,6 +6,13 @@ from .night import dream_to_clock, windows_spanned
 from .result import SimulationResult
 
 __all__ = [
-    "Choice", "PlayEngine", "PlayError", "SimulationCancelled", "SimulationResult", "Step",
-    "dream_to_clock", "simulate", "windows_spanned",
+    "Choice",
+    "PlayEngine",
+    "PlayError",
+    "SimulationCancelled",
+    "SimulationResult",
+    "Step",
+    "dream_to_clock",
+    "simulate",
+    "windows_spanned",
 ]

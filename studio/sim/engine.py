@@ -95,20 +95,26 @@ class PlayEngine:
             enabled, error = self._condition(edge, env)
             raw.append((edge, enabled, error))
         total = sum(positive_or(e.weight, 1.0) for e, ok, _ in raw if ok)
-        return [Choice(e, ok, e.condition, positive_or(e.weight, 1.0) / total if ok else 0.0, err)
-                for e, ok, err in raw]
+        return [
+            Choice(e, ok, e.condition, positive_or(e.weight, 1.0) / total if ok else 0.0, err)
+            for e, ok, err in raw
+        ]
 
     def take(self, edge_id: str) -> Step:
         """Follow an enabled edge from the current node."""
         for choice in self.choices():
             if choice.edge.id == edge_id:
                 if not choice.enabled:
-                    raise PlayError(f"edge '{edge_id}' is not enabled here"
-                                    + (f" ({choice.condition})" if choice.condition else ""))
+                    raise PlayError(
+                        f"edge '{edge_id}' is not enabled here"
+                        + (f" ({choice.condition})" if choice.condition else "")
+                    )
                 env = dict(self.history[-1].variables)
                 self._apply(choice.edge.effects, env, f"edge '{edge_id}'")
                 return self._enter(self.ds.node(choice.edge.target), choice.edge.id, env)
-        where = "the dream has ended" if self.is_exit else f"no such edge leaves '{self.current.id}'"
+        where = (
+            "the dream has ended" if self.is_exit else f"no such edge leaves '{self.current.id}'"
+        )
         raise PlayError(f"cannot take '{edge_id}': {where}")
 
     def rewind(self) -> bool:
@@ -126,7 +132,9 @@ class PlayEngine:
         if node_id is None:
             entry = self.ds.entry
             if entry is None:
-                raise PlayError("the dreamscape has no single entry node; choose a node to start from")
+                raise PlayError(
+                    "the dreamscape has no single entry node; choose a node to start from"
+                )
             node_id = entry.id
         self.problems = []
         self.history = []
@@ -141,10 +149,16 @@ class PlayEngine:
         self.ds = ds
         self._types = variable_types(ds)
         fresh = initial_values(ds, self._types)
-        self.history = [Step(s.node, s.edge if s.edge is None or ds.has_edge(s.edge) else None,
-                             {name: s.variables.get(name, fresh[name]) for name in self._types},
-                             s.minutes)
-                        for s in self.history if ds.has_node(s.node)]
+        self.history = [
+            Step(
+                s.node,
+                s.edge if s.edge is None or ds.has_edge(s.edge) else None,
+                {name: s.variables.get(name, fresh[name]) for name in self._types},
+                s.minutes,
+            )
+            for s in self.history
+            if ds.has_node(s.node)
+        ]
         if not self.history:
             self.restart()
 
@@ -182,4 +196,3 @@ class PlayEngine:
     def _problem(self, message: str) -> None:
         if message not in self.problems:
             self.problems.append(message)
-

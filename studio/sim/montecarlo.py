@@ -108,8 +108,9 @@ class _Night:
                 target[w] = arr
 
     # ------------------------------------------------------------------ moves
-    def _stretch(self, who: np.ndarray, nodes: np.ndarray, spent: np.ndarray,
-                 entering: bool) -> None:
+    def _stretch(
+        self, who: np.ndarray, nodes: np.ndarray, spent: np.ndarray, entering: bool
+    ) -> None:
         """Extend the no-cue and high-intensity stretches by `spent` minutes in `nodes`.
 
         Entering a cue scene (anchor, social, exit) resets the no-cue stretch; entering a
@@ -125,8 +126,9 @@ class _Night:
         if better.any():
             self.cue_best[who[better]] = run[better]
             self.cue_end[who[better]] = nodes[better]
-        high = np.where(cool_reset, 0.0,
-                        self.high_run[who] + np.where(prog.is_high[nodes], spent, 0.0))
+        high = np.where(
+            cool_reset, 0.0, self.high_run[who] + np.where(prog.is_high[nodes], spent, 0.0)
+        )
         self.high_run[who] = high
         better = high > self.high_best[who]
         if better.any():
@@ -211,8 +213,13 @@ class _Night:
             stuck = who[~movable]
             self.stalled[stuck] = True
             self.linger(stuck)
-            who, u, base, span, ends = who[movable], u[movable], base[movable], span[movable], \
-                ends[movable]
+            who, u, base, span, ends = (
+                who[movable],
+                u[movable],
+                base[movable],
+                span[movable],
+                ends[movable],
+            )
         if who.size == 0:
             return who
         pick = np.searchsorted(cw, base + u * span, side="right")
@@ -236,9 +243,14 @@ def default_max_steps(prog: Program, total: float) -> int:
     return int(min(STEP_CAP, math.ceil(total / float(positive.min())) + 2))
 
 
-def simulate(ds: Dreamscape, dreamers: int = 10_000, seed: int = 0, max_steps: int | None = None,
-             should_stop: Callable[[], bool] | None = None, start: str | None = None
-             ) -> SimulationResult:
+def simulate(
+    ds: Dreamscape,
+    dreamers: int = 10_000,
+    seed: int = 0,
+    max_steps: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    start: str | None = None,
+) -> SimulationResult:
     """Simulate a night for `dreamers` dreamers; the same document and seed give the same result."""
     dreamers = max(0, int(dreamers))
     prog = compile_program(ds, start)

@@ -38,8 +38,9 @@ def template_of(source: str) -> tuple[str, tuple[Any, ...]]:
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
                 return node
             consts.append(node.value)
-            return ast.copy_location(ast.Name(id=f"{CONST_PREFIX}{len(consts) - 1}", ctx=ast.Load()),
-                                     node)
+            return ast.copy_location(
+                ast.Name(id=f"{CONST_PREFIX}{len(consts) - 1}", ctx=ast.Load()), node
+            )
 
     lifted = ast.unparse(_Lift().visit(tree))
     try:
@@ -63,11 +64,14 @@ class TemplateGroup:
 
     def freeze(self) -> None:
         cols = list(zip(*self.rows, strict=True)) if self.const_names else []
-        self.consts = [np.asarray(col, dtype=np.int64 if all(isinstance(v, int) for v in col)
-                                  else np.float64) for col in cols]
+        self.consts = [
+            np.asarray(col, dtype=np.int64 if all(isinstance(v, int) for v in col) else np.float64)
+            for col in cols
+        ]
 
-    def env(self, variables: dict[str, np.ndarray], who: np.ndarray, rows: np.ndarray
-            ) -> dict[str, Any]:
+    def env(
+        self, variables: dict[str, np.ndarray], who: np.ndarray, rows: np.ndarray
+    ) -> dict[str, Any]:
         env: dict[str, Any] = {name: variables[name][who] for name in self.var_names}
         for name, col in zip(self.const_names, self.consts, strict=True):
             env[name] = col[rows]
@@ -83,8 +87,9 @@ class _Groups:
         self._lift = not any(n.startswith(CONST_PREFIX) for n in names)
         self._problems = problems
 
-    def add(self, source: str, target: str | None, target_type: str,
-            where: tuple[str, str, str]) -> tuple[int, int]:
+    def add(
+        self, source: str, target: str | None, target_type: str, where: tuple[str, str, str]
+    ) -> tuple[int, int]:
         """(group, row) for one use of `source`; (-1, 0) when it cannot be compiled.
 
         `where` is (owner kind, owner id, what), formatted only if there is a problem.
@@ -125,8 +130,14 @@ class EffectTable:
     slot_groups: list[list[int]]
 
     @classmethod
-    def build(cls, owners: list[dict[str, str]], types: dict[str, str], groups: _Groups,
-              label: str, ids: list[str]) -> EffectTable:
+    def build(
+        cls,
+        owners: list[dict[str, str]],
+        types: dict[str, str],
+        groups: _Groups,
+        label: str,
+        ids: list[str],
+    ) -> EffectTable:
         with_effects = [(o, effects) for o, effects in enumerate(owners) if effects]
         slots = max((len(effects) for _, effects in with_effects), default=0)
         group = np.full((len(owners), slots), -1, dtype=np.int64)
@@ -138,8 +149,11 @@ class EffectTable:
             for p, (name, source) in enumerate(effects.items()):
                 at_o.append(o)
                 at_p.append(p)
-                found.append(groups.add(source, name, types.get(name, "float"),
-                                        (label, ids[o], f"effect on {name}")))
+                found.append(
+                    groups.add(
+                        source, name, types.get(name, "float"), (label, ids[o], f"effect on {name}")
+                    )
+                )
         if found:
             gids, rows = zip(*found, strict=True)
             group[at_o, at_p] = gids
@@ -203,13 +217,15 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
     cond_row = np.zeros(len(edges), dtype=np.int64)
     for k, edge in enumerate(edges):
         if edge.condition is not None:
-            gid, row = cond_builder.add(edge.condition, None, "bool",
-                                        ("edge", edge.id, "condition"))
+            gid, row = cond_builder.add(
+                edge.condition, None, "bool", ("edge", edge.id, "condition")
+            )
             # A condition that cannot be compiled never holds.
             cond_group[k], cond_row[k] = (gid, row) if gid >= 0 else (-2, 0)
     node_fx = EffectTable.build([nd.effects for nd in nodes], types, effect_builder, "node", ids)
-    edge_fx = EffectTable.build([e.effects for e in edges], types, effect_builder, "edge",
-                                [e.id for e in edges])
+    edge_fx = EffectTable.build(
+        [e.effects for e in edges], types, effect_builder, "edge", [e.id for e in edges]
+    )
     fx_groups = effect_builder.freeze()
     node_fx.groups = edge_fx.groups = fx_groups
 

@@ -79,21 +79,35 @@ class SimulationResult:
     _trajectory: Trajectory = field(repr=False)
 
     @classmethod
-    def from_state(cls, state: _Night, prog: Program, night: Night, rem: list[float], seed: int,
-                   steps: int) -> SimulationResult:
+    def from_state(
+        cls, state: _Night, prog: Program, night: Night, rem: list[float], seed: int, steps: int
+    ) -> SimulationResult:
         dream = state.dream_minutes
         return cls(
-            dreamers=int(state.finished.size), seed=int(seed), total_rem_minutes=float(sum(rem)),
-            finished=state.finished, captured=state.captured, stalled=state.stalled,
-            minutes=state.minutes, dream_minutes=dream,
+            dreamers=int(state.finished.size),
+            seed=int(seed),
+            total_rem_minutes=float(sum(rem)),
+            finished=state.finished,
+            captured=state.captured,
+            stalled=state.stalled,
+            minutes=state.minutes,
+            dream_minutes=dream,
             rem_windows=windows_spanned(rem, dream),
             end_clock=np.where(state.finished, dream_to_clock(night, dream), np.nan),
-            rewards=state.rewards, anchors=state.anchors, socials=state.socials,
+            rewards=state.rewards,
+            anchors=state.anchors,
+            socials=state.socials,
             peak_intensity=state.peak,
-            longest_no_cue_minutes=state.cue_best, longest_no_cue_end=state.cue_end,
-            longest_high_minutes=state.high_best, longest_high_end=state.high_end,
-            node_ids=list(prog.ids), visit_counts=state.visits, steps=steps,
-            problems=state.problems, _intensity=prog.intensity, _trajectory=state.trajectory,
+            longest_no_cue_minutes=state.cue_best,
+            longest_no_cue_end=state.cue_end,
+            longest_high_minutes=state.high_best,
+            longest_high_end=state.high_end,
+            node_ids=list(prog.ids),
+            visit_counts=state.visits,
+            steps=steps,
+            problems=state.problems,
+            _intensity=prog.intensity,
+            _trajectory=state.trajectory,
         )
 
     # ---------------------------------------------------------------- curves
@@ -101,8 +115,10 @@ class SimulationResult:
     def node_visits(self) -> dict[str, float]:
         """Mean visits per dreamer of every node (exits: the share of dreamers leaving there)."""
         d = max(self.dreamers, 1)
-        return {node_id: float(c) / d for node_id, c in zip(self.node_ids, self.visit_counts,
-                                                               strict=True)}
+        return {
+            node_id: float(c) / d
+            for node_id, c in zip(self.node_ids, self.visit_counts, strict=True)
+        }
 
     def _grid(self) -> np.ndarray:
         return np.arange(0, math.ceil(self.total_rem_minutes) + 1, dtype=float)
@@ -141,8 +157,9 @@ class SimulationResult:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(alive > 0, total / alive, np.nan)
         levels = np.clip(np.rint(value * BAND_RESOLUTION), 0, BAND_RESOLUTION).astype(np.int64)
-        hist = np.bincount(minute * (BAND_RESOLUTION + 1) + levels,
-                           minlength=k * (BAND_RESOLUTION + 1)).reshape(k, BAND_RESOLUTION + 1)
+        hist = np.bincount(
+            minute * (BAND_RESOLUTION + 1) + levels, minlength=k * (BAND_RESOLUTION + 1)
+        ).reshape(k, BAND_RESOLUTION + 1)
         cum = np.cumsum(hist, axis=1)
         for q, out in ((0.1, p10), (0.9, p90)):
             rank = np.maximum(np.ceil(q * alive), 1)

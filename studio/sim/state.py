@@ -40,8 +40,10 @@ def expression_sources(ds: Dreamscape) -> list[str]:
 
 def variable_types(ds: Dreamscape) -> dict[str, str]:
     """Declared variables with their types, then undeclared names used anywhere (as float)."""
-    types = {name: (var.type if var.type in ("int", "float", "bool") else "float")
-             for name, var in ds.variables.items()}
+    types = {
+        name: (var.type if var.type in ("int", "float", "bool") else "float")
+        for name, var in ds.variables.items()
+    }
     for owner in (ds.nodes, ds.edges):
         for item in owner:
             if item.effects:

@@ -15,7 +15,22 @@ from .review import DECISIONS, MIN_JUSTIFICATION, Review, check_review
 from .schema import CURRENT_SCHEMA, SchemaError
 
 __all__ = [
-    "CURRENT_SCHEMA", "DECISIONS", "ENV_VAR", "MIN_JUSTIFICATION", "DreamDiff", "ElementDiff",
-    "Library", "LibraryEntry", "LibraryError", "Review", "ReviewError", "Revision", "SchemaError",
-    "SearchHit", "check_review", "default_library_path", "diff_data", "path_key",
+    "CURRENT_SCHEMA",
+    "DECISIONS",
+    "ENV_VAR",
+    "MIN_JUSTIFICATION",
+    "DreamDiff",
+    "ElementDiff",
+    "Library",
+    "LibraryEntry",
+    "LibraryError",
+    "Review",
+    "ReviewError",
+    "Revision",
+    "SchemaError",
+    "SearchHit",
+    "check_review",
+    "default_library_path",
+    "diff_data",
+    "path_key",
 ]

@@ -31,8 +31,10 @@ class ElementDiff:
         return {
             "added": list(self.added),
             "removed": list(self.removed),
-            "changed": {key: {name: {"old": old, "new": new} for name, (old, new) in fields.items()}
-                        for key, fields in self.changed.items()},
+            "changed": {
+                key: {name: {"old": old, "new": new} for name, (old, new) in fields.items()}
+                for key, fields in self.changed.items()
+            },
             "reordered": self.reordered,
         }
 
@@ -57,8 +59,10 @@ class DreamDiff:
             "edges": self.edges.to_dict(),
             "groups": self.groups.to_dict(),
             "variables": self.variables.to_dict(),
-            "records": {name: {key: {"old": old, "new": new} for key, (old, new) in fields.items()}
-                        for name, fields in self.records.items()},
+            "records": {
+                name: {key: {"old": old, "new": new} for key, (old, new) in fields.items()}
+                for name, fields in self.records.items()
+            },
         }
 
     def summary(self) -> str:
@@ -67,10 +71,12 @@ class DreamDiff:
         for name in ("nodes", "edges", "groups", "variables"):
             part: ElementDiff = getattr(self, name)
             if part:
-                counts = [f"+{len(part.added)}" if part.added else "",
-                          f"-{len(part.removed)}" if part.removed else "",
-                          f"~{len(part.changed)}" if part.changed else "",
-                          "reordered" if part.reordered else ""]
+                counts = [
+                    f"+{len(part.added)}" if part.added else "",
+                    f"-{len(part.removed)}" if part.removed else "",
+                    f"~{len(part.changed)}" if part.changed else "",
+                    "reordered" if part.reordered else "",
+                ]
                 parts.append(f"{name} " + " ".join(c for c in counts if c))
         if self.records:
             parts.append("settings " + ", ".join(sorted(self.records)))
@@ -82,8 +88,12 @@ class DreamDiff:
         for record, fields in self.records.items():
             for key, (old, new) in fields.items():
                 out.append(f"~ {record}.{key}: {_show(old)} -> {_show(new)}")
-        for name, singular in (("variables", "variable"), ("nodes", "node"), ("edges", "edge"),
-                               ("groups", "group")):
+        for name, singular in (
+            ("variables", "variable"),
+            ("nodes", "node"),
+            ("edges", "edge"),
+            ("groups", "group"),
+        ):
             part: ElementDiff = getattr(self, name)
             out += [f"+ {singular} {key}" for key in part.added]
             out += [f"- {singular} {key}" for key in part.removed]
@@ -100,8 +110,9 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fields(old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()
-            ) -> dict[str, tuple[Any, Any]]:
+def _fields(
+    old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()
+) -> dict[str, tuple[Any, Any]]:
     changes = {}
     for key in list(old) + [k for k in new if k not in old]:
         if key in skip:
@@ -142,8 +153,10 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> DreamDiff:
     out.groups = _elements(_by_id(old.get("groups")), _by_id(new.get("groups")))
     old_vars = old.get("variables") if isinstance(old.get("variables"), dict) else {}
     new_vars = new.get("variables") if isinstance(new.get("variables"), dict) else {}
-    out.variables = _elements({k: v for k, v in old_vars.items() if isinstance(v, dict)},
-                              {k: v for k, v in new_vars.items() if isinstance(v, dict)})
+    out.variables = _elements(
+        {k: v for k, v in old_vars.items() if isinstance(v, dict)},
+        {k: v for k, v in new_vars.items() if isinstance(v, dict)},
+    )
     for record in _RECORDS:
         a = old.get(record) if isinstance(old.get(record), dict) else {}
         b = new.get(record) if isinstance(new.get(record), dict) else {}
@@ -151,8 +164,10 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> DreamDiff:
         if changes:
             out.records[record] = changes
     known = {"nodes", "edges", "groups", "variables", *_RECORDS}
-    top = _fields({k: v for k, v in old.items() if k not in known},
-                  {k: v for k, v in new.items() if k not in known})
+    top = _fields(
+        {k: v for k, v in old.items() if k not in known},
+        {k: v for k, v in new.items() if k not in known},
+    )
     if top:
         out.records["file"] = top
     return out

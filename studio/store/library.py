@@ -119,12 +119,15 @@ class Library:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(f"{target}: cannot create its folder: {exc.strerror or exc}") from None
+            raise LibraryError(
+                f"{target}: cannot create its folder: {exc.strerror or exc}"
+            ) from None
         if target.is_dir():
             raise LibraryError(f"{target}: is a folder, not a library database")
         try:
-            conn = sqlite3.connect(str(target), timeout=timeout, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                str(target), timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise LibraryError(f"{target}: cannot open the library: {exc}") from None
         try:
@@ -170,19 +173,28 @@ class Library:
                 raise
             self.conn.execute("COMMIT")
 
-    def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def _rows(
+        self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+    ) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.db.query(sql, params))
 
     def _dreamscape_id(self, path: str | Path) -> int | None:
         with self._lock:
-            row = self.conn.execute("SELECT id FROM dreamscapes WHERE path = ?",
-                                    (path_key(path),)).fetchone()
+            row = self.conn.execute(
+                "SELECT id FROM dreamscapes WHERE path = ?", (path_key(path),)
+            ).fetchone()
         return row[0] if row else None
 
     # ------------------------------------------------------------ revisions
-    def record_save(self, ds: Dreamscape, path: str | Path, author: str | None = None,
-                    message: str = "", text: str | None = None) -> Revision | None:
+    def record_save(
+        self,
+        ds: Dreamscape,
+        path: str | Path,
+        author: str | None = None,
+        message: str = "",
+        text: str | None = None,
+    ) -> Revision | None:
         """Record a revision of the file if its content changed; None when it did not."""
         content = dumps_dreamscape(ds) if text is None else text
         content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
@@ -191,32 +203,40 @@ class Library:
         stamp = now()
         title = ds.meta.title
         with self._write() as conn:
-            row = conn.execute("SELECT id, latest_hash FROM dreamscapes WHERE path = ?",
-                               (key,)).fetchone()
+            row = conn.execute(
+                "SELECT id, latest_hash FROM dreamscapes WHERE path = ?", (key,)
+            ).fetchone()
             if row is None:
                 cur = conn.execute(
                     "INSERT INTO dreamscapes (path, title, created, updated, scene_text, "
                     "latest_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                    (key, title, stamp, stamp, scene_text_of(content), content_hash))
+                    (key, title, stamp, stamp, scene_text_of(content), content_hash),
+                )
                 dreamscape_id = cur.lastrowid
                 number = 1
             else:
                 dreamscape_id, latest = row
                 if latest == content_hash:
                     return None
-                number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM revisions "
-                                      "WHERE dreamscape_id = ?", (dreamscape_id,)).fetchone()[0]
-                conn.execute("UPDATE dreamscapes SET title = ?, updated = ?, scene_text = ?, "
-                             "latest_hash = ? WHERE id = ?",
-                             (title, stamp, scene_text_of(content), content_hash, dreamscape_id))
+                number = conn.execute(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE dreamscape_id = ?",
+                    (dreamscape_id,),
+                ).fetchone()[0]
+                conn.execute(
+                    "UPDATE dreamscapes SET title = ?, updated = ?, scene_text = ?, "
+                    "latest_hash = ? WHERE id = ?",
+                    (title, stamp, scene_text_of(content), content_hash, dreamscape_id),
+                )
             conn.execute(
                 "INSERT INTO revisions (dreamscape_id, number, content_hash, content, author, "
                 "created, message, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (dreamscape_id, number, content_hash, content, author, stamp, message, title))
+                (dreamscape_id, number, content_hash, content, author, stamp, message, title),
+            )
         return Revision(number, content_hash, author, stamp, message, title, content, key)
 
-    def add(self, path: str | Path, author: str | None = None, message: str = ""
-            ) -> Revision | None:
+    def add(
+        self, path: str | Path, author: str | None = None, message: str = ""
+    ) -> Revision | None:
         """Load a file (raises DreamFileError) and record it."""
         ds = load_dreamscape(path)
         return self.record_save(ds, path, author, message)
@@ -230,29 +250,35 @@ class Library:
         rows = self._rows(
             "SELECT r.number, r.content_hash, r.author, r.created, r.message, r.title "
             "FROM revisions r JOIN dreamscapes d ON d.id = r.dreamscape_id "
-            "WHERE d.path = ? ORDER BY r.number", (key,))
+            "WHERE d.path = ? ORDER BY r.number",
+            (key,),
+        )
         return [Revision(**row, path=key) for row in rows]
 
     def revision(self, path: str | Path, number: int | None = None) -> Revision:
         """Revision `number` of the file (the latest when None), with its content."""
         key = path_key(path)
-        sql = ("SELECT r.number, r.content_hash, r.author, r.created, r.message, r.title, "
-               "r.content FROM revisions r JOIN dreamscapes d ON d.id = r.dreamscape_id "
-               "WHERE d.path = ? ")
+        sql = (
+            "SELECT r.number, r.content_hash, r.author, r.created, r.message, r.title, "
+            "r.content FROM revisions r JOIN dreamscapes d ON d.id = r.dreamscape_id "
+            "WHERE d.path = ? "
+        )
         if number is None:
             rows = self._rows(sql + "ORDER BY r.number DESC LIMIT 1", (key,))
         else:
             rows = self._rows(sql + "AND r.number = ?", (key, number))
         if not rows:
             if not self.knows(path):
-                raise LibraryError(f"{path}: not in the library (add it with `dreamstudio "
-                                   "library add`)")
+                raise LibraryError(
+                    f"{path}: not in the library (add it with `dreamstudio library add`)"
+                )
             count = len(self.history(path))
             raise LibraryError(f"{path}: no revision {number} (it has revisions 1 to {count})")
         return Revision(**rows[0], path=key)
 
-    def diff(self, path: str | Path, a: int, b: int | None = None,
-             current: Dreamscape | None = None) -> DreamDiff:
+    def diff(
+        self, path: str | Path, a: int, b: int | None = None, current: Dreamscape | None = None
+    ) -> DreamDiff:
         """Changes from revision `a` to revision `b` (or to `current`, e.g. the open document)."""
         old = json.loads(self.revision(path, a).content or "{}")
         if current is not None:
@@ -282,48 +308,70 @@ class Library:
         if not words:
             return []
         query = " ".join(f'"{word}"*' for word in words)
-        rows = self._rows("""
+        rows = self._rows(
+            """
             SELECT d.path, d.title,
               snippet(dreamscapes_fts, -1, '[', ']', '…', 12) AS snippet
             FROM dreamscapes_fts JOIN dreamscapes d ON d.rowid = dreamscapes_fts.rowid
-            WHERE dreamscapes_fts MATCH ? ORDER BY rank LIMIT ?""", (query, limit))
+            WHERE dreamscapes_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (query, limit),
+        )
         return [SearchHit(**row) for row in rows]
 
     # ------------------------------------------------------------ lint runs and reviews
-    def record_lint_run(self, content_hash: str, lint: dict[str, Any],
-                        path: str | Path | None = None) -> int:
+    def record_lint_run(
+        self, content_hash: str, lint: dict[str, Any], path: str | Path | None = None
+    ) -> int:
         """Store a lint summary (score, band, blocked, fatal, findings, reasons, settings)."""
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
         with self._write() as conn:
             cur = conn.execute(
                 "INSERT INTO lint_runs (dreamscape_id, content_hash, created, score, band, "
                 "blocked, fatal, findings, reasons, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (dreamscape_id, content_hash, now(), int(lint["score"]), str(lint["band"]),
-                 int(bool(lint.get("blocked"))), int(bool(lint.get("fatal"))),
-                 json.dumps(lint.get("findings", []), ensure_ascii=False),
-                 json.dumps(lint.get("reasons", []), ensure_ascii=False),
-                 json.dumps(lint.get("settings", {}), ensure_ascii=False)))
+                (
+                    dreamscape_id,
+                    content_hash,
+                    now(),
+                    int(lint["score"]),
+                    str(lint["band"]),
+                    int(bool(lint.get("blocked"))),
+                    int(bool(lint.get("fatal"))),
+                    json.dumps(lint.get("findings", []), ensure_ascii=False),
+                    json.dumps(lint.get("reasons", []), ensure_ascii=False),
+                    json.dumps(lint.get("settings", {}), ensure_ascii=False),
+                ),
+            )
         return int(cur.lastrowid or 0)
 
     def lint_runs_for(self, content_hash: str) -> list[dict[str, Any]]:
         """Lint runs of that content, newest first."""
-        rows = self._rows("SELECT * FROM lint_runs WHERE content_hash = ? ORDER BY id DESC",
-                          (content_hash,))
+        rows = self._rows(
+            "SELECT * FROM lint_runs WHERE content_hash = ? ORDER BY id DESC", (content_hash,)
+        )
         for row in rows:
             for key in ("findings", "reasons", "settings"):
                 row[key] = json.loads(row[key])
             row["blocked"], row["fatal"] = bool(row["blocked"]), bool(row["fatal"])
         return rows
 
-    def add_review(self, content_hash: str, reviewer: str, decision: str,
-                   justification: str = "", lint: dict[str, Any] | None = None,
-                   path: str | Path | None = None, lint_run_id: int | None = None) -> Review:
+    def add_review(
+        self,
+        content_hash: str,
+        reviewer: str,
+        decision: str,
+        justification: str = "",
+        lint: dict[str, Any] | None = None,
+        path: str | Path | None = None,
+        lint_run_id: int | None = None,
+    ) -> Review:
         """Record a review after checking the rules (raises ReviewError with why)."""
         check_review(reviewer, decision, justification, lint)
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
         stamp = now()
-        findings = [{k: f.get(k) for k in ("code", "severity", "points", "suppressed", "fatal")}
-                    for f in (lint or {}).get("findings", [])]
+        findings = [
+            {k: f.get(k) for k in ("code", "severity", "points", "suppressed", "fatal")}
+            for f in (lint or {}).get("findings", [])
+        ]
         score = int(lint["score"]) if lint else None
         band = str(lint["band"]) if lint else None
         fatal = bool(lint and lint.get("fatal"))
@@ -332,18 +380,42 @@ class Library:
                 "INSERT INTO reviews (content_hash, dreamscape_id, lint_run_id, reviewer, decision, "
                 "justification, created, score, band, fatal, findings) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (content_hash, dreamscape_id, lint_run_id, reviewer.strip(), decision,
-                 (justification or "").strip(), stamp, score, band, int(fatal),
-                 json.dumps(findings, ensure_ascii=False)))
-        return Review(int(cur.lastrowid or 0), content_hash, reviewer.strip(), decision,
-                      (justification or "").strip(), stamp, score, band, fatal, findings,
-                      lint_run_id, path_key(path) if path is not None else None)
+                (
+                    content_hash,
+                    dreamscape_id,
+                    lint_run_id,
+                    reviewer.strip(),
+                    decision,
+                    (justification or "").strip(),
+                    stamp,
+                    score,
+                    band,
+                    int(fatal),
+                    json.dumps(findings, ensure_ascii=False),
+                ),
+            )
+        return Review(
+            int(cur.lastrowid or 0),
+            content_hash,
+            reviewer.strip(),
+            decision,
+            (justification or "").strip(),
+            stamp,
+            score,
+            band,
+            fatal,
+            findings,
+            lint_run_id,
+            path_key(path) if path is not None else None,
+        )
 
     def reviews_for(self, content_hash: str) -> list[Review]:
         """Reviews of exactly this content, newest first."""
-        rows = self._rows("SELECT r.*, d.path AS path FROM reviews r LEFT JOIN dreamscapes d "
-                          "ON d.id = r.dreamscape_id WHERE r.content_hash = ? ORDER BY r.id DESC",
-                          (content_hash,))
+        rows = self._rows(
+            "SELECT r.*, d.path AS path FROM reviews r LEFT JOIN dreamscapes d "
+            "ON d.id = r.dreamscape_id WHERE r.content_hash = ? ORDER BY r.id DESC",
+            (content_hash,),
+        )
         return [Review.from_row(row, row["path"]) for row in rows]
 
     def latest_review(self, content_hash: str) -> Review | None:
@@ -352,23 +424,42 @@ class Library:
         return reviews[0] if reviews else None
 
     # ------------------------------------------------------------ exports
-    def record_export(self, content_hash: str, package_path: str | Path, package_sha256: str,
-                      size: int, score: int | None = None, band: str | None = None,
-                      review_id: int | None = None, path: str | Path | None = None) -> int:
+    def record_export(
+        self,
+        content_hash: str,
+        package_path: str | Path,
+        package_sha256: str,
+        size: int,
+        score: int | None = None,
+        band: str | None = None,
+        review_id: int | None = None,
+        path: str | Path | None = None,
+    ) -> int:
         """Remember that this content was published as this package."""
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
         with self._write() as conn:
             cur = conn.execute(
                 "INSERT INTO exports (dreamscape_id, content_hash, review_id, created, "
                 "package_path, package_sha256, size, score, band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (dreamscape_id, content_hash, review_id, now(), path_key(package_path),
-                 package_sha256, int(size), score, band))
+                (
+                    dreamscape_id,
+                    content_hash,
+                    review_id,
+                    now(),
+                    path_key(package_path),
+                    package_sha256,
+                    int(size),
+                    score,
+                    band,
+                ),
+            )
         return int(cur.lastrowid or 0)
 
     def exports_for(self, content_hash: str) -> list[dict[str, Any]]:
         """Packages made from this content, newest first."""
-        return self._rows("SELECT * FROM exports WHERE content_hash = ? ORDER BY id DESC",
-                          (content_hash,))
+        return self._rows(
+            "SELECT * FROM exports WHERE content_hash = ? ORDER BY id DESC", (content_hash,)
+        )
 
 
 def _default_author() -> str:
@@ -377,5 +468,12 @@ def _default_author() -> str:
     return ""
 
 
-__all__ = ["CURRENT_SCHEMA", "Library", "LibraryEntry", "Revision", "SearchHit",
-           "default_library_path", "path_key"]
+__all__ = [
+    "CURRENT_SCHEMA",
+    "Library",
+    "LibraryEntry",
+    "Revision",
+    "SearchHit",
+    "default_library_path",
+    "path_key",
+]

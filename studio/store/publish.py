@@ -71,15 +71,24 @@ class GateVerdict:
         """The headline, each reason, and the review applied (what `review --show` prints)."""
         out = [self.headline]
         out += [f"  - {reason}" for reason in self.reasons]
-        out.append(f"  review: {self.review.line()}" if self.review
-                   else "  review: none recorded for this content")
+        out.append(
+            f"  review: {self.review.line()}"
+            if self.review
+            else "  review: none recorded for this content"
+        )
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "headline": self.headline, "reasons": list(self.reasons),
-                "content_sha256": self.content_hash, "score": self.score, "band": self.band,
-                "fatal": self.fatal,
-                "review": self.review.to_record() if self.review else None}
+        return {
+            "allowed": self.allowed,
+            "headline": self.headline,
+            "reasons": list(self.reasons),
+            "content_sha256": self.content_hash,
+            "score": self.score,
+            "band": self.band,
+            "fatal": self.fatal,
+            "review": self.review.to_record() if self.review else None,
+        }
 
 
 @dataclass(slots=True)
@@ -122,14 +131,28 @@ class ExportResult:
 def gate_verdict(report: LintReport, content_hash: str, review: Review | None) -> GateVerdict:
     """Apply the gate with a review (None: no review recorded)."""
     allowed, reasons = gate_decision(report, review.decision if review else None)
-    return GateVerdict(allowed, reasons, content_hash, int(report.score), str(report.band),
-                       bool(report.fatal), review)
+    return GateVerdict(
+        allowed,
+        reasons,
+        content_hash,
+        int(report.score),
+        str(report.band),
+        bool(report.fatal),
+        review,
+    )
 
 
-def evaluate(ds: Dreamscape, *, base_dir: str | Path | None = None,
-             library: Library | None = None, report: LintReport | None = None,
-             config: LintConfig | None = None, dreamers: int = 2000, seed: int = 0,
-             should_stop: Callable[[], bool] | None = None) -> Evaluation:
+def evaluate(
+    ds: Dreamscape,
+    *,
+    base_dir: str | Path | None = None,
+    library: Library | None = None,
+    report: LintReport | None = None,
+    config: LintConfig | None = None,
+    dreamers: int = 2000,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+) -> Evaluation:
     """Lint (unless a report of this content is given) and decide the gate; `should_stop`
     lets a dialog cancel the lint (it then raises studio.lint.LintCancelled)."""
     text = dumps_dreamscape(ds)
@@ -137,38 +160,55 @@ def evaluate(ds: Dreamscape, *, base_dir: str | Path | None = None,
     if base_dir is None and ds.path is not None:
         base_dir = Path(ds.path).parent
     if report is None:
-        report = lint_dreamscape(ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed,
-                                 should_stop=should_stop)
+        report = lint_dreamscape(
+            ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed, should_stop=should_stop
+        )
     review = library.latest_review(content_hash) if library is not None else None
-    return Evaluation(content_hash, report, gate_verdict(report, content_hash, review),
-                      dreamers, seed, text)
+    return Evaluation(
+        content_hash, report, gate_verdict(report, content_hash, review), dreamers, seed, text
+    )
 
 
 def lint_summary(evaluation: Evaluation) -> dict[str, Any]:
     """What the library keeps of a lint run (and what a review says it saw)."""
     report = evaluation.report
     return {
-        "score": int(report.score), "band": str(report.band), "blocked": bool(report.blocked),
-        "fatal": bool(report.fatal), "reasons": list(report.reasons),
+        "score": int(report.score),
+        "band": str(report.band),
+        "blocked": bool(report.blocked),
+        "fatal": bool(report.fatal),
+        "reasons": list(report.reasons),
         "findings": [_finding(f) for f in report.findings],
-        "settings": {"dreamers": evaluation.dreamers, "seed": evaluation.seed,
-                     "threshold": report.threshold},
+        "settings": {
+            "dreamers": evaluation.dreamers,
+            "seed": evaluation.seed,
+            "threshold": report.threshold,
+        },
     }
 
 
-def review_dreamscape(library: Library, ds: Dreamscape, path: str | Path, reviewer: str,
-                      decision: str, justification: str = "", *,
-                      evaluation: Evaluation | None = None, author: str | None = None
-                      ) -> tuple[Review, GateVerdict]:
+def review_dreamscape(
+    library: Library,
+    ds: Dreamscape,
+    path: str | Path,
+    reviewer: str,
+    decision: str,
+    justification: str = "",
+    *,
+    evaluation: Evaluation | None = None,
+    author: str | None = None,
+) -> tuple[Review, GateVerdict]:
     """Record the file's revision, the lint run the reviewer saw and the review (ReviewError
     if the rules refuse it); returns the review and the verdict it leads to."""
     evaluation = evaluation or evaluate(ds, base_dir=Path(path).parent, library=library)
-    library.record_save(ds, path, author=author, text=evaluation.text,
-                        message=f"reviewed by {reviewer}")
+    library.record_save(
+        ds, path, author=author, text=evaluation.text, message=f"reviewed by {reviewer}"
+    )
     summary = lint_summary(evaluation)
     run_id = library.record_lint_run(evaluation.content_hash, summary, path)
-    review = library.add_review(evaluation.content_hash, reviewer, decision, justification,
-                                summary, path, run_id)
+    review = library.add_review(
+        evaluation.content_hash, reviewer, decision, justification, summary, path, run_id
+    )
     return review, gate_verdict(evaluation.report, evaluation.content_hash, review)
 
 
@@ -177,16 +217,25 @@ def default_package_path(path: str | Path) -> Path:
     return Path(path).with_suffix(PACKAGE_SUFFIX)
 
 
-def export_dreamscape(ds: Dreamscape, path: str | Path, out: str | Path | None = None, *,
-                      library: Library | None = None, evaluation: Evaluation | None = None,
-                      dreamers: int = 2000, seed: int = 0, config: LintConfig | None = None,
-                      author: str | None = None) -> ExportResult:
+def export_dreamscape(
+    ds: Dreamscape,
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    library: Library | None = None,
+    evaluation: Evaluation | None = None,
+    dreamers: int = 2000,
+    seed: int = 0,
+    config: LintConfig | None = None,
+    author: str | None = None,
+) -> ExportResult:
     """Lint, gate, and write the package; raises ExportBlocked (nothing written) when refused."""
     path = Path(path)
     out = Path(out) if out is not None else default_package_path(path)
     if evaluation is None:
-        evaluation = evaluate(ds, base_dir=path.parent, library=library, config=config,
-                              dreamers=dreamers, seed=seed)
+        evaluation = evaluate(
+            ds, base_dir=path.parent, library=library, config=config, dreamers=dreamers, seed=seed
+        )
     verdict = evaluation.verdict
     if library is not None:
         library.record_save(ds, path, author=author, text=evaluation.text)
@@ -199,14 +248,29 @@ def export_dreamscape(ds: Dreamscape, path: str | Path, out: str | Path | None =
     if not verdict.allowed or asset_problems:
         raise ExportBlocked(verdict, asset_problems)
     data = report_data(ds, evaluation)
-    info = write_package(out, evaluation.text, ds.meta.title, data, render_report_html(data),
-                         assets, score=verdict.score, band=verdict.band,
-                         review=verdict.review.to_record() if verdict.review else None)
+    info = write_package(
+        out,
+        evaluation.text,
+        ds.meta.title,
+        data,
+        render_report_html(data),
+        assets,
+        score=verdict.score,
+        band=verdict.band,
+        review=verdict.review.to_record() if verdict.review else None,
+    )
     export_id = None
     if library is not None:
         export_id = library.record_export(
-            evaluation.content_hash, info.path, info.sha256, info.size, verdict.score,
-            verdict.band, verdict.review.id if verdict.review else None, path)
+            evaluation.content_hash,
+            info.path,
+            info.sha256,
+            info.size,
+            verdict.score,
+            verdict.band,
+            verdict.review.id if verdict.review else None,
+            path,
+        )
     return ExportResult(info, evaluation, export_id)
 
 
@@ -257,8 +321,12 @@ def _simulation_data(sim: Any) -> dict[str, Any] | None:
     return {
         "summary": summary,
         "survival": {"t": list(t[::step]), "p": list(p[::step])},
-        "intensity": {"t": list(bt[::band_step]), "mean": list(mean[::band_step]),
-                      "p10": list(p10[::band_step]), "p90": list(p90[::band_step])},
+        "intensity": {
+            "t": list(bt[::band_step]),
+            "mean": list(mean[::band_step]),
+            "p10": list(p10[::band_step]),
+            "p90": list(p90[::band_step]),
+        },
         "histogram": {"edges": list(edges), "counts": [int(c) for c in counts]},
     }
 
@@ -278,16 +346,26 @@ def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
         "content_sha256": evaluation.content_hash,
         "studio_version": STUDIO_VERSION,
         "dreamscape": {
-            "title": ds.meta.title, "author": ds.meta.author, "audience": ds.meta.audience,
-            "description": ds.meta.description, "nodes": len(ds.nodes), "edges": len(ds.edges),
-            "rem_minutes": ds.night.total_rem_minutes, "node_titles": titles,
+            "title": ds.meta.title,
+            "author": ds.meta.author,
+            "audience": ds.meta.audience,
+            "description": ds.meta.description,
+            "nodes": len(ds.nodes),
+            "edges": len(ds.edges),
+            "rem_minutes": ds.night.total_rem_minutes,
+            "node_titles": titles,
         },
         "lint": {
-            "score": int(report.score), "band": report.band, "threshold": report.threshold,
-            "blocked": report.blocked, "fatal": report.fatal, "reasons": list(report.reasons),
+            "score": int(report.score),
+            "band": report.band,
+            "threshold": report.threshold,
+            "blocked": report.blocked,
+            "fatal": report.fatal,
+            "reasons": list(report.reasons),
             "findings": [_finding(f) for f in report.findings],
             "ledger": [dict(entry) for entry in report.ledger],
-            "notes": list(report.notes), "rule_errors": list(report.rule_errors),
+            "notes": list(report.notes),
+            "rule_errors": list(report.rule_errors),
             "plugin_errors": list(report.plugin_errors),
             "rules_run": list(getattr(report, "rules_run", [])),
             "settings": {"dreamers": evaluation.dreamers, "seed": evaluation.seed},

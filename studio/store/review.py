@@ -50,11 +50,18 @@ class Review:
     @classmethod
     def from_row(cls, row: dict[str, Any], path: str | None = None) -> Review:
         return cls(
-            id=row["id"], content_hash=row["content_hash"], reviewer=row["reviewer"],
-            decision=row["decision"], justification=row["justification"] or "",
-            created=row["created"], score=row["score"], band=row["band"],
-            fatal=bool(row["fatal"]), findings=json.loads(row["findings"] or "[]"),
-            lint_run_id=row["lint_run_id"], path=path,
+            id=row["id"],
+            content_hash=row["content_hash"],
+            reviewer=row["reviewer"],
+            decision=row["decision"],
+            justification=row["justification"] or "",
+            created=row["created"],
+            score=row["score"],
+            band=row["band"],
+            fatal=bool(row["fatal"]),
+            findings=json.loads(row["findings"] or "[]"),
+            lint_run_id=row["lint_run_id"],
+            path=path,
         )
 
 
@@ -62,13 +69,17 @@ def fatal_codes(lint: dict[str, Any] | None) -> list[str]:
     """Codes of the unsuppressed fatal findings in a lint summary."""
     if not lint:
         return []
-    codes = [f.get("code", "?") for f in lint.get("findings", [])
-             if f.get("fatal") and not f.get("suppressed")]
+    codes = [
+        f.get("code", "?")
+        for f in lint.get("findings", [])
+        if f.get("fatal") and not f.get("suppressed")
+    ]
     return sorted(set(codes))
 
 
-def check_review(reviewer: str, decision: str, justification: str,
-                 lint: dict[str, Any] | None) -> None:
+def check_review(
+    reviewer: str, decision: str, justification: str, lint: dict[str, Any] | None
+) -> None:
     """Raise ReviewError with the reason when the rules refuse this review."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("a review needs the reviewer's name")
@@ -78,14 +89,19 @@ def check_review(reviewer: str, decision: str, justification: str,
         return
     text = (justification or "").strip()
     if len(text) < MIN_JUSTIFICATION:
-        raise ReviewError(f"an override needs a justification of at least {MIN_JUSTIFICATION} "
-                          f"characters (got {len(text)}): say why publishing is safe despite "
-                          "the findings")
+        raise ReviewError(
+            f"an override needs a justification of at least {MIN_JUSTIFICATION} "
+            f"characters (got {len(text)}): say why publishing is safe despite "
+            "the findings"
+        )
     if lint is None:
-        raise ReviewError("an override must be made against a lint result; lint the "
-                          "dreamscape first")
+        raise ReviewError(
+            "an override must be made against a lint result; lint the dreamscape first"
+        )
     fatal = fatal_codes(lint)
     if lint.get("fatal") or fatal:
         codes = ", ".join(fatal) if fatal else "a fatal finding"
-        raise ReviewError(f"an override cannot lift a fatal finding ({codes}): a dreamer could "
-                          "be trapped with no way out; fix the design instead")
+        raise ReviewError(
+            f"an override cannot lift a fatal finding ({codes}): a dreamer could "
+            "be trapped with no way out; fix the design instead"
+        )

@@ -119,15 +119,19 @@ def _v2(conn: sqlite3.Connection) -> None:
         WHERE r.number = (SELECT MAX(number) FROM revisions WHERE dreamscape_id = r.dreamscape_id)
     """).fetchall()
     for dreamscape_id, content_hash, content in rows:
-        conn.execute("UPDATE dreamscapes SET scene_text = ?, latest_hash = ? WHERE id = ?",
-                     (scene_text_of(content), content_hash, dreamscape_id))
+        conn.execute(
+            "UPDATE dreamscapes SET scene_text = ?, latest_hash = ? WHERE id = ?",
+            (scene_text_of(content), content_hash, dreamscape_id),
+        )
     for rev_id, content in conn.execute("SELECT id, content FROM revisions").fetchall():
         try:
             title = json.loads(content).get("meta", {}).get("title", "")
         except (ValueError, AttributeError):
             title = ""
-        conn.execute("UPDATE revisions SET title = ? WHERE id = ?",
-                     (title if isinstance(title, str) else "", rev_id))
+        conn.execute(
+            "UPDATE revisions SET title = ? WHERE id = ?",
+            (title if isinstance(title, str) else "", rev_id),
+        )
     _create_fts(conn, FTS_TABLE, FTS_COLUMNS)
 
 
@@ -136,18 +140,25 @@ def _create_fts(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) 
     cols = ", ".join(f"[{c}]" for c in columns)
     new = ", ".join(f"new.[{c}]" for c in columns)
     old = ", ".join(f"old.[{c}]" for c in columns)
-    conn.execute(f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 (\n    {cols},\n"
-                 f"    content=[{table}]\n)")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 (\n    {cols},\n    content=[{table}]\n)"
+    )
     conn.execute(f"INSERT INTO [{table}_fts] (rowid, {cols}) SELECT rowid, {cols} FROM [{table}]")
-    conn.execute(f"CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN\n"
-                 f"  INSERT INTO [{table}_fts] (rowid, {cols}) VALUES (new.rowid, {new});\nEND")
-    conn.execute(f"CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN\n"
-                 f"  INSERT INTO [{table}_fts] ([{table}_fts], rowid, {cols}) "
-                 f"VALUES('delete', old.rowid, {old});\nEND")
-    conn.execute(f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN\n"
-                 f"  INSERT INTO [{table}_fts] ([{table}_fts], rowid, {cols}) "
-                 f"VALUES('delete', old.rowid, {old});\n"
-                 f"  INSERT INTO [{table}_fts] (rowid, {cols}) VALUES (new.rowid, {new});\nEND")
+    conn.execute(
+        f"CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN\n"
+        f"  INSERT INTO [{table}_fts] (rowid, {cols}) VALUES (new.rowid, {new});\nEND"
+    )
+    conn.execute(
+        f"CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN\n"
+        f"  INSERT INTO [{table}_fts] ([{table}_fts], rowid, {cols}) "
+        f"VALUES('delete', old.rowid, {old});\nEND"
+    )
+    conn.execute(
+        f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN\n"
+        f"  INSERT INTO [{table}_fts] ([{table}_fts], rowid, {cols}) "
+        f"VALUES('delete', old.rowid, {old});\n"
+        f"  INSERT INTO [{table}_fts] (rowid, {cols}) VALUES (new.rowid, {new});\nEND"
+    )
 
 
 # Step N brings a version N-1 database to version N.
@@ -160,8 +171,9 @@ class SchemaError(LibraryError):
 
 def schema_version(conn: sqlite3.Connection) -> int:
     """0 for an empty database."""
-    row = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                       "AND name = 'schema_version'").fetchone()
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
     if row is None:
         return 0
     found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
@@ -176,19 +188,26 @@ def migrate(conn: sqlite3.Connection, target: int = CURRENT_SCHEMA) -> list[int]
         try:
             current = schema_version(conn)
             if current > CURRENT_SCHEMA:
-                raise SchemaError(f"the library is at schema version {current}, newer than this "
-                                  f"studio understands ({CURRENT_SCHEMA}); update Adjuster Studio")
+                raise SchemaError(
+                    f"the library is at schema version {current}, newer than this "
+                    f"studio understands ({CURRENT_SCHEMA}); update Adjuster Studio"
+                )
             if current >= version:
                 conn.execute("COMMIT")
                 continue
             if current == 0 and version == 1:
-                tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-                                      ).fetchone()[0]
+                tables = conn.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                ).fetchone()[0]
                 if tables:
-                    raise SchemaError("this database holds tables but no schema_version: "
-                                      "it is not an Adjuster Studio library")
-                conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, "
-                             "applied TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+                    raise SchemaError(
+                        "this database holds tables but no schema_version: "
+                        "it is not an Adjuster Studio library"
+                    )
+                conn.execute(
+                    "CREATE TABLE schema_version (version INTEGER NOT NULL, "
+                    "applied TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+                )
             MIGRATIONS[version](conn)
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
             conn.execute("COMMIT")

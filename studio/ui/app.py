@@ -17,7 +17,9 @@ def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1600x1000, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT like 1600x1000, got {text!r}"
+        ) from None
     if not (320 <= w <= 8000 and 240 <= h <= 8000):
         raise argparse.ArgumentTypeError("width must be 320..8000 and height 240..8000 pixels")
     return w, h
@@ -25,15 +27,31 @@ def _size(text: str) -> tuple[int, int]:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="adjuster-studio", description="Open the Adjuster Studio dreamscape editor.")
+        prog="adjuster-studio", description="Open the Adjuster Studio dreamscape editor."
+    )
     parser.add_argument("file", nargs="?", type=Path, help="a .dream file to open")
-    parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
-                        help="render the window offscreen to a PNG and exit (needs FILE)")
-    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
-                        help="window size for --screenshot (default 1600x1000)")
-    parser.add_argument("--theme", choices=("dark", "light"), default=None,
-                        help="colour theme (default: the last one chosen, else dark)")
-    parser.add_argument("--version", action="version", version=f"Adjuster Studio {studio.__version__}")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the window offscreen to a PNG and exit (needs FILE)",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=DEFAULT_SIZE,
+        metavar="WxH",
+        help="window size for --screenshot (default 1600x1000)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=("dark", "light"),
+        default=None,
+        help="colour theme (default: the last one chosen, else dark)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"Adjuster Studio {studio.__version__}"
+    )
     args = parser.parse_args(list(argv))
     if args.screenshot is not None and args.file is None:
         parser.error("--screenshot needs a FILE to render")

@@ -89,14 +89,19 @@ def _read(file: Path) -> Recovery | None:
     if not isinstance(info, dict):
         info = {}
     pid = info.get("pid")
-    if file.stem in _active_keys or (isinstance(pid, int) and pid != os.getpid()
-                                     and _process_alive(pid)):
+    if file.stem in _active_keys or (
+        isinstance(pid, int) and pid != os.getpid() and _process_alive(pid)
+    ):
         return None  # still being edited, here or in another running studio
     original = info.get("path")
     saved_at = info.get("saved_at")
-    return Recovery(file.stem, file, Path(original) if isinstance(original, str) else None,
-                    str(info.get("title") or file.stem),
-                    saved_at if isinstance(saved_at, int | float) else file.stat().st_mtime)
+    return Recovery(
+        file.stem,
+        file,
+        Path(original) if isinstance(original, str) else None,
+        str(info.get("title") or file.stem),
+        saved_at if isinstance(saved_at, int | float) else file.stat().st_mtime,
+    )
 
 
 def orphaned_recoveries() -> list[Recovery]:
@@ -127,8 +132,12 @@ def recovery_for(path: Path) -> Recovery | None:
 class Autosaver(QObject):
     """Writes one document's recovery copy on a timer while it has unsaved changes."""
 
-    def __init__(self, document: Document, interval_ms: int = DEFAULT_INTERVAL_MS,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        interval_ms: int = DEFAULT_INTERVAL_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.key = self._key_for(document.path)
@@ -162,8 +171,12 @@ class Autosaver(QObject):
         if not self.document.modified:
             return False
         path = self.document.path
-        info = {"path": str(path.resolve()) if path else None, "title": self.document.ds.meta.title,
-                "pid": os.getpid(), "saved_at": time.time()}
+        info = {
+            "path": str(path.resolve()) if path else None,
+            "title": self.document.ds.meta.title,
+            "pid": os.getpid(),
+            "saved_at": time.time(),
+        }
         try:
             recovery_dir().mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.file, dumps_dreamscape(self.document.ds))

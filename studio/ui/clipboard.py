@@ -47,18 +47,30 @@ def copy_data(ds: Dreamscape, node_ids: list[str]) -> dict[str, Any]:
             used |= _expression_names(source)
     for edge in edges:
         used |= _expression_names(edge.condition)
-    variables = {name: {"type": v.type, "initial": v.initial}
-                 for name, v in ds.variables.items() if name in used}
-    groups = [{"id": g.id, "title": g.title, "nodes": list(g.nodes), "color": g.color}
-              for g in ds.groups if g.nodes and set(g.nodes) <= chosen]
-    return {"nodes": [node_to_data(n) for n in nodes], "edges": [edge_to_data(e) for e in edges],
-            "variables": variables, "groups": groups}
+    variables = {
+        name: {"type": v.type, "initial": v.initial}
+        for name, v in ds.variables.items()
+        if name in used
+    }
+    groups = [
+        {"id": g.id, "title": g.title, "nodes": list(g.nodes), "color": g.color}
+        for g in ds.groups
+        if g.nodes and set(g.nodes) <= chosen
+    ]
+    return {
+        "nodes": [node_to_data(n) for n in nodes],
+        "edges": [edge_to_data(e) for e in edges],
+        "variables": variables,
+        "groups": groups,
+    }
 
 
 def validate_paste(data: Any, ds: Dreamscape) -> Dreamscape:
     """Check clipboard data with the file loader; raises DreamFileError with every problem."""
     if not isinstance(data, dict):
-        raise DreamFileError(CLIPBOARD_SOURCE, [Issue("", "the clipboard holds no dreamscape scenes")])
+        raise DreamFileError(
+            CLIPBOARD_SOURCE, [Issue("", "the clipboard holds no dreamscape scenes")]
+        )
     nodes = data.get("nodes")
     if not isinstance(nodes, list) or not nodes:
         raise DreamFileError(CLIPBOARD_SOURCE, [Issue("nodes", "no scenes to paste")])
@@ -80,13 +92,20 @@ def validate_paste(data: Any, ds: Dreamscape) -> Dreamscape:
     edges = data.get("edges") or []
     if isinstance(edges, list):  # edges leaving the copied set cannot come along
         edges = [e for e in edges if not external(e)]
-    wrapper = {"format": "dreamscape", "version": 1, "variables": variables,
-               "nodes": nodes, "edges": edges, "groups": data.get("groups") or []}
+    wrapper = {
+        "format": "dreamscape",
+        "version": 1,
+        "variables": variables,
+        "nodes": nodes,
+        "edges": edges,
+        "groups": data.get("groups") or [],
+    }
     return dreamscape_from_data(wrapper, CLIPBOARD_SOURCE)
 
 
-def paste_ops(ds: Dreamscape, data: Any, at: tuple[float, float] | None = None
-              ) -> tuple[list[Op], list[str], list[str]]:
+def paste_ops(
+    ds: Dreamscape, data: Any, at: tuple[float, float] | None = None
+) -> tuple[list[Op], list[str], list[str]]:
     """Ops adding the clipboard's scenes with fresh ids; returns (ops, node ids, edge ids)."""
     incoming = validate_paste(data, ds)
     taken: set[str] = set()
@@ -96,7 +115,7 @@ def paste_ops(ds: Dreamscape, data: Any, at: tuple[float, float] | None = None
         taken.add(rename[node.id])
     left = min(n.x for n in incoming.nodes)
     top = min(n.y for n in incoming.nodes)
-    dx, dy = ((at[0] - left, at[1] - top) if at is not None else (PASTE_OFFSET, PASTE_OFFSET))
+    dx, dy = (at[0] - left, at[1] - top) if at is not None else (PASTE_OFFSET, PASTE_OFFSET)
     ops: list[Op] = []
     for name, variable in incoming.variables.items():
         if name not in ds.variables:
@@ -147,8 +166,10 @@ def read_clipboard() -> Any:
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, RecursionError):
-        raise DreamFileError(CLIPBOARD_SOURCE, [Issue(
-            "", "the clipboard does not hold copied scenes (not dreamscape JSON)")]) from None
+        raise DreamFileError(
+            CLIPBOARD_SOURCE,
+            [Issue("", "the clipboard does not hold copied scenes (not dreamscape JSON)")],
+        ) from None
 
 
 def clipboard_has_scenes() -> bool:

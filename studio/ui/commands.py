@@ -20,8 +20,15 @@ MERGE_ID = 7001
 class OpCommand(QUndoCommand):
     """One undo step: redo applies the op, undo applies the inverse it returned."""
 
-    def __init__(self, ds: Dreamscape, op: Op, label: str, *, applied_inverse: Op | None = None,
-                 merge_key: Hashable | None = None) -> None:
+    def __init__(
+        self,
+        ds: Dreamscape,
+        op: Op,
+        label: str,
+        *,
+        applied_inverse: Op | None = None,
+        merge_key: Hashable | None = None,
+    ) -> None:
         super().__init__(label)
         self._ds = ds
         self._op = op

@@ -34,13 +34,17 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
     box.setWindowTitle("Unsaved changes")
     box.setText(f"Save the changes to “{name}” before closing?")
     box.setInformativeText("Your changes will be lost if you don't save them.")
-    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                           | QMessageBox.StandardButton.Cancel)
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     answer = box.exec()
-    return {QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard"}.get(
-        QMessageBox.StandardButton(answer), "cancel")
+    return {
+        QMessageBox.StandardButton.Save: "save",
+        QMessageBox.StandardButton.Discard: "discard",
+    }.get(QMessageBox.StandardButton(answer), "cancel")
 
 
 class ErrorListDialog(QDialog):
@@ -96,8 +100,10 @@ def ask_restore(parent: QWidget | None, descriptions: Sequence[str]) -> str:
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved work")
     box.setText("Adjuster Studio closed before these dreamscapes were saved:")
-    box.setInformativeText("\n".join(f"• {d}" for d in descriptions)
-                           + "\n\nRestore them from the automatic recovery copies?")
+    box.setInformativeText(
+        "\n".join(f"• {d}" for d in descriptions)
+        + "\n\nRestore them from the automatic recovery copies?"
+    )
     restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
@@ -139,8 +145,9 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def shortcut_rows(menus: Sequence[tuple[str, Sequence[QAction]]],
-                  extra: Sequence[tuple[str, str, str]] = ()) -> list[tuple[str, str, str]]:
+def shortcut_rows(
+    menus: Sequence[tuple[str, Sequence[QAction]]], extra: Sequence[tuple[str, str, str]] = ()
+) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for each action that has a shortcut, plus canvas gestures."""
     rows = []
     seen: set[int] = set()
@@ -161,10 +168,12 @@ def show_shortcuts(parent: QWidget | None, rows: Sequence[tuple[str, str, str]])
 
 
 def show_about(parent: QWidget | None) -> None:
-    text = (f"<h3>Adjuster Studio {studio.__version__}</h3>"
-            "<p>Design dreamscapes for DreamSync, play them through, watch a simulated night "
-            "and check each design against the escapism-risk rules before publishing.</p>"
-            "<p>Made for Adjusters who want sleepers to wake rested.</p>")
+    text = (
+        f"<h3>Adjuster Studio {studio.__version__}</h3>"
+        "<p>Design dreamscapes for DreamSync, play them through, watch a simulated night "
+        "and check each design against the escapism-risk rules before publishing.</p>"
+        "<p>Made for Adjusters who want sleepers to wake rested.</p>"
+    )
     box = QMessageBox(parent)
     box.setWindowTitle("About Adjuster Studio")
     box.setTextFormat(Qt.TextFormat.RichText)

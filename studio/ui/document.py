@@ -32,8 +32,13 @@ from .clipboard import copy_data, paste_ops
 from .commands import OpCommand
 
 KIND_TITLES = {
-    "entry": "Drifting off", "scene": "New scene", "choice": "A choice", "reward": "A reward",
-    "social": "A friend nearby", "anchor": "Anchor to waking life", "nightmare": "A dark turn",
+    "entry": "Drifting off",
+    "scene": "New scene",
+    "choice": "A choice",
+    "reward": "A reward",
+    "social": "A friend nearby",
+    "anchor": "Anchor to waking life",
+    "nightmare": "A dark turn",
     "exit": "Back to natural sleep",
 }
 KIND_DEFAULTS: dict[str, dict[str, float]] = {
@@ -57,8 +62,9 @@ class Document(QObject):
     path_changed = Signal(object)
     document_replaced = Signal()
 
-    def __init__(self, ds: Dreamscape, path: Path | None = None, parent: QObject | None = None
-                 ) -> None:
+    def __init__(
+        self, ds: Dreamscape, path: Path | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._ds = ds
         self._path = Path(path) if path is not None else ds.path
@@ -131,19 +137,25 @@ class Document(QObject):
     def push(self, op: Op, label: str, merge_key: Hashable | None = None) -> None:
         """Apply one undoable step; a refused op (ModelError) raises and leaves no trace."""
         inverse = op.apply(self._ds)
-        self.undo_stack.push(OpCommand(self._ds, op, label, applied_inverse=inverse,
-                                       merge_key=merge_key))
+        self.undo_stack.push(
+            OpCommand(self._ds, op, label, applied_inverse=inverse, merge_key=merge_key)
+        )
 
     def _snap(self, value: float) -> float:
         grid = self.snap_grid
         return float(round(value / grid) * grid) if grid > 0 else float(value)
 
-    def move_nodes(self, before: dict[str, tuple[float, float]],
-                   after: dict[str, tuple[float, float]]) -> bool:
+    def move_nodes(
+        self, before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]
+    ) -> bool:
         """One step for a whole dragged selection; nothing is pushed when nothing moved."""
-        moved = {nid: (float(x), float(y)) for nid, (x, y) in after.items()
-                 if self._ds.has_node(nid) and before.get(nid) != (x, y)
-                 and (self._ds.node(nid).x, self._ds.node(nid).y) != (x, y)}
+        moved = {
+            nid: (float(x), float(y))
+            for nid, (x, y) in after.items()
+            if self._ds.has_node(nid)
+            and before.get(nid) != (x, y)
+            and (self._ds.node(nid).x, self._ds.node(nid).y) != (x, y)
+        }
         if not moved:
             return False
         self.push(MoveNodes(moved), f"Move {_plural(len(moved), 'scene')}")
@@ -154,41 +166,60 @@ class Document(QObject):
         ds = self._ds
         edge_id = ds.unique_id(f"e{len(ds.edges) + 1}")
         label = ds.node(target).display_title
-        self.push(AddEdge(Edge(edge_id, source, target, label)),
-                  f"Connect {ds.node(source).display_title} → {label}")
+        self.push(
+            AddEdge(Edge(edge_id, source, target, label)),
+            f"Connect {ds.node(source).display_title} → {label}",
+        )
         return edge_id
 
     def add_node(self, kind: str, x: float, y: float) -> str:
         """A node of `kind` with that kind's defaults, snapped to the grid; returns its id."""
-        node = Node(self._ds.unique_id(kind), kind, KIND_TITLES.get(kind, kind.title()),
-                    reward=default_reward(kind), x=self._snap(x), y=self._snap(y))
+        node = Node(
+            self._ds.unique_id(kind),
+            kind,
+            KIND_TITLES.get(kind, kind.title()),
+            reward=default_reward(kind),
+            x=self._snap(x),
+            y=self._snap(y),
+        )
         for name, value in KIND_DEFAULTS.get(kind, {}).items():
             setattr(node, name, value)
         self.push(AddNode(node), f"Add {kind}")
         return node.id
 
-    def delete(self, node_ids: Iterable[str], edge_ids: Iterable[str] = (),
-               verb: str = "Delete") -> bool:
+    def delete(
+        self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), verb: str = "Delete"
+    ) -> bool:
         """Edges first, then nodes (with their remaining edges), then emptied groups."""
         ds = self._ds
         nodes = [n for n in dict.fromkeys(node_ids) if ds.has_node(n)]
         gone = set(nodes)
-        edges = [e for e in dict.fromkeys(edge_ids) if ds.has_edge(e)
-                 and ds.edge(e).source not in gone and ds.edge(e).target not in gone]
+        edges = [
+            e
+            for e in dict.fromkeys(edge_ids)
+            if ds.has_edge(e) and ds.edge(e).source not in gone and ds.edge(e).target not in gone
+        ]
         if not nodes and not edges:
             return False
         ops: list[Op] = [RemoveEdge(e) for e in edges] + [RemoveNode(n) for n in nodes]
         ops += [RemoveGroup(g.id) for g in ds.groups if g.nodes and set(g.nodes) <= gone]
-        parts = [p for p in (_plural(len(nodes), "scene") if nodes else "",
-                             _plural(len(edges), "transition") if edges else "") if p]
+        parts = [
+            p
+            for p in (
+                _plural(len(nodes), "scene") if nodes else "",
+                _plural(len(edges), "transition") if edges else "",
+            )
+            if p
+        ]
         self.push(Batch(ops, verb), f"{verb} " + " and ".join(parts))
         return True
 
     def copy_data(self, node_ids: Iterable[str]) -> dict[str, Any]:
         return copy_data(self._ds, [n for n in node_ids if self._ds.has_node(n)])
 
-    def paste(self, data: Any, at: tuple[float, float] | None = None,
-              label: str = "Paste") -> tuple[list[str], list[str]]:
+    def paste(
+        self, data: Any, at: tuple[float, float] | None = None, label: str = "Paste"
+    ) -> tuple[list[str], list[str]]:
         """Add copied scenes with fresh ids; raises DreamFileError for junk data."""
         ops, node_ids, edge_ids = paste_ops(self._ds, data, at)
         self.push(Batch(ops, label), f"{label} {_plural(len(node_ids), 'scene')}")
@@ -203,8 +234,11 @@ class Document(QObject):
     def auto_layout(self, node_ids: Iterable[str] | None = None) -> bool:
         ids = None if node_ids is None else list(node_ids)
         positions = layered_layout(self._ds, ids)
-        moved = {nid: pos for nid, pos in positions.items()
-                 if (self._ds.node(nid).x, self._ds.node(nid).y) != pos}
+        moved = {
+            nid: pos
+            for nid, pos in positions.items()
+            if (self._ds.node(nid).x, self._ds.node(nid).y) != pos
+        }
         if not moved:
             return False
         what = "all scenes" if ids is None else _plural(len(positions), "scene")
@@ -219,7 +253,9 @@ class Document(QObject):
         group_id = ds.unique_id("group")
         colour = GROUP_COLOURS[len(ds.groups) % len(GROUP_COLOURS)]
         title = title or f"Group {len(ds.groups) + 1}"
-        self.push(AddGroup(Group(group_id, title, ids, colour)), f"Group {_plural(len(ids), 'scene')}")
+        self.push(
+            AddGroup(Group(group_id, title, ids, colour)), f"Group {_plural(len(ids), 'scene')}"
+        )
         return group_id
 
     def ungroup(self, group_id: str) -> None:

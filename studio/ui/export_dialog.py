@@ -91,12 +91,12 @@ def write_export(prepared: Prepared, out: Path) -> tuple[ExportResult, str | Non
     try:
         library = common.open_library()
     except Exception as exc:  # the package is still worth writing
-        result = export_dreamscape(prepared.ds, prepared.path, out,
-                                   evaluation=prepared.evaluation)
+        result = export_dreamscape(prepared.ds, prepared.path, out, evaluation=prepared.evaluation)
         return result, common.describe_error(exc)
     with library:
-        result = export_dreamscape(prepared.ds, prepared.path, out, library=library,
-                                   evaluation=prepared.evaluation)
+        result = export_dreamscape(
+            prepared.ds, prepared.path, out, library=library, evaluation=prepared.evaluation
+        )
     return result, None
 
 
@@ -125,8 +125,9 @@ class ExportDialog(QDialog):
     review_requested = Signal()
     exported = Signal(object)  # ExportResult
 
-    def __init__(self, path: Path | str, editor: QWidget | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path | str, editor: QWidget | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent if parent is not None else editor)
         self.path = Path(path)
         self.editor = editor
@@ -151,8 +152,9 @@ class ExportDialog(QDialog):
         self.lint_button.setObjectName("showLintPanel")
         self.review_button = QPushButton("Review…")
         self.review_button.setObjectName("openReview")
-        self.review_button.setToolTip("A reviewer may override a non-fatal block, with a "
-                                      "recorded justification")
+        self.review_button.setToolTip(
+            "A reviewer may override a non-fatal block, with a recorded justification"
+        )
         row = QHBoxLayout()
         row.addWidget(self.lint_button)
         row.addWidget(self.review_button)
@@ -204,8 +206,9 @@ class ExportDialog(QDialog):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("Export",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.export_button.setObjectName("exportButton")
         self.buttons.addButton(self.verify_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.verify_button.hide()
@@ -233,13 +236,15 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------ the verdict
     def start(self) -> None:
         self.prepared = None
-        self.header.show_busy(self.path.stem, self.path, "Running the ethics checks and "
-                              "the publish gate…")
+        self.header.show_busy(
+            self.path.stem, self.path, "Running the ethics checks and the publish gate…"
+        )
         self.export_button.setEnabled(False)
         self._busy(True)
         path = self.path
-        common.run_in_background(self, lambda: prepare_export(path), self._prepared,
-                                 self._prepare_failed)
+        common.run_in_background(
+            self, lambda: prepare_export(path), self._prepared, self._prepare_failed
+        )
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy
@@ -252,11 +257,14 @@ class ExportDialog(QDialog):
         self._busy(False)
         self.prepared = prepared
         verdict = prepared.evaluation.verdict
-        self.header.show_verdict(prepared.ds.meta.title, self.path, verdict,
-                                 prepared.asset_problems)
+        self.header.show_verdict(
+            prepared.ds.meta.title, self.path, verdict, prepared.asset_problems
+        )
         if prepared.allowed:
-            note = ("The package holds the dreamscape, its assets and this report, with the "
-                    "sha256 of every file; the same content always gives the same bytes.")
+            note = (
+                "The package holds the dreamscape, its assets and this report, with the "
+                "sha256 of every file; the same content always gives the same bytes."
+            )
             if prepared.library_error:
                 note += f"\nNot recorded in the library: {prepared.library_error}"
             self.allowed_note.setText(note)
@@ -265,14 +273,18 @@ class ExportDialog(QDialog):
             self.export_button.setDefault(True)
         else:
             self.blocked_text.setText(self._blocked_explanation(prepared))
-            has_lint = (self.editor is not None
-                        and self.editor.findChild(QDockWidget, LINT_DOCK) is not None)
+            has_lint = (
+                self.editor is not None
+                and self.editor.findChild(QDockWidget, LINT_DOCK) is not None
+            )
             self.lint_button.setEnabled(has_lint)
-            self.lint_button.setToolTip("" if has_lint else
-                                        "This window has no lint panel")
+            self.lint_button.setToolTip("" if has_lint else "This window has no lint panel")
             review = verdict.review
-            can_override = (not verdict.fatal and not prepared.asset_problems
-                            and not (review and review.decision == "reject"))
+            can_override = (
+                not verdict.fatal
+                and not prepared.asset_problems
+                and not (review and review.decision == "reject")
+            )
             self.review_button.setVisible(can_override or bool(review))
             self.blocked_box.show()
             self.export_button.setEnabled(False)
@@ -283,15 +295,21 @@ class ExportDialog(QDialog):
         verdict = prepared.evaluation.verdict
         parts = ["Nothing was written."]
         if verdict.fatal:
-            parts.append("A fatal finding means a dreamer could be held with no way out; no "
-                         "review can lift it. Fix the design in the lint panel, save, and "
-                         "export again.")
+            parts.append(
+                "A fatal finding means a dreamer could be held with no way out; no "
+                "review can lift it. Fix the design in the lint panel, save, and "
+                "export again."
+            )
         elif verdict.review and verdict.review.decision == "reject":
-            parts.append(f"{verdict.review.reviewer} rejected this exact content. Change the "
-                         "design and ask for a new review.")
+            parts.append(
+                f"{verdict.review.reviewer} rejected this exact content. Change the "
+                "design and ask for a new review."
+            )
         elif not verdict.allowed:
-            parts.append("Fix or suppress (with a reason) the findings in the lint panel, or "
-                         "ask a reviewer to record an override for this exact content.")
+            parts.append(
+                "Fix or suppress (with a reason) the findings in the lint panel, or "
+                "ask a reviewer to record an override for this exact content."
+            )
         if prepared.asset_problems:
             parts.append("Every asset a scene uses must exist beside the file to be packed.")
         return " ".join(parts)
@@ -344,8 +362,9 @@ class ExportDialog(QDialog):
         self.browse_button.setEnabled(False)
         self.export_button.setText("Exporting…")
         self._busy(True)
-        common.run_in_background(self, lambda: write_export(prepared, out), self._exported,
-                                 self._export_failed)
+        common.run_in_background(
+            self, lambda: write_export(prepared, out), self._exported, self._export_failed
+        )
         return True
 
     def _exported(self, outcome: tuple[ExportResult, str | None]) -> None:
@@ -354,9 +373,11 @@ class ExportDialog(QDialog):
         self.result = result
         info = result.package
         kind = "allowed"
-        lines = [f"{common.pill_html('WRITTEN', kind)}&nbsp; <b>{html.escape(str(info.path))}</b>",
-                 f"{_size(info.size)} · {len(info.manifest.get('files', {}))} files · "
-                 f"content {html.escape(common.short_hash(info.manifest.get('content_sha256')))}…"]
+        lines = [
+            f"{common.pill_html('WRITTEN', kind)}&nbsp; <b>{html.escape(str(info.path))}</b>",
+            f"{_size(info.size)} · {len(info.manifest.get('files', {}))} files · "
+            f"content {html.escape(common.short_hash(info.manifest.get('content_sha256')))}…",
+        ]
         if library_error:
             lines.append(f"Not recorded in the library: {html.escape(library_error)}")
         elif result.export_id is not None:
@@ -460,8 +481,9 @@ class VerifyDialog(QDialog):
         layout.addWidget(self.lines, 1)
         layout.addWidget(buttons)
         self.resize(720, 440)
-        self.headline.setText(common.pill_html("CHECKING", "busy") + "&nbsp; "
-                              + html.escape(str(self.path)))
+        self.headline.setText(
+            common.pill_html("CHECKING", "busy") + "&nbsp; " + html.escape(str(self.path))
+        )
         self.setCursor(Qt.CursorShape.BusyCursor)
         path = self.path
         common.run_in_background(self, lambda: verify_file(path), self._verified, self._failed)
@@ -477,24 +499,32 @@ class VerifyDialog(QDialog):
         if result.ok:
             self.headline.setText(
                 f"{common.pill_html('VERIFIED', 'allowed')}&nbsp; <b>Every file matches its "
-                f"sha256 and the package is safe to import.</b>")
+                f"sha256 and the package is safe to import.</b>"
+            )
         else:
             n = len(result.problems)
             self.headline.setText(
                 f"{common.pill_html('FAILED', 'blocked')}&nbsp; <b>{n} problem"
-                f"{'s' if n != 1 else ''} found; do not import or publish this package.</b>")
+                f"{'s' if n != 1 else ''} found; do not import or publish this package.</b>"
+            )
         facts = [f"<b>{html.escape(str(self.path))}</b>"]
         if verified.sha256:
             facts.append(f"Package sha256 <code>{verified.sha256}</code>")
         if manifest:
             review = manifest.get("review")
-            review_text = (f"{review.get('decision')} by {review.get('reviewer')}"
-                           if isinstance(review, dict) else "no review recorded")
-            facts.append(f"“{html.escape(str(manifest.get('title', '')))}” · score "
-                         f"{manifest.get('score')} ({html.escape(str(manifest.get('band')))}) · "
-                         f"{html.escape(review_text)}")
-            facts.append(f"Content sha256 <code>{html.escape(str(manifest.get('content_sha256')))}"
-                         "</code>")
+            review_text = (
+                f"{review.get('decision')} by {review.get('reviewer')}"
+                if isinstance(review, dict)
+                else "no review recorded"
+            )
+            facts.append(
+                f"“{html.escape(str(manifest.get('title', '')))}” · score "
+                f"{manifest.get('score')} ({html.escape(str(manifest.get('band')))}) · "
+                f"{html.escape(review_text)}"
+            )
+            facts.append(
+                f"Content sha256 <code>{html.escape(str(manifest.get('content_sha256')))}</code>"
+            )
         self.facts.setText("<br>".join(facts))
         self.lines.clear()
         if result.ok:
@@ -506,5 +536,7 @@ class VerifyDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.unsetCursor()
-        self.headline.setText(f"{common.pill_html('FAILED', 'blocked')}&nbsp; "
-                              f"{html.escape(common.describe_error(exc))}")
+        self.headline.setText(
+            f"{common.pill_html('FAILED', 'blocked')}&nbsp; "
+            f"{html.escape(common.describe_error(exc))}"
+        )

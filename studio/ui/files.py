@@ -48,8 +48,9 @@ class FileHandling:
         try:
             ds = load_dreamscape(path)
         except DreamFileError as exc:
-            dialogs.show_errors(self, "Cannot open dreamscape", _issue_summary(path, len(exc.issues)),
-                                exc.lines())
+            dialogs.show_errors(
+                self, "Cannot open dreamscape", _issue_summary(path, len(exc.issues)), exc.lines()
+            )
             if not path.exists():
                 settings.remove_recent_file(path)
             return False
@@ -71,7 +72,9 @@ class FileHandling:
         try:
             ds = load_dreamscape(recovery.file)
         except DreamFileError as exc:
-            dialogs.show_errors(self, "Cannot restore", "The recovery copy is damaged:", exc.lines())
+            dialogs.show_errors(
+                self, "Cannot restore", "The recovery copy is damaged:", exc.lines()
+            )
             return False
         original = recovery.original
         self.document.replace(ds, original)
@@ -87,7 +90,9 @@ class FileHandling:
         return self._save_to(self.document.path)
 
     def save_as(self: MainWindow) -> bool:
-        suggested = str(self.document.path or Path.cwd() / _suggest_name(self.document.ds.meta.title))
+        suggested = str(
+            self.document.path or Path.cwd() / _suggest_name(self.document.ds.meta.title)
+        )
         path = dialogs.ask_save_path(self, suggested)
         return self._save_to(path) if path is not None else False
 
@@ -95,9 +100,12 @@ class FileHandling:
         try:
             self.document.save(path)
         except OSError as exc:
-            dialogs.show_message(self, "Save failed",
-                                 f"Could not save to {path}:\n{exc.strerror or exc}\n\n"
-                                 "The file on disk was not changed.")
+            dialogs.show_message(
+                self,
+                "Save failed",
+                f"Could not save to {path}:\n{exc.strerror or exc}\n\n"
+                "The file on disk was not changed.",
+            )
             return False
         settings.add_recent_file(path)
         self.statusBar().showMessage(f"Saved {path.name}", 4000)
@@ -106,14 +114,21 @@ class FileHandling:
     def revert(self: MainWindow) -> None:
         if self.document.path is None or not self.document.modified:
             return
-        if not dialogs.ask_yes_no(self, "Revert to saved",
-                                  f"Discard all unsaved changes to “{self.document.display_name()}”?"):
+        if not dialogs.ask_yes_no(
+            self,
+            "Revert to saved",
+            f"Discard all unsaved changes to “{self.document.display_name()}”?",
+        ):
             return
         try:
             self.document.revert()
         except DreamFileError as exc:
-            dialogs.show_errors(self, "Cannot revert",
-                                _issue_summary(self.document.path, len(exc.issues)), exc.lines())
+            dialogs.show_errors(
+                self,
+                "Cannot revert",
+                _issue_summary(self.document.path, len(exc.issues)),
+                exc.lines(),
+            )
 
     def rebuild_recent_menu(self: MainWindow) -> None:
         menu = self.recent_menu

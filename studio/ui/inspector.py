@@ -109,8 +109,10 @@ class Inspector(QWidget):
                 parts.append(f"{len(nodes)} scenes")
             if edges:
                 parts.append(f"{len(edges)} transitions")
-            self.multi.setText(f"{' and '.join(parts)} selected.\n\nSelect one scene or "
-                               "transition to edit it, or nothing for the dreamscape's settings.")
+            self.multi.setText(
+                f"{' and '.join(parts)} selected.\n\nSelect one scene or "
+                "transition to edit it, or nothing for the dreamscape's settings."
+            )
             self.stack.setCurrentWidget(self.multi)
 
     def _show(self, form: Form) -> None:

@@ -67,6 +67,7 @@ def parse_initial(text: str, var_type: str) -> tuple[Any, str | None]:
 
 def variable_uses(ds, name: str) -> list[str]:
     """Where a variable is read or written, as `node pier` / `edge e3` strings."""
+
     def reads(source: str | None) -> bool:
         if not source:
             return False
@@ -74,13 +75,17 @@ def variable_uses(ds, name: str) -> list[str]:
             return name in compile_expression(source).names
         except ValueError:
             return False
+
     found = []
     for node in ds.nodes:
         if name in node.effects or any(reads(v) for v in node.effects.values()):
             found.append(f"scene {node.id}")
     for edge in ds.edges:
-        if (name in edge.effects or reads(edge.condition)
-                or any(reads(v) for v in edge.effects.values())):
+        if (
+            name in edge.effects
+            or reads(edge.condition)
+            or any(reads(v) for v in edge.effects.values())
+        ):
             found.append(f"transition {edge.id}")
     return found
 
@@ -177,8 +182,10 @@ class VariablesTable(QWidget):
         elif item.column() == 2:
             value, message = parse_initial(text, var.type)
             if message is None and value != var.initial:
-                self.form.apply(SetVariable(name, Variable(name, var.type, value)),
-                                f"Set {name} to start at {format_initial(value)}")
+                self.form.apply(
+                    SetVariable(name, Variable(name, var.type, value)),
+                    f"Set {name} to start at {format_initial(value)}",
+                )
         else:
             return
         self.show_error(message and f"{name}: {message}")
@@ -195,10 +202,12 @@ class VariablesTable(QWidget):
         new_type = combo.currentText()
         if new_type == var.type:
             return
-        initial = {"bool": bool(var.initial), "int": int(var.initial),
-                   "float": float(var.initial)}[new_type]
-        self.form.apply(SetVariable(name, Variable(name, new_type, initial)),
-                        f"Make {name} {new_type}")
+        initial = {"bool": bool(var.initial), "int": int(var.initial), "float": float(var.initial)}[
+            new_type
+        ]
+        self.form.apply(
+            SetVariable(name, Variable(name, new_type, initial)), f"Make {name} {new_type}"
+        )
         self.show_error(None)
 
     def add_variable(self) -> str:
@@ -236,37 +245,64 @@ class DreamscapeForm(Form):
         self.summary.setWordWrap(True)
         self.form.addRow(self.summary)
         self.heading("Dreamscape")
-        self.title = self.row("Title", CheckedLineEdit(lambda t: None if t.strip() else "a title is needed"))
+        self.title = self.row(
+            "Title", CheckedLineEdit(lambda t: None if t.strip() else "a title is needed")
+        )
         self.author = self.row("Author", CheckedLineEdit())
-        self.audience = self.row("Audience", QComboBox(), "Who the dream is for; rules are stricter for children")
+        self.audience = self.row(
+            "Audience", QComboBox(), "Who the dream is for; rules are stricter for children"
+        )
         self.audience.addItems(list(AUDIENCES))
         self.description = self.row("Description", TextArea())
         self.description.setMaximumHeight(90)
         self.tags = self.row("Tags", CheckedLineEdit(), "Comma-separated")
         self.heading("Night")
-        self.onset = self.row("Onset", NumberField(0, 600, 5, 0), "Minutes from lights-out to sleep")
-        self.cycle = self.row("Cycle", NumberField(0, 600, 5, 0, low_open=True), "Minutes per sleep cycle")
-        self.rem = self.row("REM minutes", CheckedLineEdit(self._check_rem),
-                            "REM minutes at the end of each cycle, e.g. 10, 15, 20, 25, 35")
+        self.onset = self.row(
+            "Onset", NumberField(0, 600, 5, 0), "Minutes from lights-out to sleep"
+        )
+        self.cycle = self.row(
+            "Cycle", NumberField(0, 600, 5, 0, low_open=True), "Minutes per sleep cycle"
+        )
+        self.rem = self.row(
+            "REM minutes",
+            CheckedLineEdit(self._check_rem),
+            "REM minutes at the end of each cycle, e.g. 10, 15, 20, 25, 35",
+        )
         self.heading("Variables")
         self.variables = VariablesTable(self)
         self.form.addRow(self.variables)
         self.heading("Lint")
-        self.threshold = self.row("Threshold", NumberField(0, 100, 5, 0),
-                                  "Highest escapism-risk score that may be published")
-        self.select = self.row("Select", CheckedLineEdit(), "Rule codes or prefixes, comma-separated")
-        self.ignore = self.row("Ignore", CheckedLineEdit(), "Rule codes or prefixes, comma-separated")
+        self.threshold = self.row(
+            "Threshold",
+            NumberField(0, 100, 5, 0),
+            "Highest escapism-risk score that may be published",
+        )
+        self.select = self.row(
+            "Select", CheckedLineEdit(), "Rule codes or prefixes, comma-separated"
+        )
+        self.ignore = self.row(
+            "Ignore", CheckedLineEdit(), "Rule codes or prefixes, comma-separated"
+        )
 
         self.title.committed.connect(lambda v: self._meta("title", v.strip()))
         self.author.committed.connect(lambda v: self._meta("author", v.strip()))
-        self.audience.activated.connect(lambda _: self._meta("audience", self.audience.currentText()))
+        self.audience.activated.connect(
+            lambda _: self._meta("audience", self.audience.currentText())
+        )
         self.description.committed.connect(lambda v: self._meta("description", v))
         self.tags.committed.connect(lambda v: self._meta("tags", parse_list(v)))
-        self.onset.committed.connect(lambda v: self._record("night", "onset_minutes", clean_number(v)))
+        self.onset.committed.connect(
+            lambda v: self._record("night", "onset_minutes", clean_number(v))
+        )
         self.cycle.committed.connect(self._cycle)
         self.rem.committed.connect(
-            lambda v: self._record("night", "rem_minutes", [clean_number(float(p)) for p in parse_list(v)]))
-        self.threshold.committed.connect(lambda v: self._record("lint", "threshold", clean_number(v)))
+            lambda v: self._record(
+                "night", "rem_minutes", [clean_number(float(p)) for p in parse_list(v)]
+            )
+        )
+        self.threshold.committed.connect(
+            lambda v: self._record("lint", "threshold", clean_number(v))
+        )
         self.select.committed.connect(lambda v: self._record("lint", "select", parse_list(v)))
         self.ignore.committed.connect(lambda v: self._record("lint", "ignore", parse_list(v)))
 
@@ -290,7 +326,9 @@ class DreamscapeForm(Form):
         longest = max(self.document.ds.night.rem_minutes, default=0)
         if value < longest:
             self.cycle.set_value(self.document.ds.night.cycle_minutes)
-            self.cycle.setToolTip(f"a cycle cannot be shorter than its longest REM ({longest:g} min)")
+            self.cycle.setToolTip(
+                f"a cycle cannot be shorter than its longest REM ({longest:g} min)"
+            )
             return
         self._record("night", "cycle_minutes", clean_number(value))
 
@@ -302,15 +340,19 @@ class DreamscapeForm(Form):
         old = current.get(name) if isinstance(current, dict) else getattr(current, name)
         if old == value:
             return
-        self.apply(UpdateRecord(record, {name: value}), f"Edit {record} {name.replace('_', ' ')}",
-                   (record, name))
+        self.apply(
+            UpdateRecord(record, {name: value}),
+            f"Edit {record} {name.replace('_', ' ')}",
+            (record, name),
+        )
 
     def refresh(self) -> None:
         ds = self.document.ds
         entry = ds.entry
         self.summary.setText(
             f"{len(ds.nodes)} scenes · {len(ds.edges)} transitions · {len(ds.groups)} groups"
-            + (f" · starts at “{entry.display_title}”" if entry else " · no single entry scene"))
+            + (f" · starts at “{entry.display_title}”" if entry else " · no single entry scene")
+        )
         meta, night = ds.meta, ds.night
         self.title.set_value(meta.title)
         self.author.set_value(meta.author)
@@ -324,4 +366,3 @@ class DreamscapeForm(Form):
         self.threshold.set_value(ds.lint.get("threshold", 70))
         self.select.set_value(", ".join(ds.lint.get("select", [])))
         self.ignore.set_value(", ".join(ds.lint.get("ignore", [])))
-

@@ -100,8 +100,12 @@ class CheckedLineEdit(QLineEdit):
 class ExpressionEdit(CheckedLineEdit):
     """An expression field checked against the document's declared variables."""
 
-    def __init__(self, declared: Callable[[], Mapping[str, Any]], allow_empty: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        declared: Callable[[], Mapping[str, Any]],
+        allow_empty: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         self.declared = declared
         self.allow_empty = allow_empty
         super().__init__(self._validate, parent)
@@ -153,11 +157,18 @@ class NumberField(QDoubleSpinBox):
 
     committed = Signal(float)
 
-    def __init__(self, low: float, high: float, step: float = 0.1, decimals: int = 2,
-                 low_open: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        step: float = 0.1,
+        decimals: int = 2,
+        low_open: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setDecimals(decimals)
-        smallest = 10 ** -decimals
+        smallest = 10**-decimals
         self.setRange(low + smallest if low_open else low, high)
         self.setSingleStep(step)
         self.setKeyboardTracking(False)
@@ -187,8 +198,9 @@ class EffectsEditor(QWidget):
 
     committed = Signal(dict)
 
-    def __init__(self, declared: Callable[[], Mapping[str, Any]], parent: QWidget | None = None
-                 ) -> None:
+    def __init__(
+        self, declared: Callable[[], Mapping[str, Any]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.declared = declared
         self._rows: list[tuple[QComboBox, ExpressionEdit, QPushButton]] = []

@@ -88,8 +88,9 @@ class Form(QWidget):
         self.lint_ignore.set_value(format_suppressions(suppressions))
         set_invalid(self.lint_ignore, None, self.lint_error)
 
-    def apply(self, op: Op, label: str, merge_key: Hashable | None = None,
-              field: QWidget | None = None) -> bool:
+    def apply(
+        self, op: Op, label: str, merge_key: Hashable | None = None, field: QWidget | None = None
+    ) -> bool:
         """Push one step; a refused edit marks the field instead of raising."""
         try:
             self.document.push(op, label, merge_key)
@@ -118,8 +119,9 @@ class NodeForm(Form):
         super().__init__(document, parent)
         declared = lambda: self.document.ds.variables  # noqa: E731
         self.heading_label = self.heading("Scene")
-        self.id_edit = self.row("Id", CheckedLineEdit(self._check_id),
-                                "Stable key used by transitions and the linter")
+        self.id_edit = self.row(
+            "Id", CheckedLineEdit(self._check_id), "Stable key used by transitions and the linter"
+        )
         self.kind = self.row("Kind", QComboBox())
         for kind in NODE_KINDS:
             self.kind.addItem(kind_icon(kind), kind, kind)
@@ -127,8 +129,9 @@ class NodeForm(Form):
         self.text = self.row("Text", TextArea(), "What the dreamer experiences here")
         self.text.setMinimumHeight(90)
         self.text.setMaximumHeight(160)
-        self.minutes = self.row("Minutes", NumberField(0, 600, 1, 1, low_open=True),
-                                "How long the scene plays (> 0)")
+        self.minutes = self.row(
+            "Minutes", NumberField(0, 600, 1, 1, low_open=True), "How long the scene plays (> 0)"
+        )
         self.intensity = self.row("Intensity", NumberField(0, 1, 0.05), "0 calm … 1 overwhelming")
         self.valence = self.row("Valence", NumberField(-1, 1, 0.05), "−1 distressing … 1 pleasant")
         self.reward = self.row("Reward", NumberField(0, 1, 0.05), "How much of a prize this is")
@@ -160,8 +163,11 @@ class NodeForm(Form):
 
     def _rename(self, new_id: str) -> None:
         old = self.subject
-        if old and new_id != old and self.apply(RenameNode(old, new_id), f"Rename {old} → {new_id}",
-                                                field=self.id_edit):
+        if (
+            old
+            and new_id != old
+            and self.apply(RenameNode(old, new_id), f"Rename {old} → {new_id}", field=self.id_edit)
+        ):
             self.subject = new_id
 
     def _update(self, name: str, value: Any) -> None:
@@ -170,8 +176,12 @@ class NodeForm(Form):
         node = self.document.ds.node(self.subject)
         if getattr(node, name) == value:
             return
-        self.apply(UpdateNode(self.subject, {name: value}), f"Edit {name} of {node.display_title}",
-                   ("node", self.subject, name), getattr(self, name, None))
+        self.apply(
+            UpdateNode(self.subject, {name: value}),
+            f"Edit {name} of {node.display_title}",
+            ("node", self.subject, name),
+            getattr(self, name, None),
+        )
 
     def refresh(self) -> None:
         ds = self.document.ds
@@ -208,10 +218,16 @@ class EdgeForm(Form):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             field.setCompleter(completer)
         self.label = self.row("Label", CheckedLineEdit(), "The choice as the dreamer sees it")
-        self.weight = self.row("Weight", NumberField(0, 1000, 0.1, 2, low_open=True),
-                               "Relative chance among the enabled transitions (> 0)")
-        self.condition = self.row("Condition", ExpressionEdit(declared, allow_empty=True),
-                                  "Only offered when true; empty means always")
+        self.weight = self.row(
+            "Weight",
+            NumberField(0, 1000, 0.1, 2, low_open=True),
+            "Relative chance among the enabled transitions (> 0)",
+        )
+        self.condition = self.row(
+            "Condition",
+            ExpressionEdit(declared, allow_empty=True),
+            "Only offered when true; empty means always",
+        )
         self.effects = self.row("Effects", EffectsEditor(declared))
         self.suppressions_row("One `CODE: reason` per line")
 
@@ -220,7 +236,8 @@ class EdgeForm(Form):
         self.label.committed.connect(lambda v: self._update("label", v))
         self.weight.committed.connect(lambda v: self._update("weight", clean_number(v)))
         self.condition.committed.connect(
-            lambda v: self._update("condition", v.strip() or None, self.condition))
+            lambda v: self._update("condition", v.strip() or None, self.condition)
+        )
         self.effects.committed.connect(lambda v: self._update("effects", v))
 
     def _check_node(self, text: str) -> str | None:
@@ -232,8 +249,12 @@ class EdgeForm(Form):
         edge = self.document.ds.edge(self.subject)
         if getattr(edge, name) == value:
             return
-        self.apply(UpdateEdge(self.subject, {name: value}), f"Edit {name} of {edge.id}",
-                   ("edge", self.subject, name), field)
+        self.apply(
+            UpdateEdge(self.subject, {name: value}),
+            f"Edit {name} of {edge.id}",
+            ("edge", self.subject, name),
+            field,
+        )
 
     def refresh(self) -> None:
         ds = self.document.ds

@@ -76,8 +76,12 @@ def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
 class LibraryWindow(QMainWindow):
     """Browse the library; reopening a revision never touches the file it came from."""
 
-    def __init__(self, open_revision: OpenRevision | None = None,
-                 open_file: OpenFile | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        open_revision: OpenRevision | None = None,
+        open_file: OpenFile | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("libraryWindow")
         self.setWindowTitle("Library — Adjuster Studio")
@@ -122,8 +126,10 @@ class LibraryWindow(QMainWindow):
         self.history_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.open_revision_button = QPushButton("Open Revision")
         self.open_revision_button.setObjectName("openRevision")
-        self.open_revision_button.setToolTip("Open the selected revision in a new window as an "
-                                             "untitled copy; the file is not touched")
+        self.open_revision_button.setToolTip(
+            "Open the selected revision in a new window as an "
+            "untitled copy; the file is not touched"
+        )
         self.open_file_button = QPushButton("Open File")
         self.open_file_button.setToolTip("Open the file as it is on disk now")
         buttons = QHBoxLayout()
@@ -195,8 +201,9 @@ class LibraryWindow(QMainWindow):
                 hits = library.search(text) if text else None
                 self.location.setText(f"Library: {library.path}")
         except Exception as exc:  # show why and keep what was shown
-            self.statusBar().showMessage(f"The library cannot be opened: "
-                                         f"{common.describe_error(exc)}")
+            self.statusBar().showMessage(
+                f"The library cannot be opened: {common.describe_error(exc)}"
+            )
             self.location.setText(f"Library: {common.library_location()}")
             return
         self.snippets = None if hits is None else {hit.path: hit.snippet for hit in hits}
@@ -208,13 +215,15 @@ class LibraryWindow(QMainWindow):
             shown = self.entries
         else:
             order = {path: i for i, path in enumerate(self.snippets)}
-            shown = sorted((e for e in self.entries if e.path in order),
-                           key=lambda e: order[e.path])
+            shown = sorted(
+                (e for e in self.entries if e.path in order), key=lambda e: order[e.path]
+            )
         table.setColumnHidden(ENTRY_COLUMNS.index("Match"), self.snippets is None)
         table.setColumnHidden(ENTRY_COLUMNS.index("File"), self.snippets is not None)
         table.horizontalHeader().setSectionResizeMode(
             ENTRY_COLUMNS.index("Match" if self.snippets is not None else "File"),
-            QHeaderView.ResizeMode.Stretch)
+            QHeaderView.ResizeMode.Stretch,
+        )
         table.blockSignals(True)
         table.setRowCount(len(shown))
         for row, entry in enumerate(shown):
@@ -223,27 +232,40 @@ class LibraryWindow(QMainWindow):
             font = QFont(title.font())
             font.setBold(True)
             title.setFont(font)
-            risk = _item("—" if entry.score is None else f"{entry.score} {entry.band}",
-                         align_right=False,
-                         tip="No lint run recorded for the latest revision yet"
-                         if entry.score is None else f"Escapism risk {entry.score}/100")
+            risk = _item(
+                "—" if entry.score is None else f"{entry.score} {entry.band}",
+                align_right=False,
+                tip="No lint run recorded for the latest revision yet"
+                if entry.score is None
+                else f"Escapism risk {entry.score}/100",
+            )
             if entry.band in BAND_COLOURS:
                 colour = QColor(BAND_COLOURS[entry.band])
                 risk.setForeground(colour if is_dark(self) else colour.darker(150))
-            values = [title, _item(str(entry.revisions), align_right=True),
-                      _item(common.local_time(entry.updated)), risk,
-                      _item(entry.review or "—"), _item(entry.path),
-                      _item((self.snippets or {}).get(entry.path, ""))]
+            values = [
+                title,
+                _item(str(entry.revisions), align_right=True),
+                _item(common.local_time(entry.updated)),
+                risk,
+                _item(entry.review or "—"),
+                _item(entry.path),
+                _item((self.snippets or {}).get(entry.path, "")),
+            ]
             for column, item in enumerate(values):
                 table.setItem(row, column, item)
         table.blockSignals(False)
         count = len(self.entries)
         if not count:
-            note = ("The library is empty. Every dreamscape you save from the editor is "
-                    "recorded here with its history.")
+            note = (
+                "The library is empty. Every dreamscape you save from the editor is "
+                "recorded here with its history."
+            )
         elif self.snippets is not None:
-            note = (f"{len(shown)} of {count} dreamscapes match “{self.search.text().strip()}”."
-                    if shown else f"No dreamscape matches “{self.search.text().strip()}”.")
+            note = (
+                f"{len(shown)} of {count} dreamscapes match “{self.search.text().strip()}”."
+                if shown
+                else f"No dreamscape matches “{self.search.text().strip()}”."
+            )
         else:
             note = f"{count} dreamscape{'s' if count != 1 else ''}."
         self.empty_note.setText(note)
@@ -261,6 +283,7 @@ class LibraryWindow(QMainWindow):
 
     def select_path(self, path: str | Path) -> bool:
         from studio.store import path_key
+
         key = path_key(path)
         for row in range(self.entries_table.rowCount()):
             if self.entries_table.item(row, 0).data(PATH_ROLE) == key:
@@ -281,20 +304,26 @@ class LibraryWindow(QMainWindow):
                 with common.open_library() as library:
                     self.history_revisions = list(reversed(library.history(path)))
             except Exception as exc:
-                self.statusBar().showMessage(f"Cannot read the history: "
-                                             f"{common.describe_error(exc)}")
+                self.statusBar().showMessage(
+                    f"Cannot read the history: {common.describe_error(exc)}"
+                )
         entry = next((e for e in self.entries if e.path == path), None)
-        self.history_box.setTitle(f"History of “{entry.title or Path(entry.path).name}”"
-                                  if entry else "History")
+        self.history_box.setTitle(
+            f"History of “{entry.title or Path(entry.path).name}”" if entry else "History"
+        )
         table = self.history_table
         table.blockSignals(True)
         table.setRowCount(len(self.history_revisions))
         for row, rev in enumerate(self.history_revisions):
             number = _item(str(rev.number), align_right=True)
             number.setData(NUMBER_ROLE, rev.number)
-            values = [number, _item(common.local_time(rev.created)), _item(rev.author),
-                      _item(rev.message or "—"),
-                      _item(common.short_hash(rev.content_hash, 10), tip=rev.content_hash)]
+            values = [
+                number,
+                _item(common.local_time(rev.created)),
+                _item(rev.author),
+                _item(rev.message or "—"),
+                _item(common.short_hash(rev.content_hash, 10), tip=rev.content_hash),
+            ]
             for column, item in enumerate(values):
                 table.setItem(row, column, item)
         table.blockSignals(False)
@@ -311,8 +340,8 @@ class LibraryWindow(QMainWindow):
         model = table.selectionModel()
         table.clearSelection()
         from PySide6.QtCore import QItemSelectionModel
-        flags = (QItemSelectionModel.SelectionFlag.Select
-                 | QItemSelectionModel.SelectionFlag.Rows)
+
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for row in range(table.rowCount()):
             if table.item(row, 0).data(NUMBER_ROLE) in numbers:
                 model.select(table.model().index(row, 0), flags)
@@ -327,8 +356,9 @@ class LibraryWindow(QMainWindow):
         self._diff_generation += 1
         if path is None or not numbers:
             self.diff_box.setTitle("Changes")
-            self.diff_summary.setText("Select one revision to see what it changed, or two "
-                                      "(Ctrl+click) to compare them.")
+            self.diff_summary.setText(
+                "Select one revision to see what it changed, or two (Ctrl+click) to compare them."
+            )
             return
         if len(numbers) > 2:
             self.diff_box.setTitle("Changes")
@@ -339,9 +369,11 @@ class LibraryWindow(QMainWindow):
         self.diff_box.setTitle("Changes")
         self.diff_summary.setText("Comparing…")
         common.run_in_background(
-            self, lambda: compare_revisions(path, numbers),
+            self,
+            lambda: compare_revisions(path, numbers),
             lambda result: self._diff_ready(generation, result),
-            lambda exc: self._diff_failed(generation, exc))
+            lambda exc: self._diff_failed(generation, exc),
+        )
 
     def _diff_ready(self, generation: int, result: tuple[DreamDiff, int, int]) -> None:
         if generation != self._diff_generation:
@@ -357,8 +389,9 @@ class LibraryWindow(QMainWindow):
 
     def show_diff(self, diff: DreamDiff, old: int, new: int) -> None:
         self.current_diff = diff
-        self.diff_box.setTitle(f"Changes from revision {old} to {new}" if old
-                               else "Revision 1: everything it added")
+        self.diff_box.setTitle(
+            f"Changes from revision {old} to {new}" if old else "Revision 1: everything it added"
+        )
         self.diff_summary.setText(describe_diff(diff))
         rows = diff_rows(diff) or [("(no changes: both revisions hold the same content)", "")]
         colours = DIFF_COLOURS_DARK if is_dark(self) else DIFF_COLOURS_LIGHT
@@ -375,8 +408,9 @@ class LibraryWindow(QMainWindow):
 
     def _update_buttons(self) -> None:
         self.open_revision_button.setEnabled(len(self.selected_revisions()) == 1)
-        self.open_file_button.setEnabled(self.selected_path() is not None
-                                         and Path(self.selected_path() or "").is_file())
+        self.open_file_button.setEnabled(
+            self.selected_path() is not None and Path(self.selected_path() or "").is_file()
+        )
 
     # ------------------------------------------------------------ opening
     def open_revision(self) -> Any:
@@ -392,15 +426,17 @@ class LibraryWindow(QMainWindow):
             ds = revision.dreamscape()
         except Exception as exc:
             self.unsetCursor()
-            self.statusBar().showMessage(f"Cannot open revision {numbers[0]}: "
-                                         f"{common.describe_error(exc)}")
+            self.statusBar().showMessage(
+                f"Cannot open revision {numbers[0]}: {common.describe_error(exc)}"
+            )
             return None
         self.unsetCursor()
         ds.path = None  # an untitled copy: saving asks for a new file
         opener = self.open_revision_callback or open_revision_window
         window = opener(ds, revision)
-        self.statusBar().showMessage(f"Opened revision {revision.number} of "
-                                     f"{Path(path).name} as an untitled copy", 6000)
+        self.statusBar().showMessage(
+            f"Opened revision {revision.number} of {Path(path).name} as an untitled copy", 6000
+        )
         return window
 
     def open_file(self) -> Any:
@@ -435,8 +471,10 @@ def _show(value: Any) -> str:
 
 def _change(old: Any, new: Any) -> str:
     """`'a' -> 'b'`; for long texts, the part that differs with a little context."""
-    if not (isinstance(old, str) and isinstance(new, str)) or \
-            max(len(repr(old)), len(repr(new))) <= EXCERPT:
+    if (
+        not (isinstance(old, str) and isinstance(new, str))
+        or max(len(repr(old)), len(repr(new))) <= EXCERPT
+    ):
         return f"{_show(old)} -> {_show(new)}"
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:
@@ -464,13 +502,21 @@ def diff_rows(diff: DreamDiff) -> list[tuple[str, str]]:
 
     def changed(prefix: str, fields: dict[str, tuple[Any, Any]]) -> None:
         for name, (old, new) in fields.items():
-            rows.append((f"~ {prefix}.{name}: {_change(old, new)}",
-                         f"{prefix}.{name}\nbefore: {old!r}\nafter: {new!r}"))
+            rows.append(
+                (
+                    f"~ {prefix}.{name}: {_change(old, new)}",
+                    f"{prefix}.{name}\nbefore: {old!r}\nafter: {new!r}",
+                )
+            )
 
     for record, fields in diff.records.items():
         changed(record, fields)
-    for attr, singular in (("variables", "variable"), ("nodes", "node"), ("edges", "edge"),
-                           ("groups", "group")):
+    for attr, singular in (
+        ("variables", "variable"),
+        ("nodes", "node"),
+        ("edges", "edge"),
+        ("groups", "group"),
+    ):
         part = getattr(diff, attr)
         rows += [(f"+ {singular} {key}", "") for key in part.added]
         rows += [(f"- {singular} {key}", "") for key in part.removed]
@@ -484,12 +530,22 @@ def diff_rows(diff: DreamDiff) -> list[tuple[str, str]]:
 def describe_diff(diff: DreamDiff) -> str:
     """`Scenes: 1 added, 2 changed · Transitions: 1 removed` — counts a person can read."""
     parts = []
-    for attr, label in (("nodes", "Scenes"), ("edges", "Transitions"), ("groups", "Groups"),
-                        ("variables", "Variables")):
+    for attr, label in (
+        ("nodes", "Scenes"),
+        ("edges", "Transitions"),
+        ("groups", "Groups"),
+        ("variables", "Variables"),
+    ):
         part = getattr(diff, attr)
-        counts = [f"{len(items)} {verb}" for items, verb in
-                  ((part.added, "added"), (part.removed, "removed"), (part.changed, "changed"))
-                  if items]
+        counts = [
+            f"{len(items)} {verb}"
+            for items, verb in (
+                (part.added, "added"),
+                (part.removed, "removed"),
+                (part.changed, "changed"),
+            )
+            if items
+        ]
         if part.reordered:
             counts.append("reordered")
         if counts:
@@ -511,7 +567,9 @@ def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool =
     QTimer.singleShot(0, window.view.fit_all)
     window.statusBar().showMessage(
         f"Revision {revision.number} of {Path(revision.path or '').name}, saved "
-        f"{common.local_time(revision.created)} — an untitled copy; Save As to keep it", 10000)
+        f"{common.local_time(revision.created)} — an untitled copy; Save As to keep it",
+        10000,
+    )
     return window
 
 

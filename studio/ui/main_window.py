@@ -40,8 +40,13 @@ class MainWindow(FileHandling, QMainWindow):
 
     document_changed = Signal()
 
-    def __init__(self, document: Document | None = None, *, remember_layout: bool = True,
-                 live_panels: bool = True) -> None:
+    def __init__(
+        self,
+        document: Document | None = None,
+        *,
+        remember_layout: bool = True,
+        live_panels: bool = True,
+    ) -> None:
         super().__init__()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("main_window")
@@ -76,15 +81,18 @@ class MainWindow(FileHandling, QMainWindow):
         WINDOWS.append(self)
 
     # ------------------------------------------------------------------ layout
-    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
-                 object_name: str) -> QDockWidget:
+    def add_dock(
+        self, widget: QWidget, title: str, area: Qt.DockWidgetArea, object_name: str
+    ) -> QDockWidget:
         """Add a dock that the View > Panels menu toggles and the layout settings remember."""
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         toggle = dock.toggleViewAction()
         self._dock_actions.append(toggle)
@@ -101,9 +109,12 @@ class MainWindow(FileHandling, QMainWindow):
         self.outline_dock = self.add_dock(self.outline, "Outline", left, "outline_dock")
         self.inspector_dock = self.add_dock(self.inspector, "Inspector", right, "inspector_dock")
         self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.palette_dock, self.outline_dock], [250, 520], Qt.Orientation.Vertical)
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 360],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.palette_dock, self.outline_dock], [250, 520], Qt.Orientation.Vertical
+        )
+        self.resizeDocks(
+            [self.palette_dock, self.inspector_dock], [250, 360], Qt.Orientation.Horizontal
+        )
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -141,23 +152,33 @@ class MainWindow(FileHandling, QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        bottom = [d for d in docks.values()
-                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        bottom = [
+            d
+            for d in docks.values()
+            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
         lint = docks.get("dock_lint")
         if lint is not None and bottom:
             # Findings read best wide: share the bottom with the night plots.
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lint)
             self.tabifyDockWidget(bottom[0], lint)
             bottom[0].raise_()
-        right = [d for d in docks.values() if d is not self.inspector_dock
-                 and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        right = [
+            d
+            for d in docks.values()
+            if d is not self.inspector_dock
+            and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
+        ]
         for dock in right:
             self.tabifyDockWidget(self.inspector_dock, dock)
         self.inspector_dock.raise_()
         self._bottom_docks = bottom[:1]
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [260, 380],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.palette_dock, self.inspector_dock], [260, 380], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical
+        )
 
     def _restore_layout(self) -> None:
         geometry, state = settings.window_state()
@@ -170,14 +191,18 @@ class MainWindow(FileHandling, QMainWindow):
         super().showEvent(event)
         if getattr(self, "_bottom_docks", None):
             # The default bottom row takes under a third of the window, whatever its size.
-            self.resizeDocks(self._bottom_docks, [max(200, min(300, self.height() * 3 // 10))],
-                             Qt.Orientation.Vertical)
+            self.resizeDocks(
+                self._bottom_docks,
+                [max(200, min(300, self.height() * 3 // 10))],
+                Qt.Orientation.Vertical,
+            )
             self._bottom_docks = []
 
     def _save_layout(self) -> None:
         if self.remember_layout:
-            settings.save_window_state(bytes(self.saveGeometry().data()),
-                                       bytes(self.saveState().data()))
+            settings.save_window_state(
+                bytes(self.saveGeometry().data()), bytes(self.saveState().data())
+            )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
@@ -324,8 +349,11 @@ class MainWindow(FileHandling, QMainWindow):
             point = self.view.mapToScene(self.view.mapFromGlobal(_qpoint(screen_pos)))
             add = menu.addMenu("Add Scene")
             for kind in NODE_KINDS:
-                add.addAction(kind_icon(kind), kind.capitalize(),
-                              lambda k=kind: self._add_node(k, point.x(), point.y()))
+                add.addAction(
+                    kind_icon(kind),
+                    kind.capitalize(),
+                    lambda k=kind: self._add_node(k, point.x(), point.y()),
+                )
             menu.addAction("Paste Here", lambda: self.paste((point.x(), point.y())))
             menu.addSeparator()
             menu.addActions([a.select_all, a.fit_all, a.layout_all])
@@ -356,8 +384,12 @@ class MainWindow(FileHandling, QMainWindow):
                 at = self._paste_point()
             node_ids, edge_ids = self.document.paste(data, at)
         except DreamFileError as exc:
-            dialogs.show_errors(self, "Cannot paste", "The clipboard does not hold scenes "
-                                "this studio can paste:", exc.lines())
+            dialogs.show_errors(
+                self,
+                "Cannot paste",
+                "The clipboard does not hold scenes this studio can paste:",
+                exc.lines(),
+            )
             return []
         self.scene.select(node_ids, edge_ids)
         return node_ids
@@ -400,8 +432,9 @@ class MainWindow(FileHandling, QMainWindow):
         nodes = self.scene.selected_node_ids()
         if not nodes:
             return None
-        title = dialogs.ask_text(self, "Group scenes", "Group title:",
-                                 f"Group {len(self.document.ds.groups) + 1}")
+        title = dialogs.ask_text(
+            self, "Group scenes", "Group title:", f"Group {len(self.document.ds.groups) + 1}"
+        )
         if title is None:
             return None
         return self.document.group(nodes, title)

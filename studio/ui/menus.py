@@ -39,8 +39,14 @@ class Actions:
         return [a for _, actions in self.menus for a in actions]
 
 
-def _action(window: MainWindow, text: str, slot: Callable[[], object] | None = None,
-            keys: Keys = None, tip: str = "", checkable: bool = False) -> QAction:
+def _action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], object] | None = None,
+    keys: Keys = None,
+    tip: str = "",
+    checkable: bool = False,
+) -> QAction:
     action = QAction(text, window)
     if keys is not None:
         if isinstance(keys, list):
@@ -68,13 +74,19 @@ def build_menus(window: MainWindow) -> Actions:
 
     # ---------------------------------------------------------------- File
     a.new = _action(window, "&New", window.new_document, sk.New, "Start a new dreamscape")
-    a.new_window = _action(window, "New &Window", window.new_window, "Ctrl+Shift+N",
-                           "Open another editor window")
+    a.new_window = _action(
+        window, "New &Window", window.new_window, "Ctrl+Shift+N", "Open another editor window"
+    )
     a.open = _action(window, "&Open…", window.open_dialog, sk.Open, "Open a .dream file")
     a.save = _action(window, "&Save", window.save, sk.Save, "Save to the current file")
     a.save_as = _action(window, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
-    a.revert = _action(window, "&Revert to Saved", window.revert, None,
-                       "Discard unsaved changes and reload the file")
+    a.revert = _action(
+        window,
+        "&Revert to Saved",
+        window.revert,
+        None,
+        "Discard unsaved changes and reload the file",
+    )
     a.close = _action(window, "&Close Window", window.close, "Ctrl+W")
     a.quit = _action(window, "&Quit", window.quit_all, "Ctrl+Q")
     file_menu = bar.addMenu("&File")
@@ -86,8 +98,9 @@ def build_menus(window: MainWindow) -> Actions:
     file_menu.addActions([a.save, a.save_as, a.revert])
     file_menu.addSeparator()
     file_menu.addActions([a.close, a.quit])
-    a.menus.append(("File", [a.new, a.new_window, a.open, a.save, a.save_as, a.revert,
-                             a.close, a.quit]))
+    a.menus.append(
+        ("File", [a.new, a.new_window, a.open, a.save, a.save_as, a.revert, a.close, a.quit])
+    )
 
     # ---------------------------------------------------------------- Edit
     stack = window.document.undo_stack
@@ -103,16 +116,21 @@ def build_menus(window: MainWindow) -> Actions:
     a.duplicate = _action(window, "D&uplicate", window.duplicate, "Ctrl+D")
     a.delete = _action(window, "&Delete", window.delete_selection, [sk.Delete, "Backspace"])
     a.select_all = _action(window, "Select &All", window.select_all, sk.SelectAll)
-    a.find = _action(window, "&Find Scene…", window.focus_search, sk.Find,
-                     "Search scenes by title or text")
+    a.find = _action(
+        window, "&Find Scene…", window.focus_search, sk.Find, "Search scenes by title or text"
+    )
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([a.undo, a.redo])
     edit_menu.addSeparator()
     edit_menu.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
     edit_menu.addSeparator()
     edit_menu.addActions([a.select_all, a.find])
-    a.menus.append(("Edit", [a.undo, a.redo, a.cut, a.copy, a.paste, a.duplicate, a.delete,
-                             a.select_all, a.find]))
+    a.menus.append(
+        (
+            "Edit",
+            [a.undo, a.redo, a.cut, a.copy, a.paste, a.duplicate, a.delete, a.select_all, a.find],
+        )
+    )
 
     # ---------------------------------------------------------------- View
     a.fit_all = _action(window, "Fit &All", window.fit_all, ["Home", "Ctrl+Shift+H"])
@@ -138,16 +156,35 @@ def build_menus(window: MainWindow) -> Actions:
         a.themes[name] = action
     view_menu.addSeparator()
     window.panels_menu = view_menu.addMenu("&Panels")
-    a.menus.append(("View", [a.fit_all, a.fit_selection, a.zoom_in, a.zoom_out, a.zoom_reset,
-                             a.minimap, a.snap]))
+    a.menus.append(
+        (
+            "View",
+            [a.fit_all, a.fit_selection, a.zoom_in, a.zoom_out, a.zoom_reset, a.minimap, a.snap],
+        )
+    )
 
     # ---------------------------------------------------------------- Arrange
-    a.layout_all = _action(window, "Auto-layout &All", window.auto_layout_all, "Ctrl+L",
-                           "Lay out the whole graph left to right from the entry")
-    a.layout_selection = _action(window, "Auto-layout &Selection", window.auto_layout_selection,
-                                 "Ctrl+Shift+L", "Lay out only the selected scenes")
-    a.group = _action(window, "&Group", window.group_selection, "Ctrl+G",
-                      "Frame the selected scenes in a titled group")
+    a.layout_all = _action(
+        window,
+        "Auto-layout &All",
+        window.auto_layout_all,
+        "Ctrl+L",
+        "Lay out the whole graph left to right from the entry",
+    )
+    a.layout_selection = _action(
+        window,
+        "Auto-layout &Selection",
+        window.auto_layout_selection,
+        "Ctrl+Shift+L",
+        "Lay out only the selected scenes",
+    )
+    a.group = _action(
+        window,
+        "&Group",
+        window.group_selection,
+        "Ctrl+G",
+        "Frame the selected scenes in a titled group",
+    )
     a.ungroup = _action(window, "&Ungroup", window.ungroup_selection, "Ctrl+Shift+G")
     arrange = bar.addMenu("&Arrange")
     arrange.addActions([a.layout_all, a.layout_selection])
@@ -156,8 +193,7 @@ def build_menus(window: MainWindow) -> Actions:
     a.menus.append(("Arrange", [a.layout_all, a.layout_selection, a.group, a.ungroup]))
 
     # ---------------------------------------------------------------- Help
-    a.shortcuts = _action(window, "&Keyboard Shortcuts", window.show_shortcuts,
-                          ["Ctrl+/", "F1"])
+    a.shortcuts = _action(window, "&Keyboard Shortcuts", window.show_shortcuts, ["Ctrl+/", "F1"])
     a.about = _action(window, "&About Adjuster Studio", window.show_about)
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a.shortcuts, a.about])

@@ -134,8 +134,11 @@ class NodeFilter(QSortFilterProxyModel):
             return True
         node = self.sourceModel().node_at(row)
         needle = self._needle
-        return (needle in node.title.casefold() or needle in node.text.casefold()
-                or needle in node.id.casefold())
+        return (
+            needle in node.title.casefold()
+            or needle in node.text.casefold()
+            or needle in node.id.casefold()
+        )
 
 
 class OutlinePanel(QWidget):
@@ -180,8 +183,10 @@ class OutlinePanel(QWidget):
         self.model.set_dreamscape(ds)
 
     def visible_ids(self) -> list[str]:
-        return [self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)
-                for r in range(self.proxy.rowCount())]
+        return [
+            self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)
+            for r in range(self.proxy.rowCount())
+        ]
 
     def _clicked(self, index: QModelIndex) -> None:
         if not self._syncing and index.isValid():
@@ -202,8 +207,9 @@ class OutlinePanel(QWidget):
             selection = self.view.selectionModel()
             selection.clearSelection()
             ds = self.model._ds
-            flags = (QItemSelectionModel.SelectionFlag.Select
-                     | QItemSelectionModel.SelectionFlag.Rows)
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
             last = None
             for node_id in node_ids[:200]:
                 if not ds.has_node(node_id):

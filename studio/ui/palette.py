@@ -38,7 +38,8 @@ class PaletteList(QListWidget):
             item.setToolTip(f"{kind_hint(kind)}\nDrag onto the canvas, or double-click to add.")
             self.addItem(item)
         self.itemDoubleClicked.connect(
-            lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
 
     def sizeHint(self) -> QSize:
         return QSize(240, 4 * 34 + 12)

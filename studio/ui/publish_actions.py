@@ -31,6 +31,7 @@ SAVE_MESSAGE = "saved in the editor"
 def library_window() -> LibraryWindow | None:
     """The open library window, if any."""
     import shiboken6
+
     while _LIBRARY_WINDOW and not shiboken6.isValid(_LIBRARY_WINDOW[0]):
         _LIBRARY_WINDOW.pop()
     return _LIBRARY_WINDOW[0] if _LIBRARY_WINDOW else None
@@ -64,19 +65,30 @@ class PublishActions(QObject):
 
     def _build_menu(self) -> None:
         self.library_action = self._action(
-            "&Library…", self.show_library, "Ctrl+Shift+B",
-            "Browse saved dreamscapes, their history and what changed")
+            "&Library…",
+            self.show_library,
+            "Ctrl+Shift+B",
+            "Browse saved dreamscapes, their history and what changed",
+        )
         self.review_action = self._action(
-            "&Review…", self.review, "Ctrl+Shift+R",
-            "Read the ethics report and approve, reject or override this content")
+            "&Review…",
+            self.review,
+            "Ctrl+Shift+R",
+            "Read the ethics report and approve, reject or override this content",
+        )
         self.export_action = self._action(
-            "&Export Package…", self.export, "Ctrl+Shift+E",
-            "Check the publish gate and write a verifiable .dreampkg")
+            "&Export Package…",
+            self.export,
+            "Ctrl+Shift+E",
+            "Check the publish gate and write a verifiable .dreampkg",
+        )
         self.verify_action = self._action(
-            "&Verify Package…", self.verify_package, None,
-            "Check a .dreampkg file's hashes and structure")
-        actions = [self.library_action, self.review_action, self.export_action,
-                   self.verify_action]
+            "&Verify Package…",
+            self.verify_package,
+            None,
+            "Check a .dreampkg file's hashes and structure",
+        )
+        actions = [self.library_action, self.review_action, self.export_action, self.verify_action]
         bar = self.window.menuBar()
         menu = QMenu("&Publish", self.window)
         menu.setObjectName("publishMenu")
@@ -85,8 +97,7 @@ class PublishActions(QObject):
         menu.addActions([self.review_action, self.export_action])
         menu.addSeparator()
         menu.addAction(self.verify_action)
-        help_action = next((a for a in bar.actions()
-                            if a.text().replace("&", "") == "Help"), None)
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
         if help_action is not None:
             bar.insertMenu(help_action, menu)
         else:
@@ -94,8 +105,7 @@ class PublishActions(QObject):
         self.menu = menu
         registry = getattr(getattr(self.window, "actions_", None), "menus", None)
         if isinstance(registry, list):  # the shortcuts dialog lists every menu
-            at = next((i for i, (name, _a) in enumerate(registry) if name == "Help"),
-                      len(registry))
+            at = next((i for i, (name, _a) in enumerate(registry) if name == "Help"), len(registry))
             registry.insert(at, ("Publish", actions))
 
     # ------------------------------------------------------------ recording saves
@@ -127,24 +137,31 @@ class PublishActions(QObject):
 
         def record() -> Revision | None:
             with common.open_library() as library:
-                return library.record_save(titled, path, text=text,  # type: ignore[arg-type]
-                                           message=SAVE_MESSAGE)
+                return library.record_save(
+                    titled,
+                    path,
+                    text=text,  # type: ignore[arg-type]
+                    message=SAVE_MESSAGE,
+                )
 
-        common.run_in_background(self, record, lambda rev: self._recorded(rev, path, None),
-                                 lambda exc: self._recorded(None, path,
-                                                            common.describe_error(exc)),
-                                 pool=common.ordered_pool())
+        common.run_in_background(
+            self,
+            record,
+            lambda rev: self._recorded(rev, path, None),
+            lambda exc: self._recorded(None, path, common.describe_error(exc)),
+            pool=common.ordered_pool(),
+        )
 
     def _recorded(self, revision: Revision | None, path: Path, error: str | None) -> None:
         self.pending -= 1
         self.last_revision, self.last_error = revision, error
         bar = self.window.statusBar()
         if error is not None:
-            bar.showMessage(f"Saved {path.name}, but not recorded in the library: {error}",
-                            STATUS_MS * 2)
+            bar.showMessage(
+                f"Saved {path.name}, but not recorded in the library: {error}", STATUS_MS * 2
+            )
         elif revision is not None:
-            bar.showMessage(f"Saved {path.name} · library revision {revision.number}",
-                            STATUS_MS)
+            bar.showMessage(f"Saved {path.name} · library revision {revision.number}", STATUS_MS)
             window = library_window()
             if window is not None:
                 window.refresh()
@@ -156,7 +173,8 @@ class PublishActions(QObject):
             live = getattr(self.window, "live_panels_enabled", True)
             window = LibraryWindow(
                 open_revision=lambda ds, rev: open_revision_window(ds, rev, live),
-                open_file=lambda path: open_file_window(path, live))
+                open_file=lambda path: open_file_window(path, live),
+            )
             _LIBRARY_WINDOW.append(window)
         else:
             window.refresh()
@@ -215,6 +233,7 @@ class PublishActions(QObject):
     @staticmethod
     def _close(dialog: QWidget | None) -> None:
         import shiboken6
+
         if dialog is not None and shiboken6.isValid(dialog):
             dialog.close()
             dialog.deleteLater()

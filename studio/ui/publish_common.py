@@ -50,9 +50,13 @@ class _Job(QRunnable):
 _RUNNING: set[_Carrier] = set()
 
 
-def run_in_background(owner: QObject, fn: Callable[[], Any], done: Callable[[Any], None],
-                      failed: Callable[[BaseException], None],
-                      pool: QThreadPool | None = None) -> None:
+def run_in_background(
+    owner: QObject,
+    fn: Callable[[], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
+    pool: QThreadPool | None = None,
+) -> None:
     """Run `fn` on the thread pool; call `done(result)` or `failed(exc)` on the GUI thread
     unless `owner` was deleted in the meantime."""
     carrier = _Carrier()
@@ -104,6 +108,7 @@ def library_location() -> str:
     """Where the library lives, for labels; never raises."""
     try:
         from studio.store import default_library_path
+
         return str(default_library_path())
     except Exception as exc:  # a broken environment still gets a readable label
         return f"unknown ({exc})"
@@ -143,8 +148,11 @@ def fit_height(dialog: QWidget, min_width: int) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     layout.activate()
     width = max(dialog.width(), min_width)
-    height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else \
-        layout.totalSizeHint().height()
+    height = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
     dialog.resize(width, max(height, layout.totalMinimumSize().height()))
 
 
@@ -187,8 +195,10 @@ def monospace(widget: QWidget) -> QWidget:
 def pill_html(text: str, kind: str) -> str:
     """A coloured verdict tag that reads the same in the dark and light themes."""
     colour = PILL_COLOURS.get(kind, PILL_COLOURS["busy"])
-    return (f"<span style='background:{colour}; color:#ffffff; font-weight:600;'>"
-            f"&nbsp;{text}&nbsp;</span>")
+    return (
+        f"<span style='background:{colour}; color:#ffffff; font-weight:600;'>"
+        f"&nbsp;{text}&nbsp;</span>"
+    )
 
 
 # ---------------------------------------------------------------- remembered values
@@ -208,8 +218,10 @@ def ask_save_first(parent: QWidget | None, name: str, purpose: str) -> bool:
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Save first")
     box.setText(f"Save “{name}” before {purpose}?")
-    box.setInformativeText(f"Only saved content can be reviewed or exported: {purpose} covers "
-                           "the file exactly as it is on disk, identified by its content hash.")
+    box.setInformativeText(
+        f"Only saved content can be reviewed or exported: {purpose} covers "
+        "the file exactly as it is on disk, identified by its content hash."
+    )
     save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(save)
@@ -231,9 +243,11 @@ def ask_package_open_path(parent: QWidget | None, directory: str = "") -> Path |
 
 
 def ask_overwrite(parent: QWidget | None, path: Path) -> bool:
-    answer = QMessageBox.question(parent, "Replace package",
-                                  f"“{path.name}” already exists in {path.parent}.\n"
-                                  "Replace it with the new package?")
+    answer = QMessageBox.question(
+        parent,
+        "Replace package",
+        f"“{path.name}” already exists in {path.parent}.\nReplace it with the new package?",
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -241,4 +255,5 @@ def open_in_browser(path: Path) -> bool:
     """Show a file (the full HTML report) in the system browser."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

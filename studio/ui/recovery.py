@@ -25,8 +25,12 @@ def offer_recoveries(window: MainWindow) -> list[MainWindow]:
         return []
     opened: list[MainWindow] = []
     for recovery in found:
-        pristine = (not window.document.modified and window.document.path is None
-                    and not opened and window not in opened)
+        pristine = (
+            not window.document.modified
+            and window.document.path is None
+            and not opened
+            and window not in opened
+        )
         target = window if pristine else window.new_window()
         if target.restore_recovery(recovery):
             opened.append(target)

@@ -56,16 +56,18 @@ DECISION_HINTS = {
     "approve": "Optional: what you checked.",
     "reject": "Recommended: what must change before this can be published.",
     "override": f"Required (at least {MIN_JUSTIFICATION} characters): why publishing is safe "
-                "despite the findings.",
+    "despite the findings.",
 }
 PLOT_SCALE = 2  # render the report's SVG plots at twice their size for crisp text
-RADIO_CSS = ("QRadioButton::indicator { width: 12px; height: 12px; border-radius: 7px; "
-             "border: 1px solid #8d94a5; background: transparent; }"
-             "QRadioButton::indicator:checked { border-color: #7b93ff; background: qradialgradient("
-             "cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 #7b93ff, stop:0.5 #7b93ff, "
-             "stop:0.6 transparent); }"
-             "QRadioButton::indicator:disabled { border-color: rgba(141, 148, 165, 80); }"
-             "QRadioButton:disabled { color: rgba(141, 148, 165, 120); }")
+RADIO_CSS = (
+    "QRadioButton::indicator { width: 12px; height: 12px; border-radius: 7px; "
+    "border: 1px solid #8d94a5; background: transparent; }"
+    "QRadioButton::indicator:checked { border-color: #7b93ff; background: qradialgradient("
+    "cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 #7b93ff, stop:0.5 #7b93ff, "
+    "stop:0.6 transparent); }"
+    "QRadioButton::indicator:disabled { border-color: rgba(141, 148, 165, 80); }"
+    "QRadioButton:disabled { color: rgba(141, 148, 165, 120); }"
+)
 REPORT_CSS = "QTextBrowser { background: #ffffff; color: #1f2430; border: 1px solid #c9ced8; }"
 
 
@@ -88,8 +90,9 @@ def check_file(path: Path) -> Checked:
         library = common.open_library()
     except Exception as exc:  # lint still works; recording will say why it cannot
         evaluation = evaluate(ds, base_dir=path.parent)
-        return Checked(path, ds, evaluation, render_report(ds, evaluation), [],
-                       common.describe_error(exc))
+        return Checked(
+            path, ds, evaluation, render_report(ds, evaluation), [], common.describe_error(exc)
+        )
     with library:
         evaluation = evaluate(ds, base_dir=path.parent, library=library)
         reviews = library.reviews_for(evaluation.content_hash)
@@ -140,23 +143,33 @@ class VerdictHeader(QWidget):
 
     def show_error(self, text: str) -> None:
         self.gauge.set_updating(False)
-        self.verdict.setText(common.pill_html("NOT CHECKED", "blocked") + "&nbsp; "
-                             + html.escape(text).replace("\n", "<br>"))
+        self.verdict.setText(
+            common.pill_html("NOT CHECKED", "blocked")
+            + "&nbsp; "
+            + html.escape(text).replace("\n", "<br>")
+        )
         self.reasons.setText("")
 
-    def show_verdict(self, title: str, path: Path, verdict: GateVerdict,
-                     extra_reasons: list[str] | None = None) -> None:
+    def show_verdict(
+        self, title: str, path: Path, verdict: GateVerdict, extra_reasons: list[str] | None = None
+    ) -> None:
         self.title.setText(title or "Untitled dreamscape")
         self.file.setText(str(path))
         self.gauge.set_updating(False)
         self.gauge.set_score(verdict.score, verdict.band)
         allowed = verdict.allowed and not extra_reasons
-        pill = common.pill_html("EXPORT ALLOWED" if allowed else "EXPORT BLOCKED",
-                                "allowed" if allowed else "blocked")
+        pill = common.pill_html(
+            "EXPORT ALLOWED" if allowed else "EXPORT BLOCKED", "allowed" if allowed else "blocked"
+        )
         self.verdict.setText(f"{pill}&nbsp; <b>{html.escape(verdict.headline)}</b>")
         reasons = list(verdict.reasons) + list(extra_reasons or [])
-        self.reasons.setText("<ul style='margin-left:-24px'>" + "".join(
-            f"<li>{html.escape(r)}</li>" for r in reasons) + "</ul>" if reasons else "")
+        self.reasons.setText(
+            "<ul style='margin-left:-24px'>"
+            + "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+            + "</ul>"
+            if reasons
+            else ""
+        )
 
 
 # ---------------------------------------------------------------- the report page
@@ -236,8 +249,10 @@ class ReviewDialog(QDialog):
         self.hash_field.setObjectName("contentHash")
         self.hash_field.setReadOnly(True)
         common.monospace(self.hash_field)
-        self.hash_field.setToolTip("The review applies to exactly this content; any edit "
-                                   "changes the hash and needs a new review.")
+        self.hash_field.setToolTip(
+            "The review applies to exactly this content; any edit "
+            "changes the hash and needs a new review."
+        )
         hash_row = QHBoxLayout()
         hash_row.addWidget(common.set_role(QLabel("Content sha256"), "muted"))
         hash_row.addWidget(self.hash_field, 1)
@@ -245,8 +260,9 @@ class ReviewDialog(QDialog):
         self.report = make_report_browser()
         self.reviews = QTableWidget(0, 5)
         self.reviews.setObjectName("previousReviews")
-        self.reviews.setHorizontalHeaderLabels(["Time", "Reviewer", "Decision", "Score",
-                                                "Justification"])
+        self.reviews.setHorizontalHeaderLabels(
+            ["Time", "Reviewer", "Decision", "Score", "Justification"]
+        )
         self.reviews.verticalHeader().setVisible(False)
         self.reviews.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.reviews.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -304,12 +320,14 @@ class ReviewDialog(QDialog):
         self.result.hide()
 
         self.buttons = QDialogButtonBox()
-        self.record_button = self.buttons.addButton("Record Review",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.record_button = self.buttons.addButton(
+            "Record Review", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.record_button.setObjectName("recordReview")
         self.browser_button = QPushButton("Open Full Report…")
-        self.browser_button.setToolTip("The same page a package carries, with its plots, "
-                                       "in your web browser")
+        self.browser_button.setToolTip(
+            "The same page a package carries, with its plots, in your web browser"
+        )
         self.buttons.addButton(self.browser_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
 
@@ -364,7 +382,8 @@ class ReviewDialog(QDialog):
                 self.decisions.setExclusive(True)
             self.override_note.setText(
                 f"Override unavailable: fatal finding {', '.join(fatal)} — a dreamer could be "
-                "trapped with no way out, so no reviewer can lift it. Fix the design instead.")
+                "trapped with no way out, so no reviewer can lift it. Fix the design instead."
+            )
             override.setToolTip(self.override_note.text())
         self.override_note.setVisible(bool(fatal))
         self.validate()
@@ -383,9 +402,13 @@ class ReviewDialog(QDialog):
         self.reviews.setRowCount(len(reviews))
         for row, review in enumerate(reviews):
             score = "" if review.score is None else f"{review.score} ({review.band})"
-            values = (common.local_time(review.created), review.reviewer,
-                      DECISION_LABELS.get(review.decision, review.decision), score,
-                      review.justification)
+            values = (
+                common.local_time(review.created),
+                review.reviewer,
+                DECISION_LABELS.get(review.decision, review.decision),
+                score,
+                review.justification,
+            )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -405,8 +428,9 @@ class ReviewDialog(QDialog):
 
     def _decision_toggled(self, *_: Any) -> None:
         decision = self.decision()
-        self.justification.setPlaceholderText(DECISION_HINTS.get(decision or "",
-                                                                 "Choose a decision first."))
+        self.justification.setPlaceholderText(
+            DECISION_HINTS.get(decision or "", "Choose a decision first.")
+        )
         self.validate()
 
     def problem(self) -> tuple[str | None, bool]:
@@ -426,12 +450,17 @@ class ReviewDialog(QDialog):
         if decision is None:
             return "Choose approve, reject or override.", False
         if self._recorded_inputs == (reviewer, decision, text):
-            return ("Recorded. Change the decision or justification to record another review; "
-                    "the most recent one applies at the gate."), False
+            return (
+                "Recorded. Change the decision or justification to record another review; "
+                "the most recent one applies at the gate."
+            ), False
         if decision == "override" and len(text) < MIN_JUSTIFICATION:
-            return (f"An override needs a justification of at least {MIN_JUSTIFICATION} "
-                    f"characters ({len(text)} so far): say why publishing is safe despite "
-                    "the findings.", bool(text))
+            return (
+                f"An override needs a justification of at least {MIN_JUSTIFICATION} "
+                f"characters ({len(text)} so far): say why publishing is safe despite "
+                "the findings.",
+                bool(text),
+            )
         try:
             check_review(reviewer, decision, text, lint_summary(self.checked.evaluation))
         except ReviewError as exc:
@@ -444,10 +473,13 @@ class ReviewDialog(QDialog):
         ok = message is None
         decision = self.decision()
         if message is None:
-            message = (f"Ready to record: {DECISION_LABELS.get(decision or '', '')} by "
-                       f"{self.reviewer.text().strip()} for content "
-                       f"{common.short_hash(self.checked.evaluation.content_hash)}…"
-                       if self.checked else "")
+            message = (
+                f"Ready to record: {DECISION_LABELS.get(decision or '', '')} by "
+                f"{self.reviewer.text().strip()} for content "
+                f"{common.short_hash(self.checked.evaluation.content_hash)}…"
+                if self.checked
+                else ""
+            )
         self.validation.setText(message)
         common.set_role(self.validation, "error" if is_error else "muted")
         bad_text = is_error and decision == "override"
@@ -468,8 +500,14 @@ class ReviewDialog(QDialog):
         try:
             with common.open_library() as library:
                 review, verdict = review_dreamscape(
-                    library, checked.ds, checked.path, reviewer, decision,
-                    self.justification.toPlainText().strip(), evaluation=checked.evaluation)
+                    library,
+                    checked.ds,
+                    checked.path,
+                    reviewer,
+                    decision,
+                    self.justification.toPlainText().strip(),
+                    evaluation=checked.evaluation,
+                )
                 reviews = library.reviews_for(checked.evaluation.content_hash)
         except ReviewError as exc:
             self._refused(str(exc))
@@ -489,7 +527,8 @@ class ReviewDialog(QDialog):
         self.result.setText(
             f"{common.pill_html('RECORDED', kind)}&nbsp; {html.escape(review.decision)} by "
             f"{html.escape(review.reviewer)} at {html.escape(common.local_time(review.created))}"
-            f" — {html.escape(verdict.headline)}")
+            f" — {html.escape(verdict.headline)}"
+        )
         self.result.show()
         self.validate()
         self.recorded.emit(review)

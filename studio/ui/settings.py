@@ -13,7 +13,9 @@ MAX_RECENT = 10
 
 def app_settings() -> QSettings:
     """INI format everywhere so the file is readable and tests can redirect it with setPath()."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
 
 
 def recent_files() -> list[Path]:

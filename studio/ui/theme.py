@@ -9,10 +9,26 @@ from .resources import asset_path
 
 THEMES = ("dark", "light")
 _PALETTES = {
-    "dark": {"window": "#1f2228", "base": "#1a1d23", "alt": "#252a33", "text": "#d8dce6",
-             "button": "#2d3340", "highlight": "#3d4f8a", "muted": "#8d94a5", "link": "#7b93ff"},
-    "light": {"window": "#eef0f3", "base": "#ffffff", "alt": "#f3f5f8", "text": "#1f2430",
-              "button": "#ffffff", "highlight": "#b7c5f5", "muted": "#5d6575", "link": "#4a63d8"},
+    "dark": {
+        "window": "#1f2228",
+        "base": "#1a1d23",
+        "alt": "#252a33",
+        "text": "#d8dce6",
+        "button": "#2d3340",
+        "highlight": "#3d4f8a",
+        "muted": "#8d94a5",
+        "link": "#7b93ff",
+    },
+    "light": {
+        "window": "#eef0f3",
+        "base": "#ffffff",
+        "alt": "#f3f5f8",
+        "text": "#1f2430",
+        "button": "#ffffff",
+        "highlight": "#b7c5f5",
+        "muted": "#5d6575",
+        "link": "#4a63d8",
+    },
 }
 
 

@@ -36,8 +36,14 @@ def dense_reference(ds: Dreamscape) -> dict[str, np.ndarray]:
     r = p[np.ix_(s, np.flatnonzero(exit_))]
     big_n = np.linalg.inv(np.eye(s.size) - q)
     m = np.array([ds.nodes[i].minutes for i in s], dtype=float)
-    return {"S": s, "h": big_n @ r.sum(axis=1), "t": big_n @ m, "N": big_n, "exit": exit_,
-            "reach": reach}
+    return {
+        "S": s,
+        "h": big_n @ r.sum(axis=1),
+        "t": big_n @ m,
+        "N": big_n,
+        "exit": exit_,
+        "reach": reach,
+    }
 
 
 def random_graph(seed: int, n: int, traps: bool) -> Dreamscape:
@@ -85,10 +91,26 @@ def test_chain_matches_dense_numpy(seed: int, traps: bool) -> None:
 
 def test_traps_closed_loops_and_dead_ends() -> None:
     ds = build(
-        [("onset", "entry", 2), ("hub", "choice", 1), ("vault", "scene", 3), ("spin", "reward", 2),
-         ("bonus", "reward", 2), ("dead", "scene", 4), ("lost", "scene", 1), ("wake", "exit", 1)],
-        [("onset", "hub"), ("hub", "wake", 2.0), ("hub", "vault", 1.0), ("hub", "dead", 1.0),
-         ("vault", "spin"), ("spin", "bonus"), ("bonus", "spin")])
+        [
+            ("onset", "entry", 2),
+            ("hub", "choice", 1),
+            ("vault", "scene", 3),
+            ("spin", "reward", 2),
+            ("bonus", "reward", 2),
+            ("dead", "scene", 4),
+            ("lost", "scene", 1),
+            ("wake", "exit", 1),
+        ],
+        [
+            ("onset", "hub"),
+            ("hub", "wake", 2.0),
+            ("hub", "vault", 1.0),
+            ("hub", "dead", 1.0),
+            ("vault", "spin"),
+            ("spin", "bonus"),
+            ("bonus", "spin"),
+        ],
+    )
     a = analyze(ds)
     assert a.entry == "onset" and a.exits == ["wake"]
     assert a.trap_nodes == ["vault", "spin", "bonus", "dead"]
@@ -103,16 +125,31 @@ def test_traps_closed_loops_and_dead_ends() -> None:
     assert a.expected_visits["dead"] == pytest.approx(0.25)
     assert a.expected_visits["wake"] == pytest.approx(0.5)
     assert a.expected_visits["lost"] == 0.0
-    assert a.steps_to_exit == {"onset": 2, "hub": 1, "vault": None, "spin": None, "bonus": None,
-                               "dead": None, "lost": None, "wake": 0}
+    assert a.steps_to_exit == {
+        "onset": 2,
+        "hub": 1,
+        "vault": None,
+        "spin": None,
+        "bonus": None,
+        "dead": None,
+        "lost": None,
+        "wake": 0,
+    }
     assert a.expected_dwell(["spin", "bonus"]) is None
     assert a.expected_dwell(["onset", "hub", "dead", "wake"]) == pytest.approx(2 + 1 + 0.25 * 4)
 
 
 def test_exit_is_absorbing_and_loops_report_sccs() -> None:
-    ds = build([("onset", "entry", 1), ("a", "scene", 1), ("b", "scene", 1), ("wake", "exit", 1),
-                ("after", "scene", 1)],
-               [("onset", "a"), ("a", "b"), ("b", "a"), ("a", "a"), ("b", "wake"), ("wake", "after")])
+    ds = build(
+        [
+            ("onset", "entry", 1),
+            ("a", "scene", 1),
+            ("b", "scene", 1),
+            ("wake", "exit", 1),
+            ("after", "scene", 1),
+        ],
+        [("onset", "a"), ("a", "b"), ("b", "a"), ("a", "a"), ("b", "wake"), ("wake", "after")],
+    )
     a = analyze(ds)
     assert a.cycles == [["a", "b"]]
     assert a.unreachable_nodes == ["after"], "nothing is reached through an exit"
@@ -145,14 +182,17 @@ def test_drunkards_walk_closed_form() -> None:
     assert a.steps_to_exit["p3"] == 3 and a.steps_to_exit["p6"] == 4
 
 
-@pytest.mark.parametrize("ds", [
-    build([], []),
-    build([("a", "scene"), ("b", "scene")], [("a", "b")]),
-    build([("a", "entry"), ("b", "entry"), ("w", "exit")], [("a", "w"), ("b", "w")]),
-    build([("a", "entry"), ("b", "scene")], [("a", "b"), ("b", "a")]),
-    build([("a", "entry")], []),
-    build([("a", "exit"), ("b", "exit")], [("a", "b")]),
-])
+@pytest.mark.parametrize(
+    "ds",
+    [
+        build([], []),
+        build([("a", "scene"), ("b", "scene")], [("a", "b")]),
+        build([("a", "entry"), ("b", "entry"), ("w", "exit")], [("a", "w"), ("b", "w")]),
+        build([("a", "entry"), ("b", "scene")], [("a", "b"), ("b", "a")]),
+        build([("a", "entry")], []),
+        build([("a", "exit"), ("b", "exit")], [("a", "b")]),
+    ],
+)
 def test_odd_graphs_never_raise(ds: Dreamscape) -> None:
     a = analyze(ds)
     json.dumps(a.to_dict(), allow_nan=False)
@@ -173,8 +213,14 @@ def test_no_entry_and_no_exit_specifics() -> None:
 
 def test_to_dict_keys() -> None:
     d = analyze(drunkards_walk(4, 2)).to_dict()
-    assert list(d)[:6] == ["exit_probability", "expected_minutes", "trap_nodes",
-                           "unreachable_nodes", "steps_to_exit", "expected_visits"]
+    assert list(d)[:6] == [
+        "exit_probability",
+        "expected_minutes",
+        "trap_nodes",
+        "unreachable_nodes",
+        "steps_to_exit",
+        "expected_visits",
+    ]
     assert d["expected_minutes"] == pytest.approx(4.0)
 
 

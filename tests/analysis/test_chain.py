@@ -13,7 +13,9 @@ from studio.analysis import ChainSolveError, analyze, solve_chain
 from tests.sim.builders import build
 
 
-def substochastic(n: int, seed: int, band: int | None = None, per_row: int = 3) -> sparse.csr_matrix:
+def substochastic(
+    n: int, seed: int, band: int | None = None, per_row: int = 3
+) -> sparse.csr_matrix:
     """I − Q for a random chain leaking 10% per step; `band` keeps edges near the diagonal."""
     rng = np.random.default_rng(seed)
     rows = np.repeat(np.arange(n), per_row)
@@ -26,8 +28,9 @@ def substochastic(n: int, seed: int, band: int | None = None, per_row: int = 3) 
     return (sparse.identity(n, format="csr") - q).tocsr()
 
 
-@pytest.mark.parametrize(("n", "band", "expected"), [
-    (50, None, "dense"), (3000, 20, "splu"), (3000, None, "gmres")])
+@pytest.mark.parametrize(
+    ("n", "band", "expected"), [(50, None, "dense"), (3000, 20, "splu"), (3000, None, "gmres")]
+)
 def test_solver_by_size_and_structure(n: int, band: int | None, expected: str) -> None:
     a = substochastic(n, seed=n, band=band)
     b = np.random.default_rng(1).random(n)
@@ -53,8 +56,12 @@ def test_tangled_dreamscape_uses_iterative_solver_and_agrees() -> None:
     n = 2500
     kinds = ["entry"] + ["exit" if rng.random() < 0.05 else "scene" for _ in range(n - 1)]
     nodes = [(f"n{i}", kinds[i], float(rng.integers(1, 9))) for i in range(n)]
-    edges = [(f"n{i}", f"n{j}", float(rng.integers(1, 4)))
-             for i in range(n) if kinds[i] != "exit" for j in rng.choice(n, 3, replace=False)]
+    edges = [
+        (f"n{i}", f"n{j}", float(rng.integers(1, 4)))
+        for i in range(n)
+        if kinds[i] != "exit"
+        for j in rng.choice(n, 3, replace=False)
+    ]
     a = analyze(build(nodes, edges))
     assert a.solver == "gmres"
     assert a.exit_probability == 1.0 and a.expected_minutes is not None

@@ -13,14 +13,18 @@ from tests.conftest import EXAMPLES
 
 def _ds(nodes: list[tuple[str, str]], edges: list[tuple[str, str]]) -> Dreamscape:
     ds = Dreamscape()
-    ds.load_elements([Node(i, kind, x=17 * k, y=-9 * k) for k, (i, kind) in enumerate(nodes)],
-                     [Edge(f"e{k}", a, b) for k, (a, b) in enumerate(edges)])
+    ds.load_elements(
+        [Node(i, kind, x=17 * k, y=-9 * k) for k, (i, kind) in enumerate(nodes)],
+        [Edge(f"e{k}", a, b) for k, (a, b) in enumerate(edges)],
+    )
     return ds
 
 
 def test_layers_follow_bfs_depth_from_entry_left_to_right() -> None:
-    ds = _ds([("c", "scene"), ("a", "entry"), ("b", "scene"), ("d", "exit")],
-             [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])
+    ds = _ds(
+        [("c", "scene"), ("a", "entry"), ("b", "scene"), ("d", "exit")],
+        [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")],
+    )
     pos = layered_layout(ds, x_gap=100, y_gap=50)
     assert pos["a"][0] == 0
     assert pos["b"][0] == 100 and pos["c"][0] == 100  # c is one hop from the entry
@@ -29,23 +33,29 @@ def test_layers_follow_bfs_depth_from_entry_left_to_right() -> None:
 
 
 def test_back_edges_do_not_push_nodes_right() -> None:
-    ds = _ds([("a", "entry"), ("b", "scene"), ("c", "scene")],
-             [("a", "b"), ("b", "c"), ("c", "a"), ("c", "b")])
+    ds = _ds(
+        [("a", "entry"), ("b", "scene"), ("c", "scene")],
+        [("a", "b"), ("b", "c"), ("c", "a"), ("c", "b")],
+    )
     pos = layered_layout(ds, x_gap=10)
     assert [pos[i][0] for i in "abc"] == [0, 10, 20]
 
 
 def test_unreachable_nodes_are_placed_after_the_reachable_ones() -> None:
-    ds = _ds([("a", "entry"), ("b", "scene"), ("lone", "scene"), ("lone2", "scene")],
-             [("a", "b"), ("lone", "lone2")])
+    ds = _ds(
+        [("a", "entry"), ("b", "scene"), ("lone", "scene"), ("lone2", "scene")],
+        [("a", "b"), ("lone", "lone2")],
+    )
     pos = layered_layout(ds, x_gap=10)
     assert pos["lone"][0] > pos["b"][0]
     assert pos["lone2"][0] > pos["lone"][0]
 
 
 def test_selection_is_anchored_at_its_top_left_and_others_untouched() -> None:
-    ds = _ds([("a", "entry"), ("b", "scene"), ("c", "scene"), ("d", "scene")],
-             [("a", "b"), ("b", "c"), ("c", "d")])
+    ds = _ds(
+        [("a", "entry"), ("b", "scene"), ("c", "scene"), ("d", "scene")],
+        [("a", "b"), ("b", "c"), ("c", "d")],
+    )
     for node, (x, y) in zip(ds.nodes, [(0, 0), (500, 300), (520, 420), (900, 310)], strict=True):
         node.x, node.y = x, y
     pos = layered_layout(ds, ["b", "c", "d"], x_gap=100, y_gap=50)
@@ -57,8 +67,10 @@ def test_selection_is_anchored_at_its_top_left_and_others_untouched() -> None:
 
 def test_barycenter_ordering_removes_avoidable_crossings() -> None:
     # a fans out to b1, b2; b1 -> c2, b2 -> c1 in file order would cross without reordering.
-    ds = _ds([("a", "entry"), ("b1", "scene"), ("b2", "scene"), ("c1", "scene"), ("c2", "scene")],
-             [("a", "b1"), ("a", "b2"), ("b2", "c1"), ("b1", "c2")])
+    ds = _ds(
+        [("a", "entry"), ("b1", "scene"), ("b2", "scene"), ("c1", "scene"), ("c2", "scene")],
+        [("a", "b1"), ("a", "b2"), ("b2", "c1"), ("b1", "c2")],
+    )
     pos = layered_layout(ds)
     assert crossings(ds, pos) == 0
 
@@ -76,8 +88,14 @@ def test_empty_selection_gives_nothing() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 12).flatmap(lambda n: st.tuples(
-    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30))))
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30),
+        )
+    )
+)
 def test_any_graph_gets_distinct_positions_with_entry_leftmost(case: tuple[int, list]) -> None:
     n, pairs = case
     nodes = [("n0", "entry")] + [(f"n{i}", "scene") for i in range(1, n)]

@@ -97,8 +97,13 @@ def _effects(rng: random.Random, ints: list[str], bools: list[str]) -> dict[str,
     return {name: source}
 
 
-def generate_dreamscape(n_nodes: int, n_edges: int | None = None, seed: int = 0,
-                        conditions: bool = True, variables: int = 3) -> Dreamscape:
+def generate_dreamscape(
+    n_nodes: int,
+    n_edges: int | None = None,
+    seed: int = 0,
+    conditions: bool = True,
+    variables: int = 3,
+) -> Dreamscape:
     """A valid, absorbing dreamscape of `n_nodes` nodes and about `n_edges` edges.
 
     `n_edges` defaults to 2.5 × nodes; it is raised if the structure needs more (every
@@ -188,7 +193,9 @@ def generate_dreamscape(n_nodes: int, n_edges: int | None = None, seed: int = 0,
     edges: list[Edge] = []
     for k, (src, dst, optional) in enumerate(tagged, start=1):
         edge = Edge(
-            id=f"e{k}", source=f"n{src}", target=f"n{dst}",
+            id=f"e{k}",
+            source=f"n{src}",
+            target=f"n{dst}",
             label=_sentence(rng, rng.randint(1, 4)) if rng.random() < 0.7 else "",
             weight=round(rng.choice((1.0, 1.0, 1.0, 0.5, 2.0, rng.uniform(0.2, 3.0))), 2),
         )
@@ -199,17 +206,28 @@ def generate_dreamscape(n_nodes: int, n_edges: int | None = None, seed: int = 0,
         edges.append(edge)
 
     ds = Dreamscape()
-    ds.meta = Meta(title=f"Synthetic dreamscape {n} (seed {seed})", author="Jamie",
-                   audience="adult", description="Generated for scale tests.",
-                   tags=["synthetic"])
+    ds.meta = Meta(
+        title=f"Synthetic dreamscape {n} (seed {seed})",
+        author="Jamie",
+        audience="adult",
+        description="Generated for scale tests.",
+        tags=["synthetic"],
+    )
     ds.variables = {name: Variable(name, kind, initial) for name, kind, initial in specs}
-    ds.groups = [Group(f"g{k}", f"Region {k}", [f"n{i}" for i in range(k * 50, min(n, k * 50 + 8))])
-                 for k in range(min(10, max(1, n // 500)))]
+    ds.groups = [
+        Group(f"g{k}", f"Region {k}", [f"n{i}" for i in range(k * 50, min(n, k * 50 + 8))])
+        for k in range(min(10, max(1, n // 500)))
+    ]
     ds.load_elements(nodes, edges)
     return ds
 
 
-def generate_text(n_nodes: int, n_edges: int | None = None, seed: int = 0,
-                  conditions: bool = True, variables: int = 3) -> str:
+def generate_text(
+    n_nodes: int,
+    n_edges: int | None = None,
+    seed: int = 0,
+    conditions: bool = True,
+    variables: int = 3,
+) -> str:
     """The canonical `.dream` text of `generate_dreamscape` with the same arguments."""
     return dumps_dreamscape(generate_dreamscape(n_nodes, n_edges, seed, conditions, variables))

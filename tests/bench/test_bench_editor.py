@@ -38,8 +38,9 @@ def _close_all() -> None:
 
 
 @pytest.mark.parametrize("live_panels", [False, True], ids=["editor", "with-live-panels"])
-def test_bench_open_5000_to_first_fitted_paint(benchmark, qtbot, monkeypatch, big_file,
-                                               live_panels) -> None:
+def test_bench_open_5000_to_first_fitted_paint(
+    benchmark, qtbot, monkeypatch, big_file, live_panels
+) -> None:
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
     opened: list[MainWindow] = []
 
@@ -71,8 +72,9 @@ def test_bench_auto_layout_5000_as_one_undo_step(benchmark, qtbot, monkeypatch, 
     """Lay out all 5,000 scenes (one MoveNodes step; the scene follows every move) and undo."""
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
     _close_all()
-    window = MainWindow(Document(load_dreamscape(big_file), big_file), remember_layout=False,
-                        live_panels=False)
+    window = MainWindow(
+        Document(load_dreamscape(big_file), big_file), remember_layout=False, live_panels=False
+    )
     window.resize(*SIZE)
     window.show()
     stack = window.document.undo_stack

@@ -37,28 +37,35 @@ def _cold_cache() -> None:
 
 
 def test_bench_load_validate_10k(benchmark, big_text: str) -> None:
-    ds = benchmark.pedantic(loads_dreamscape, args=(big_text,), setup=_cold_cache, rounds=10,
-                            iterations=1, warmup_rounds=1)
+    ds = benchmark.pedantic(
+        loads_dreamscape,
+        args=(big_text,),
+        setup=_cold_cache,
+        rounds=10,
+        iterations=1,
+        warmup_rounds=1,
+    )
     assert len(ds.nodes) == NODES and len(ds.edges) == EDGES
     assert sum(1 for e in ds.edges if e.condition) > EDGES // 10
 
 
 def test_bench_save_10k(benchmark, big: Dreamscape, big_text: str) -> None:
-    text = benchmark.pedantic(dumps_dreamscape, args=(big,), rounds=10, iterations=1,
-                              warmup_rounds=1)
+    text = benchmark.pedantic(
+        dumps_dreamscape, args=(big,), rounds=10, iterations=1, warmup_rounds=1
+    )
     assert text == big_text
 
 
 def test_bench_save_file_10k(benchmark, big: Dreamscape, tmp_path: Path) -> None:
     """The whole save: canonical text, UTF-8, temp file, fsync, rename."""
     path = tmp_path / "big.dream"
-    benchmark.pedantic(save_dreamscape, args=(big, path), rounds=8, iterations=1,
-                       warmup_rounds=1)
+    benchmark.pedantic(save_dreamscape, args=(big, path), rounds=8, iterations=1, warmup_rounds=1)
     assert path.stat().st_size > 1_000_000
 
 
 def test_bench_load_file_10k(benchmark, big: Dreamscape, tmp_path: Path) -> None:
     path = save_dreamscape(big, tmp_path / "big.dream")
-    ds = benchmark.pedantic(load_dreamscape, args=(path,), setup=_cold_cache, rounds=8,
-                            iterations=1, warmup_rounds=1)
+    ds = benchmark.pedantic(
+        load_dreamscape, args=(path,), setup=_cold_cache, rounds=8, iterations=1, warmup_rounds=1
+    )
     assert len(ds.edges) == EDGES and ds.path == path

@@ -119,14 +119,20 @@ def test_edit_to_updated_lint_and_plots_1000_nodes(studio_window, benchmark) -> 
     assert report is not None and panels.plots.data is not None
     median = statistics.median(latencies) * 1000
     worst = max(latencies) * 1000
-    benchmark.extra_info.update({
-        "median_edit_to_screen_ms": round(median, 1), "max_edit_to_screen_ms": round(worst, 1),
-        "median_background_compute_ms": round(statistics.median(computes) * 1000, 1),
-        "target_ms": 300, "findings": len(report.findings),
-    })
-    print(f"\n1,000 nodes: edit -> lint and plots on screen: median {median:.0f} ms, "
-          f"max {worst:.0f} ms (background compute median "
-          f"{statistics.median(computes) * 1000:.0f} ms); target <= 300 ms")
+    benchmark.extra_info.update(
+        {
+            "median_edit_to_screen_ms": round(median, 1),
+            "max_edit_to_screen_ms": round(worst, 1),
+            "median_background_compute_ms": round(statistics.median(computes) * 1000, 1),
+            "target_ms": 300,
+            "findings": len(report.findings),
+        }
+    )
+    print(
+        f"\n1,000 nodes: edit -> lint and plots on screen: median {median:.0f} ms, "
+        f"max {worst:.0f} ms (background compute median "
+        f"{statistics.median(computes) * 1000:.0f} ms); target <= 300 ms"
+    )
 
 
 def measure_stall(panels, trigger) -> tuple[float, float]:  # noqa: ANN001
@@ -159,13 +165,19 @@ def test_event_loop_stall_during_background_run_10000_nodes(studio_window, bench
 
     benchmark.pedantic(one_run, rounds=6, iterations=1)
     worst = max(stalls)
-    benchmark.extra_info.update({
-        "max_stall_ms": round(worst, 1), "median_stall_ms": round(statistics.median(stalls), 1),
-        "median_run_ms": round(statistics.median(totals) * 1000, 1), "target_ms": 50,
-    })
-    print(f"\n10,000 nodes: longest event-loop stall during a background run: {worst:.1f} ms "
-          f"(median of per-run maxima {statistics.median(stalls):.1f} ms; a run took "
-          f"{statistics.median(totals) * 1000:.0f} ms to reach the screen); target <= 50 ms")
+    benchmark.extra_info.update(
+        {
+            "max_stall_ms": round(worst, 1),
+            "median_stall_ms": round(statistics.median(stalls), 1),
+            "median_run_ms": round(statistics.median(totals) * 1000, 1),
+            "target_ms": 50,
+        }
+    )
+    print(
+        f"\n10,000 nodes: longest event-loop stall during a background run: {worst:.1f} ms "
+        f"(median of per-run maxima {statistics.median(stalls):.1f} ms; a run took "
+        f"{statistics.median(totals) * 1000:.0f} ms to reach the screen); target <= 50 ms"
+    )
 
 
 def test_event_loop_stall_after_an_edit_10000_nodes(studio_window, benchmark) -> None:
@@ -177,8 +189,9 @@ def test_event_loop_stall_after_an_edit_10000_nodes(studio_window, benchmark) ->
     def edit() -> None:
         i = state["i"]
         state["i"] += 1
-        window.document.push(UpdateNode(node_ids[i % len(node_ids)], {"minutes": 2 + i % 7}),
-                             "Edit minutes")
+        window.document.push(
+            UpdateNode(node_ids[i % len(node_ids)], {"minutes": 2 + i % 7}), "Edit minutes"
+        )
 
     with_run: list[float] = []
 
@@ -198,15 +211,19 @@ def test_event_loop_stall_after_an_edit_10000_nodes(studio_window, benchmark) ->
         QTest_wait(300)
         recorder.stop()
         alone.append(max(recorder.gaps))
-    benchmark.extra_info.update({
-        "max_stall_with_rerun_ms": round(max(with_run), 1),
-        "median_stall_with_rerun_ms": round(statistics.median(with_run), 1),
-        "max_stall_editor_alone_ms": round(max(alone), 1),
-        "median_stall_editor_alone_ms": round(statistics.median(alone), 1),
-    })
-    print(f"\n10,000 nodes, after an edit: longest stall {max(with_run):.1f} ms with the rerun "
-          f"(median {statistics.median(with_run):.1f} ms); the editor alone, no rerun: "
-          f"{max(alone):.1f} ms (median {statistics.median(alone):.1f} ms)")
+    benchmark.extra_info.update(
+        {
+            "max_stall_with_rerun_ms": round(max(with_run), 1),
+            "median_stall_with_rerun_ms": round(statistics.median(with_run), 1),
+            "max_stall_editor_alone_ms": round(max(alone), 1),
+            "median_stall_editor_alone_ms": round(statistics.median(alone), 1),
+        }
+    )
+    print(
+        f"\n10,000 nodes, after an edit: longest stall {max(with_run):.1f} ms with the rerun "
+        f"(median {statistics.median(with_run):.1f} ms); the editor alone, no rerun: "
+        f"{max(alone):.1f} ms (median {statistics.median(alone):.1f} ms)"
+    )
 
 
 def QTest_wait(ms: int) -> None:  # noqa: N802 - mirrors QTest.qWait

@@ -59,8 +59,9 @@ def _export(path: Path, lib: Library, out: Path):
 def test_bench_export_10k_50mb(benchmark, project) -> None:
     path, lib = project
     out = path.with_suffix(".dreampkg")
-    result = benchmark.pedantic(_export, args=(path, lib, out), rounds=3, iterations=1,
-                                warmup_rounds=1)
+    result = benchmark.pedantic(
+        _export, args=(path, lib, out), rounds=3, iterations=1, warmup_rounds=1
+    )
     assert result.evaluation.verdict.allowed
     assert result.package.size > IMAGES * IMAGE_BYTES
     assert len(result.package.manifest["files"]) == IMAGES + 3
@@ -70,6 +71,7 @@ def test_bench_verify_10k_50mb(benchmark, project) -> None:
     path, lib = project
     out = path.with_name("verify-me.dreampkg")
     _export(path, lib, out)
-    result = benchmark.pedantic(verify_package, args=(out,), rounds=5, iterations=1,
-                                warmup_rounds=1)
+    result = benchmark.pedantic(
+        verify_package, args=(out,), rounds=5, iterations=1, warmup_rounds=1
+    )
     assert result.ok, result.problems

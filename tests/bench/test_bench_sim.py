@@ -59,24 +59,31 @@ def python_loop_night(ds: Dreamscape, dreamers: int, seed: int) -> tuple[int, fl
 
 
 def test_simulate_10000_dreamers_1000_nodes(benchmark, ds1k: Dreamscape) -> None:
-    r = benchmark.pedantic(simulate, args=(ds1k,), kwargs={"dreamers": 10_000, "seed": 0},
-                           rounds=ROUNDS, iterations=1)
+    r = benchmark.pedantic(
+        simulate, args=(ds1k,), kwargs={"dreamers": 10_000, "seed": 0}, rounds=ROUNDS, iterations=1
+    )
     assert r.dreamers == 10_000 and r.finished.any()
     assert any(e.condition for e in ds1k.edges)
 
 
 def test_simulate_2000_dreamers_1000_nodes(benchmark, ds1k: Dreamscape) -> None:
     """The linter's per-edit simulation size."""
-    r = benchmark.pedantic(simulate, args=(ds1k,), kwargs={"dreamers": 2000, "seed": 0},
-                           rounds=ROUNDS * 2, iterations=1)
+    r = benchmark.pedantic(
+        simulate,
+        args=(ds1k,),
+        kwargs={"dreamers": 2000, "seed": 0},
+        rounds=ROUNDS * 2,
+        iterations=1,
+    )
     assert r.dreamers == 2000
 
 
 def test_python_loop_vs_vectorized(benchmark, ds1k: Dreamscape) -> None:
     """Per-dreamer Python loop on the same graph; the speed-up lands in extra_info."""
     dreamers = 2000
-    finished, mean = benchmark.pedantic(python_loop_night, args=(ds1k, dreamers, 0),
-                                        rounds=2, iterations=1)
+    finished, mean = benchmark.pedantic(
+        python_loop_night, args=(ds1k, dreamers, 0), rounds=2, iterations=1
+    )
     loop_per_dreamer = benchmark.stats.stats.min / dreamers
     best = min(_timed(lambda: simulate(ds1k, dreamers=10_000, seed=0)) for _ in range(ROUNDS))
     r = simulate(ds1k, dreamers=10_000, seed=0)
@@ -111,8 +118,12 @@ def _tangled(n: int, seed: int = 0) -> Dreamscape:
     rng = np.random.default_rng(seed)
     kinds = ["entry"] + ["exit" if rng.random() < 0.02 else "scene" for _ in range(n - 1)]
     nodes = [(f"n{i}", kinds[i], float(rng.integers(1, 9))) for i in range(n)]
-    edges = [(f"n{i}", f"n{j}", 1.0) for i in range(n) if kinds[i] != "exit"
-             for j in rng.choice(n, 3, replace=False)]
+    edges = [
+        (f"n{i}", f"n{j}", 1.0)
+        for i in range(n)
+        if kinds[i] != "exit"
+        for j in rng.choice(n, 3, replace=False)
+    ]
     return build(nodes, edges)
 
 

@@ -43,11 +43,21 @@ def test_version(capsys: Capture) -> None:
     assert code == 0 and out.strip() == f"dreamstudio {__version__}"
 
 
-def test_new_creates_a_valid_starter_and_refuses_to_overwrite(capsys: Capture,
-                                                              tmp_path: Path) -> None:
+def test_new_creates_a_valid_starter_and_refuses_to_overwrite(
+    capsys: Capture, tmp_path: Path
+) -> None:
     path = tmp_path / "lantern-bay.dream"
-    code, out, _ = run(capsys, "new", str(path), "--title", "Lantern Bay", "--author", "Jamie",
-                       "--audience", "teen")
+    code, out, _ = run(
+        capsys,
+        "new",
+        str(path),
+        "--title",
+        "Lantern Bay",
+        "--author",
+        "Jamie",
+        "--audience",
+        "teen",
+    )
     assert code == 0 and "created 'Lantern Bay'" in out
     ds = load_dreamscape(path)
     assert [n.kind for n in ds.nodes] == ["entry", "scene", "exit"]
@@ -171,8 +181,16 @@ def test_format_reports_broken_files_and_leaves_them(capsys: Capture, tmp_path: 
     assert bad.read_bytes() == before
 
 
-@pytest.mark.parametrize("argv", [["bogus"], ["validate", "--nope", "x.dream"], ["info"],
-                                  ["info", "x.dream", "--format", "xml"], []])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bogus"],
+        ["validate", "--nope", "x.dream"],
+        ["info"],
+        ["info", "x.dream", "--format", "xml"],
+        [],
+    ],
+)
 def test_usage_errors_exit_2(capsys: Capture, argv: list[str]) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -184,19 +202,27 @@ def test_installed_script_runs_in_a_fresh_process(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("dreamstudio")
     assert script.exists(), "the console script is installed with the project"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                            env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.strip() == f"dreamstudio {__version__}"
     path = tmp_path / "night.dream"
-    result = subprocess.run([str(script), "new", str(path)], capture_output=True, text=True,
-                            env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), "new", str(path)], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0 and path.exists()
     broken = broken_file(tmp_path)
-    result = subprocess.run([str(script), "validate", str(path), str(broken)],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), "validate", str(path), str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert f"{broken}: edges[1].to: unknown node 'pier2'" in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
-    result = subprocess.run([str(script), "frobnicate"], capture_output=True, text=True,
-                            env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), "frobnicate"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 2 and "usage:" in result.stderr

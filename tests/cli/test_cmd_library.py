@@ -88,8 +88,12 @@ def test_library_add_list_search_history_show_diff(env: Path, capsys) -> None:
     assert "~ node first_scene.title: 'First scene' -> 'The harbour'" in out
     assert "~ node first_scene.intensity: 0.3 -> 0.5" in out
     code, out, _ = run(capsys, "library", "diff", "bay.dream", "2", "file", "--format", "json")
-    assert json.loads(out)["nodes"] == {"added": [], "removed": [], "changed": {},
-                                        "reordered": False}
+    assert json.loads(out)["nodes"] == {
+        "added": [],
+        "removed": [],
+        "changed": {},
+        "reordered": False,
+    }
     code, _, err = run(capsys, "library", "show", "bay.dream", "--rev", "9")
     assert code == 2 and "no revision 9" in err
 
@@ -115,13 +119,31 @@ def test_library_bad_input(env: Path, capsys) -> None:
 
 def test_review_rules_through_the_cli(env: Path, capsys) -> None:
     make_blocked(env / "bay.dream")
-    code, _, err = run(capsys, "review", "bay.dream", "--reviewer", "Dr. Lorne", "--decision",
-                       "override", "--justification", "too short")
+    code, _, err = run(
+        capsys,
+        "review",
+        "bay.dream",
+        "--reviewer",
+        "Dr. Lorne",
+        "--decision",
+        "override",
+        "--justification",
+        "too short",
+    )
     assert code == 1 and "at least 20 characters" in err
     code, out, _ = run(capsys, "review", "bay.dream", "--show")
     assert code == 1 and "0 reviews" in out and "Blocked" in out and "INT002" in out
-    code, out, _ = run(capsys, "review", "bay.dream", "--reviewer", "Dr. Lorne", "--decision",
-                       "override", "--justification", JUSTIFIED)
+    code, out, _ = run(
+        capsys,
+        "review",
+        "bay.dream",
+        "--reviewer",
+        "Dr. Lorne",
+        "--decision",
+        "override",
+        "--justification",
+        JUSTIFIED,
+    )
     assert code == 0 and "recorded override by Dr. Lorne" in out
     assert "Publishable under Dr. Lorne's override" in out
     code, out, _ = run(capsys, "review", "bay.dream", "--show", "--format", "json")
@@ -139,8 +161,17 @@ def test_review_rules_through_the_cli(env: Path, capsys) -> None:
 
 def test_fatal_finding_cannot_be_overridden(env: Path, capsys) -> None:
     make_fatal(env / "bay.dream")
-    code, _, err = run(capsys, "review", "bay.dream", "--reviewer", "Dr. Lorne", "--decision",
-                       "override", "--justification", JUSTIFIED)
+    code, _, err = run(
+        capsys,
+        "review",
+        "bay.dream",
+        "--reviewer",
+        "Dr. Lorne",
+        "--decision",
+        "override",
+        "--justification",
+        JUSTIFIED,
+    )
     assert code == 1 and "cannot lift a fatal finding" in err
     code, _, err = run(capsys, "export", "bay.dream")
     assert code == 1 and "fatal" in err
@@ -148,8 +179,17 @@ def test_fatal_finding_cannot_be_overridden(env: Path, capsys) -> None:
 
 
 def test_reject_blocks_export_even_with_a_low_score(env: Path, capsys) -> None:
-    code, out, _ = run(capsys, "review", "bay.dream", "--reviewer", "Mae", "--decision", "reject",
-                       "--justification", "Not for Eli yet.")
+    code, out, _ = run(
+        capsys,
+        "review",
+        "bay.dream",
+        "--reviewer",
+        "Mae",
+        "--decision",
+        "reject",
+        "--justification",
+        "Not for Eli yet.",
+    )
     assert code == 0 and "Blocked: rejected by Mae" in out
     code, _, err = run(capsys, "export", "bay.dream")
     assert code == 1 and "rejected by Mae" in err and "nothing written" in err
@@ -161,8 +201,17 @@ def test_reject_blocks_export_even_with_a_low_score(env: Path, capsys) -> None:
 
 def test_edit_invalidates_the_review(env: Path, capsys) -> None:
     make_blocked(env / "bay.dream")
-    run(capsys, "review", "bay.dream", "--reviewer", "Dr. Lorne", "--decision", "override",
-        "--justification", JUSTIFIED)
+    run(
+        capsys,
+        "review",
+        "bay.dream",
+        "--reviewer",
+        "Dr. Lorne",
+        "--decision",
+        "override",
+        "--justification",
+        JUSTIFIED,
+    )
     assert run(capsys, "export", "bay.dream", "-o", "first.dreampkg")[0] == 0
     edit(env / "bay.dream", text="An edit the reviewer never saw.")
     code, out, _ = run(capsys, "review", "bay.dream", "--show")
@@ -190,9 +239,12 @@ def test_export_is_deterministic_verifies_and_imports(env: Path, capsys) -> None
     assert code == 0 and "ok" in out
     code, out, _ = run(capsys, "import", "bay.dreampkg", "unpacked")
     assert code == 0
-    assert content_hash(load_dreamscape(env / "unpacked" / "bay.dream")) == manifest["content_sha256"]
+    assert (
+        content_hash(load_dreamscape(env / "unpacked" / "bay.dream")) == manifest["content_sha256"]
+    )
     assert (env / "unpacked" / "images" / "bay.png").read_bytes() == (
-        env / "images" / "bay.png").read_bytes()
+        env / "images" / "bay.png"
+    ).read_bytes()
     assert run(capsys, "validate", "unpacked/bay.dream")[0] == 0
     code, _, err = run(capsys, "import", "bay.dreampkg", "unpacked")
     assert code == 1 and "--force" in err
@@ -252,9 +304,22 @@ def test_export_is_byte_identical_across_processes(env: Path) -> None:
     for seed in ("1", "2"):
         out = env / f"run{seed}.dreampkg"
         result = subprocess.run(
-            [sys.executable, "-m", "studio.cli", "export", "bay.dream", "-o", str(out),
-             "--dreamers", "300"], cwd=env, capture_output=True, text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed})
+            [
+                sys.executable,
+                "-m",
+                "studio.cli",
+                "export",
+                "bay.dream",
+                "-o",
+                str(out),
+                "--dreamers",
+                "300",
+            ],
+            cwd=env,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
         assert result.returncode == 0, result.stderr
         digests.append(out.read_bytes())
     assert digests[0] == digests[1]

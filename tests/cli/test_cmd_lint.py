@@ -20,8 +20,9 @@ GARDEN = str(EXAMPLES / "maes-garden.dream")
 
 
 @pytest.fixture(autouse=True)
-def _no_user_plugins(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-                     ) -> None:
+def _no_user_plugins(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DREAMSTUDIO_PLUGINS_DIR", str(tmp_path_factory.mktemp("user-plugins")))
 
 
@@ -33,13 +34,24 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def _fixable(tmp_path: Path) -> Path:
     """A dreamscape with an unused suppression, a hidden exit and an abrupt ending."""
-    ds = build([node("onset", "entry", intensity=0.2), node("lantern", "anchor", intensity=0.1),
-                node("mae", "social", intensity=0.2),
-                node("storm", intensity=0.9, x=100, lint_ignore={"SOC004": "old note"}),
-                node("arena", intensity=0.6), node("wake", "exit", x=300)],
-               [("onset", "lantern"), ("lantern", "mae"), ("mae", "storm"),
-                ("storm", "arena", {"weight": 19}), ("storm", "wake", {"weight": 1}),
-                ("arena", "lantern")])
+    ds = build(
+        [
+            node("onset", "entry", intensity=0.2),
+            node("lantern", "anchor", intensity=0.1),
+            node("mae", "social", intensity=0.2),
+            node("storm", intensity=0.9, x=100, lint_ignore={"SOC004": "old note"}),
+            node("arena", intensity=0.6),
+            node("wake", "exit", x=300),
+        ],
+        [
+            ("onset", "lantern"),
+            ("lantern", "mae"),
+            ("mae", "storm"),
+            ("storm", "arena", {"weight": 19}),
+            ("storm", "wake", {"weight": 1}),
+            ("arena", "lantern"),
+        ],
+    )
     for n in ds.nodes:
         n.minutes = 0.5
     path = tmp_path / "storm.dream"
@@ -61,7 +73,8 @@ def test_allowed_examples_exit_0(capsys) -> None:
     assert code == 0
     assert out.splitlines() == [
         f"{SOMNOS}: escapism risk 0/100 (none) — published: allowed",
-        f"{GARDEN}: escapism risk 0/100 (none) — published: allowed"]
+        f"{GARDEN}: escapism risk 0/100 (none) — published: allowed",
+    ]
 
 
 def test_exit_zero_and_mixed_files(capsys) -> None:
@@ -80,14 +93,17 @@ def test_bad_input_exits_2_with_located_lines(capsys, tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["lint", SOMNOS, "--select", "XYZ"],
-    ["lint", SOMNOS, "--threshold", "150"],
-    ["lint", SOMNOS, "--set", "EXT003.warn_steps"],
-    ["lint", SOMNOS, "--set", "EXT003.warn_stepz=4"],
-    ["lint", SOMNOS, "--set", "EXT003.warn_steps=lots"],
-    ["rules", "ZZZ999"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lint", SOMNOS, "--select", "XYZ"],
+        ["lint", SOMNOS, "--threshold", "150"],
+        ["lint", SOMNOS, "--set", "EXT003.warn_steps"],
+        ["lint", SOMNOS, "--set", "EXT003.warn_stepz=4"],
+        ["lint", SOMNOS, "--set", "EXT003.warn_steps=lots"],
+        ["rules", "ZZZ999"],
+    ],
+)
 def test_usage_errors_exit_2(capsys, argv: list[str]) -> None:
     code, _, err = _run(capsys, *argv)
     assert code == 2 and err.strip()
@@ -115,8 +131,17 @@ def test_json_format(capsys) -> None:
     assert code == 1 and [f["path"] for f in doc["files"]] == [ELI, SOMNOS]
     eli = doc["files"][0]
     assert eli["score"] == 100 and eli["band"] == "critical" and eli["blocked"] is True
-    assert {"code", "name", "severity", "message", "nodes", "edges", "points", "suppressed",
-            "reason"} <= set(eli["findings"][0])
+    assert {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "nodes",
+        "edges",
+        "points",
+        "suppressed",
+        "reason",
+    } <= set(eli["findings"][0])
     assert eli["ledger"][0]["code"] == "EXT002"
 
 
@@ -134,13 +159,15 @@ def test_statistics(capsys) -> None:
     lines = out.splitlines()
     counts = [int(line.split()[0]) for line in lines[:-1]]
     assert counts == sorted(counts, reverse=True) and len(counts) >= 10
-    assert any(line.split()[1:4] == ["INT002", "[error]", "young-audience-intensity"]
-               for line in lines)
+    assert any(
+        line.split()[1:4] == ["INT002", "[error]", "young-audience-intensity"] for line in lines
+    )
     assert any("EXT005" in line and line.endswith("[*]") for line in lines)
     assert lines[-1].endswith("published: blocked")
     assert not any(": EXT002 [error]" in line for line in lines)
-    code, out, _ = _run(capsys, "lint", ELI, "--statistics", "--format", "json",
-                        "--dreamers", "300")
+    code, out, _ = _run(
+        capsys, "lint", ELI, "--statistics", "--format", "json", "--dreamers", "300"
+    )
     stats = json.loads(out)["statistics"]
     assert stats[0]["count"] == max(s["count"] for s in stats)
 
@@ -191,8 +218,9 @@ def test_rules_lists_every_rule_like_ruff(capsys) -> None:
     assert {"code", "name", "severity", "family", "rationale", "source"} <= set(rules[0])
 
 
-def test_plugins_lists_found_and_failed(capsys, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plugins_lists_found_and_failed(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = _run(capsys, "plugins")
     assert code == 0
     assert out.splitlines()[0].startswith("core ")

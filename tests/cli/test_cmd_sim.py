@@ -12,12 +12,32 @@ from studio.io import save_dreamscape
 from tests.conftest import EXAMPLES
 from tests.sim.builders import build, drunkards_walk
 
-ANALYZE_KEYS = ["exit_probability", "expected_minutes", "trap_nodes", "unreachable_nodes",
-                "steps_to_exit", "expected_visits"]
-SIMULATE_KEYS = ["dreamers", "seed", "finished_fraction", "captured_fraction", "stalled_fraction",
-                 "mean_minutes", "median_minutes", "p95_minutes", "min_minutes", "max_minutes",
-                 "mean_rem_windows", "reward_rate", "anchor_coverage", "social_coverage",
-                 "survival", "node_visits"]
+ANALYZE_KEYS = [
+    "exit_probability",
+    "expected_minutes",
+    "trap_nodes",
+    "unreachable_nodes",
+    "steps_to_exit",
+    "expected_visits",
+]
+SIMULATE_KEYS = [
+    "dreamers",
+    "seed",
+    "finished_fraction",
+    "captured_fraction",
+    "stalled_fraction",
+    "mean_minutes",
+    "median_minutes",
+    "p95_minutes",
+    "min_minutes",
+    "max_minutes",
+    "mean_rem_windows",
+    "reward_rate",
+    "anchor_coverage",
+    "social_coverage",
+    "survival",
+    "node_visits",
+]
 
 
 @pytest.fixture
@@ -30,9 +50,10 @@ def walk_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def trap_file(tmp_path: Path) -> Path:
     path = tmp_path / "trap.dream"
-    ds = build([("onset", "entry", 2), ("spin", "reward", 2), ("bonus", "reward", 2),
-                ("wake", "exit", 1)],
-               [("onset", "spin"), ("onset", "wake"), ("spin", "bonus"), ("bonus", "spin")])
+    ds = build(
+        [("onset", "entry", 2), ("spin", "reward", 2), ("bonus", "reward", 2), ("wake", "exit", 1)],
+        [("onset", "spin"), ("onset", "wake"), ("spin", "bonus"), ("bonus", "spin")],
+    )
     save_dreamscape(ds, path)
     return path
 
@@ -69,16 +90,18 @@ def test_analyze_text(trap_file: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_simulate_json(walk_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(capsys, "simulate", str(walk_file), "--dreamers", "2000", "--seed", "3",
-                    "--format", "json")
+    data = run_json(
+        capsys, "simulate", str(walk_file), "--dreamers", "2000", "--seed", "3", "--format", "json"
+    )
     assert list(data) == SIMULATE_KEYS
     assert data["dreamers"] == 2000 and data["seed"] == 3
     assert data["finished_fraction"] == 1.0
     assert data["mean_minutes"] == pytest.approx(9.0, abs=0.6)
     assert data["survival"][0] == [0.0, 1.0]
     assert set(data["node_visits"]) == {f"p{i}" for i in range(7)}
-    again = run_json(capsys, "simulate", str(walk_file), "--dreamers", "2000", "--seed", "3",
-                     "--format", "json")
+    again = run_json(
+        capsys, "simulate", str(walk_file), "--dreamers", "2000", "--seed", "3", "--format", "json"
+    )
     assert again == data
 
 
@@ -97,11 +120,14 @@ def test_example_files(capsys: pytest.CaptureFixture[str]) -> None:
         assert 0.0 <= data["exit_probability"] <= 1.0
 
 
-def test_bad_file_exits_2_with_located_errors(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_file_exits_2_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.dream"
-    bad.write_text('{"format": "dreamscape", "version": 1, "nodes": [{"id": "a", "kind": "portal"}]}',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"format": "dreamscape", "version": 1, "nodes": [{"id": "a", "kind": "portal"}]}',
+        encoding="utf-8",
+    )
     for command in ("analyze", "simulate"):
         assert main([command, str(bad)]) == 2
         err = capsys.readouterr().err

@@ -39,8 +39,9 @@ def _edited(path: Path) -> Any:
     return ds
 
 
-def test_failed_rename_keeps_old_file_and_no_temp(saved: tuple[Path, bytes],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_rename_keeps_old_file_and_no_temp(
+    saved: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, original = saved
     ds = _edited(path)
 
@@ -54,8 +55,9 @@ def test_failed_rename_keeps_old_file_and_no_temp(saved: tuple[Path, bytes],
     assert sorted(p.name for p in path.parent.iterdir()) == ["bay.dream"]
 
 
-def test_disk_full_mid_write_keeps_old_file_and_no_temp(saved: tuple[Path, bytes],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_mid_write_keeps_old_file_and_no_temp(
+    saved: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, original = saved
     ds = _edited(path)
     real_fdopen = os.fdopen
@@ -75,16 +77,18 @@ def test_disk_full_mid_write_keeps_old_file_and_no_temp(saved: tuple[Path, bytes
             self.handle.flush()
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(atomic_module.os, "fdopen",
-                        lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    monkeypatch.setattr(
+        atomic_module.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode))
+    )
     with pytest.raises(OSError, match="No space"):
         save_dreamscape(ds)
     assert path.read_bytes() == original
     assert sorted(p.name for p in path.parent.iterdir()) == ["bay.dream"]
 
 
-def test_interrupt_during_sync_cleans_up(saved: tuple[Path, bytes],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_during_sync_cleans_up(
+    saved: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, original = saved
 
     def interrupted(fd: int) -> None:

@@ -31,8 +31,11 @@ SEEDS = {
     "example": (EXAMPLES / "elis-dreamgame.dream").read_text(encoding="utf-8"),
     "generated": generate_text(30, seed=2, variables=4),
 }
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _check_outcome(load: Any) -> None:
@@ -58,34 +61,103 @@ def test_byte_mutations_never_crash(seed: str, data: st.DataObject) -> None:
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         pos = data.draw(st.integers(0, len(raw)), label="pos")
         action = data.draw(st.sampled_from(["replace", "insert", "delete", "dup"]))
-        chunk = data.draw(st.one_of(
-            st.binary(min_size=1, max_size=4),
-            st.sampled_from([b'"', b",", b"}", b"]", b"{", b"[", b":", b"null", b"-1", b"1e999",
-                             b"NaN", b"\\u", b"\\ud800", b"\xff", b"99999999999999999999",
-                             b'"id"', b"true", b"0", b"1" + b"0" * 400, b"1e400", b"\\udfff",
-                             b"[" * 3000])), label="chunk")
+        chunk = data.draw(
+            st.one_of(
+                st.binary(min_size=1, max_size=4),
+                st.sampled_from(
+                    [
+                        b'"',
+                        b",",
+                        b"}",
+                        b"]",
+                        b"{",
+                        b"[",
+                        b":",
+                        b"null",
+                        b"-1",
+                        b"1e999",
+                        b"NaN",
+                        b"\\u",
+                        b"\\ud800",
+                        b"\xff",
+                        b"99999999999999999999",
+                        b'"id"',
+                        b"true",
+                        b"0",
+                        b"1" + b"0" * 400,
+                        b"1e400",
+                        b"\\udfff",
+                        b"[" * 3000,
+                    ]
+                ),
+            ),
+            label="chunk",
+        )
         if action == "replace":
-            raw[pos:pos + len(chunk)] = chunk
+            raw[pos : pos + len(chunk)] = chunk
         elif action == "insert":
             raw[pos:pos] = chunk
         elif action == "delete":
-            del raw[pos:pos + len(chunk)]
+            del raw[pos : pos + len(chunk)]
         else:
-            raw[pos:pos] = raw[max(0, pos - 40):pos]
+            raw[pos:pos] = raw[max(0, pos - 40) : pos]
     _check_outcome(lambda: loads_dreamscape(bytes(raw), "fuzz.dream"))
 
 
-TRICKY = st.sampled_from([10**400, -(2**63), 2**64, 1e308, -0.0, 5e-324, True, None, 0, -1,
-                          "\ud800", "a\udfffb", "\x00", "Mae\u2028Eli", "x" * 300, "", " ",
-                          "entry", "exit", "reward", "courage + 1", "courage >= 2", "x.y",
-                          "onset", "pier", "e1", "#5b6ee1", [], {}, ["onset"], {"courage": "1"}, 1e400,
-                          float("nan")]).map(copy.deepcopy)
+TRICKY = st.sampled_from(
+    [
+        10**400,
+        -(2**63),
+        2**64,
+        1e308,
+        -0.0,
+        5e-324,
+        True,
+        None,
+        0,
+        -1,
+        "\ud800",
+        "a\udfffb",
+        "\x00",
+        "Mae\u2028Eli",
+        "x" * 300,
+        "",
+        " ",
+        "entry",
+        "exit",
+        "reward",
+        "courage + 1",
+        "courage >= 2",
+        "x.y",
+        "onset",
+        "pier",
+        "e1",
+        "#5b6ee1",
+        [],
+        {},
+        ["onset"],
+        {"courage": "1"},
+        1e400,
+        float("nan"),
+    ]
+).map(copy.deepcopy)
 JSON_VALUES = TRICKY | st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["id", "kind", "from", "to", "type", "initial", "courage", "x", "INT001"])
-        | st.text(max_size=6), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "kind", "from", "to", "type", "initial", "courage", "x", "INT001"]
+            )
+            | st.text(max_size=6),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=10,
 )
 
@@ -141,9 +213,13 @@ def _has_nan(value: Any) -> bool:
 
 
 def _flat(value: Any) -> list[tuple[None, Any]]:
-    return [(None, value)] + ([x for v in value.values() for x in _flat(v)] if isinstance(value, dict)
-                              else [x for v in value for x in _flat(v)] if isinstance(value, list)
-                              else [])
+    return [(None, value)] + (
+        [x for v in value.values() for x in _flat(v)]
+        if isinstance(value, dict)
+        else [x for v in value for x in _flat(v)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def _outcome(data: Any) -> tuple[str, Any]:
@@ -155,8 +231,10 @@ def _outcome(data: Any) -> tuple[str, Any]:
 
 @FUZZ
 @given(seed=st.sampled_from(sorted(SEEDS)), draw=st.data())
-def test_fast_path_agrees_with_full_checker(seed: str, draw: st.DataObject,
-                                            ) -> None:
+def test_fast_path_agrees_with_full_checker(
+    seed: str,
+    draw: st.DataObject,
+) -> None:
     data = json.loads(SEEDS[seed])
     for _ in range(draw.draw(st.integers(1, 4), label="mutations")):
         data = _mutate(data, draw)
@@ -176,6 +254,7 @@ def test_fast_path_is_taken_for_well_formed_files(monkeypatch: pytest.MonkeyPatc
         def wrapper(*args: Any) -> Any:
             calls[kind] += 1
             return real(*args)
+
         return wrapper
 
     monkeypatch.setattr(dream_format, "_check_node", count("node", real_node))

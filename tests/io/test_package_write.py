@@ -24,13 +24,32 @@ from studio.model.starter import starter_dreamscape
 from studio.report.html import render_report_html
 
 REPORT = {
-    "title": "Lantern Bay", "content_sha256": "0" * 64, "studio_version": "test",
-    "dreamscape": {"title": "Lantern Bay", "author": "Jamie", "audience": "teen", "nodes": 3,
-                   "edges": 2, "rem_minutes": 105, "node_titles": {"first_scene": "The bay"}},
-    "lint": {"score": 8, "band": "low", "threshold": 70, "blocked": False, "fatal": False,
-             "reasons": [], "findings": [], "ledger": [], "settings": {"dreamers": 10, "seed": 0}},
+    "title": "Lantern Bay",
+    "content_sha256": "0" * 64,
+    "studio_version": "test",
+    "dreamscape": {
+        "title": "Lantern Bay",
+        "author": "Jamie",
+        "audience": "teen",
+        "nodes": 3,
+        "edges": 2,
+        "rem_minutes": 105,
+        "node_titles": {"first_scene": "The bay"},
+    },
+    "lint": {
+        "score": 8,
+        "band": "low",
+        "threshold": 70,
+        "blocked": False,
+        "fatal": False,
+        "reasons": [],
+        "findings": [],
+        "ledger": [],
+        "settings": {"dreamers": 10, "seed": 0},
+    },
     "gate": {"allowed": True, "headline": "Ready to publish", "reasons": [], "review": None},
-    "analysis": None, "simulation": None,
+    "analysis": None,
+    "simulation": None,
 }
 
 
@@ -52,9 +71,17 @@ def make_project(folder: Path, *, png_bytes: int = 300_000) -> tuple[Dreamscape,
 
 def write(ds: Dreamscape, path: Path, out: Path, **kwargs):
     report = dict(REPORT, content_sha256=content_hash(ds))
-    return write_package(out, dumps_dreamscape(ds), ds.meta.title, report,
-                         render_report_html(report), collect_assets(ds, path.parent),
-                         score=8, band="low", **kwargs)
+    return write_package(
+        out,
+        dumps_dreamscape(ds),
+        ds.meta.title,
+        report,
+        render_report_html(report),
+        collect_assets(ds, path.parent),
+        score=8,
+        band="low",
+        **kwargs,
+    )
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -62,7 +89,9 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     a = write(ds, path, tmp_path / "a.dreampkg")
     b = write(load_dreamscape(path), path, tmp_path / "b.dreampkg")
     assert (tmp_path / "a.dreampkg").read_bytes() == (tmp_path / "b.dreampkg").read_bytes()
-    assert a.sha256 == b.sha256 == hashlib.sha256((tmp_path / "a.dreampkg").read_bytes()).hexdigest()
+    assert (
+        a.sha256 == b.sha256 == hashlib.sha256((tmp_path / "a.dreampkg").read_bytes()).hexdigest()
+    )
     assert a.size == (tmp_path / "a.dreampkg").stat().st_size
     # A different review record is a different package.
     c = write(ds, path, tmp_path / "c.dreampkg", review={"reviewer": "Dr. Lorne"})
@@ -75,9 +104,19 @@ def test_entries_are_sorted_fixed_and_described_by_the_manifest(tmp_path: Path) 
     with zipfile.ZipFile(info.path) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
-        assert names == sorted(names) == [
-            "assets/images/bay.png", "assets/notes/script.md", "assets/sounds/gulls.txt",
-            "dreamscape.dream", "manifest.json", "report.html", "report.json"]
+        assert (
+            names
+            == sorted(names)
+            == [
+                "assets/images/bay.png",
+                "assets/notes/script.md",
+                "assets/sounds/gulls.txt",
+                "dreamscape.dream",
+                "manifest.json",
+                "report.html",
+                "report.json",
+            ]
+        )
         for i in infos:
             assert i.date_time == FIXED_DATE_TIME
             assert i.external_attr >> 16 == 0o100644
@@ -103,13 +142,22 @@ def test_entries_are_sorted_fixed_and_described_by_the_manifest(tmp_path: Path) 
 
 def test_missing_and_unsafe_assets_name_the_node_and_path(tmp_path: Path) -> None:
     ds, path = make_project(tmp_path)
-    ds.node("wake").assets = ["images/dawn.png", "../secrets.txt", "/etc/passwd",
-                              "C:/art/x.png", "art\\x.png", "images"]
+    ds.node("wake").assets = [
+        "images/dawn.png",
+        "../secrets.txt",
+        "/etc/passwd",
+        "C:/art/x.png",
+        "art\\x.png",
+        "images",
+    ]
     with pytest.raises(PackageError) as caught:
         collect_assets(ds, path.parent)
     problems = caught.value.problems
-    assert any("node 'wake': asset 'images/dawn.png' is missing" in p
-               and str(tmp_path / "images" / "dawn.png") in p for p in problems)
+    assert any(
+        "node 'wake': asset 'images/dawn.png' is missing" in p
+        and str(tmp_path / "images" / "dawn.png") in p
+        for p in problems
+    )
     assert any("'../secrets.txt' points outside" in p for p in problems)
     assert any("'/etc/passwd' is absolute" in p for p in problems)
     assert any("'C:/art/x.png' is absolute" in p for p in problems)
@@ -125,8 +173,9 @@ def test_shared_asset_is_packed_once_for_every_node(tmp_path: Path) -> None:
     assert bay.nodes == ["onset", "first_scene"]
 
 
-def test_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_no_file_and_keeps_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ds, path = make_project(tmp_path)
     out = tmp_path / "p.dreampkg"
     write(ds, path, out)

@@ -66,8 +66,10 @@ def test_unknown_keys_survive_the_round_trip() -> None:
     data = _with_unknown_keys()
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     ds = loads_dreamscape(text)
-    assert ds.node("pier").extra == {"x_color": "#ff00aa", "x_nested": {"a": [1, {"b": None}],
-                                                                       "c": True}}
+    assert ds.node("pier").extra == {
+        "x_color": "#ff00aa",
+        "x_nested": {"a": [1, {"b": None}], "c": True},
+    }
     assert ds.meta.extra == {"x_license": "CC-BY"}
     out = dumps_dreamscape(ds)
     assert out == text

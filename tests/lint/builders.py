@@ -8,9 +8,15 @@ from studio.lint import LintConfig, LintReport, lint_dreamscape
 from studio.model import Dreamscape, Edge, Node, Variable
 
 
-def build(nodes: list[Node], edges: list[tuple[str, str]] | list[Edge] | list[Any], *,
-          audience: str = "adult", variables: dict[str, Any] | None = None,
-          lint: dict[str, Any] | None = None, rem: list[float] | None = None) -> Dreamscape:
+def build(
+    nodes: list[Node],
+    edges: list[tuple[str, str]] | list[Edge] | list[Any],
+    *,
+    audience: str = "adult",
+    variables: dict[str, Any] | None = None,
+    lint: dict[str, Any] | None = None,
+    rem: list[float] | None = None,
+) -> Dreamscape:
     """A document without loader validation (so broken graphs can be built too)."""
     ds = Dreamscape()
     ds.meta.audience = audience
@@ -46,13 +52,21 @@ def chain(*ids_kinds: tuple[str, str], **fields: Any) -> tuple[list[Node], list[
 
 def healthy() -> Dreamscape:
     """Entry → anchor → social → calm scene → exit: nothing for any rule to say."""
-    nodes, edges = chain(("onset", "entry"), ("lantern", "anchor"), ("mae", "social"),
-                         ("garden", "scene"), ("wake", "exit"), intensity=0.2, minutes=3)
+    nodes, edges = chain(
+        ("onset", "entry"),
+        ("lantern", "anchor"),
+        ("mae", "social"),
+        ("garden", "scene"),
+        ("wake", "exit"),
+        intensity=0.2,
+        minutes=3,
+    )
     return build(nodes, edges)
 
 
-def run(ds: Dreamscape, select: list[str] | None = None, *, dreamers: int = 400,
-        **config: Any) -> LintReport:
+def run(
+    ds: Dreamscape, select: list[str] | None = None, *, dreamers: int = 400, **config: Any
+) -> LintReport:
     override = LintConfig(select=select, **config) if (select or config) else None
     return lint_dreamscape(ds, override, dreamers=dreamers, seed=1)
 

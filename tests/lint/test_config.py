@@ -15,9 +15,18 @@ from .builders import build, chain, codes, node
 
 def _noisy():
     """A dreamscape with a SOC003, a SOC004, an EXT005 and a deep-ish exit."""
-    nodes, edges = chain(("onset", "entry"), ("lantern", "anchor"), ("mae", "social"),
-                         ("s1", "scene"), ("s2", "scene"), ("s3", "scene"), ("s4", "scene"),
-                         ("wake", "exit"), intensity=0.2, minutes=2)
+    nodes, edges = chain(
+        ("onset", "entry"),
+        ("lantern", "anchor"),
+        ("mae", "social"),
+        ("s1", "scene"),
+        ("s2", "scene"),
+        ("s3", "scene"),
+        ("s4", "scene"),
+        ("wake", "exit"),
+        intensity=0.2,
+        minutes=2,
+    )
     ds = build(nodes, edges)
     ds.node("s1").text = "Don't leave. Forget your problems."
     return ds
@@ -36,7 +45,8 @@ def test_defaults_run_everything() -> None:
 def test_project_layer_from_the_nearest_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.dreamstudio.lint]\nignore = ["SOC004"]\nthreshold = 50\n'
-        '[tool.dreamstudio.lint.rules.EXT003]\nwarn_steps = 8\n')
+        "[tool.dreamstudio.lint.rules.EXT003]\nwarn_steps = 8\n"
+    )
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "pyproject.toml").write_text('[project]\nname = "unrelated"\n')
     ds = _noisy()
@@ -49,14 +59,18 @@ def test_project_layer_from_the_nearest_pyproject(tmp_path: Path) -> None:
     assert find_project_config(tmp_path / "stories")[0] == tmp_path / "pyproject.toml"
 
 
-def test_the_file_overrides_the_project_and_the_command_line_overrides_both(
-        tmp_path: Path) -> None:
+def test_the_file_overrides_the_project_and_the_command_line_overrides_both(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.dreamstudio.lint]\nthreshold = 50\nrules = {EXT003 = {warn_steps = 8}}\n')
+        "[tool.dreamstudio.lint]\nthreshold = 50\nrules = {EXT003 = {warn_steps = 8}}\n"
+    )
     ds = _noisy()
     ds.path = tmp_path / "bay.dream"
-    ds.lint = {"select": ["ALL"], "ignore": [], "threshold": 60,
-               "rules": {"EXT003": {"warn_steps": 5}}}
+    ds.lint = {
+        "select": ["ALL"],
+        "ignore": [],
+        "threshold": 60,
+        "rules": {"EXT003": {"warn_steps": 5}},
+    }
     report = _lint(ds)
     assert report.threshold == 60 and "EXT003" in codes(report)
     cli = LintConfig(threshold=40, rules={"EXT003": {"warn_steps": 9}})
@@ -71,8 +85,10 @@ def test_command_line_select_restricts_the_run() -> None:
 
 
 def test_fatal_rules_always_run() -> None:
-    ds = build([node("onset", "entry"), node("a"), node("b"), node("wake", "exit")],
-               [("onset", "a"), ("onset", "wake"), ("a", "b"), ("b", "a")])
+    ds = build(
+        [node("onset", "entry"), node("a"), node("b"), node("wake", "exit")],
+        [("onset", "a"), ("onset", "wake"), ("a", "b"), ("b", "a")],
+    )
     report = _lint(ds, LintConfig(select=["SOC"], ignore=["EXT"]))
     assert "EXT002" in codes(report) and report.score == 100
     assert "EXT002 is fatal and always runs; 'EXT' cannot switch it off" in report.config_warnings
@@ -123,8 +139,10 @@ def test_bad_settings_name_where_they_are(tmp_path: Path) -> None:
     ds.lint = {"select": ["ALL"], "rules": {"EXT003": {"warn_stepz": 3}}}
     with pytest.raises(LintConfigError) as info:
         _lint(ds)
-    assert info.value.lines() == [f"{ds.path}: lint: rules.EXT003.warn_stepz: unknown threshold "
-                                  "(EXT003 has: warn_steps, error_steps)"]
+    assert info.value.lines() == [
+        f"{ds.path}: lint: rules.EXT003.warn_stepz: unknown threshold "
+        "(EXT003 has: warn_steps, error_steps)"
+    ]
 
 
 def test_broken_pyproject_is_reported_with_its_path(tmp_path: Path) -> None:

@@ -10,11 +10,16 @@ from .builders import build, node, run
 
 
 def _storm():
-    return build([node("onset", "entry", intensity=0.2), node("lantern", "anchor"),
-                  node("mae", "social", lint_ignore={"RWD001": "stale"}),
-                  node("storm", intensity=0.9), node("wake", "exit")],
-                 [("onset", "lantern"), ("lantern", "mae"), ("mae", "storm"),
-                  ("storm", "wake")])
+    return build(
+        [
+            node("onset", "entry", intensity=0.2),
+            node("lantern", "anchor"),
+            node("mae", "social", lint_ignore={"RWD001": "stale"}),
+            node("storm", intensity=0.9),
+            node("wake", "exit"),
+        ],
+        [("onset", "lantern"), ("lantern", "mae"), ("mae", "storm"), ("storm", "wake")],
+    )
 
 
 def test_only_the_requested_codes_are_fixed() -> None:

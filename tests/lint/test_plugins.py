@@ -14,7 +14,7 @@ from studio.lint.registry import core_rules, load_rules
 
 from .builders import healthy
 
-PACK = '''
+PACK = """
 from studio.lint import Plugin, Rule
 
 
@@ -43,11 +43,17 @@ class Exploding(Rule):
 
 
 plugin = Plugin(name="{name}", version="2.1", rules=[{rules}])
-'''
+"""
 
 
-def write_pack(folder: Path, name: str, code: str = "CLM001", boom: str = "CLM002",
-               rules: str = "LongTitle()", single_file: bool = False) -> Path:
+def write_pack(
+    folder: Path,
+    name: str,
+    code: str = "CLM001",
+    boom: str = "CLM002",
+    rules: str = "LongTitle()",
+    single_file: bool = False,
+) -> Path:
     source = textwrap.dedent(PACK).format(code=code, boom=boom, name=name, rules=rules)
     folder.mkdir(parents=True, exist_ok=True)
     if single_file:
@@ -60,8 +66,13 @@ def write_pack(folder: Path, name: str, code: str = "CLM001", boom: str = "CLM00
 
 
 def _only_folders(*folders: Path):
-    return discover(core_rules(), folders=folders, use_entry_points=False,
-                    use_repo_folder=False, use_user_folder=False)
+    return discover(
+        core_rules(),
+        folders=folders,
+        use_entry_points=False,
+        use_repo_folder=False,
+        use_user_folder=False,
+    )
 
 
 def test_pack_from_a_folder(tmp_path: Path) -> None:
@@ -85,14 +96,16 @@ def test_pack_from_the_user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_pack_from_an_entry_point_of_an_installed_distribution(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     write_pack(site, "fake_dream_pack", code="FAK001")
     info = site / "fake_dream_pack-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-dream-pack\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
-        f"[{ENTRY_POINT_GROUP}]\nfake = fake_dream_pack:plugin\n")
+        f"[{ENTRY_POINT_GROUP}]\nfake = fake_dream_pack:plugin\n"
+    )
     monkeypatch.syspath_prepend(str(site))
     ruleset = discover(core_rules(), use_repo_folder=False, use_user_folder=False)
     records = {p.name: p for p in ruleset.plugins}
@@ -102,10 +115,11 @@ def test_pack_from_an_entry_point_of_an_installed_distribution(
 
 
 def test_broken_entry_point_is_reported_and_skipped() -> None:
-    eps = [metadata.EntryPoint("ghost", "no_such_dream_module:plugin", ENTRY_POINT_GROUP),
-           metadata.EntryPoint("ethics", "plugins.ethics:plugin", ENTRY_POINT_GROUP)]
-    ruleset = discover(core_rules(), entry_points=eps, use_repo_folder=False,
-                       use_user_folder=False)
+    eps = [
+        metadata.EntryPoint("ghost", "no_such_dream_module:plugin", ENTRY_POINT_GROUP),
+        metadata.EntryPoint("ethics", "plugins.ethics:plugin", ENTRY_POINT_GROUP),
+    ]
+    ruleset = discover(core_rules(), entry_points=eps, use_repo_folder=False, use_user_folder=False)
     (error,) = ruleset.errors
     assert error.startswith("plugin 'ghost' (entry point ghost = no_such_dream_module:plugin)")
     assert "ModuleNotFoundError" in error and error.endswith("skipped")
@@ -129,7 +143,10 @@ def test_duplicate_code_skips_the_whole_pack(tmp_path: Path) -> None:
     write_pack(tmp_path, "twins", code="TWN001", boom="TWN001", rules="LongTitle(), Exploding()")
     ruleset = _only_folders(tmp_path)
     errors = " | ".join(ruleset.errors)
-    assert "plugin 'copycat'" in errors and "duplicate rule code DS001 (already provided by 'core')" in errors
+    assert (
+        "plugin 'copycat'" in errors
+        and "duplicate rule code DS001 (already provided by 'core')" in errors
+    )
     assert "duplicate rule code TWN001 within the plugin" in errors
     assert not {"TWN001"} & set(ruleset.by_code())
 

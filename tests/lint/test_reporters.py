@@ -32,8 +32,10 @@ def _report(tmp_path: Path):
 def test_text_lines(tmp_path: Path) -> None:
     path, report = _report(tmp_path)
     lines = text_lines(path, report)
-    assert lines[0] == (f"{path}:garden: SOC003 [warning] 'garden' pressures the dreamer to stay "
-                        "or return: \"don't leave\"")
+    assert lines[0] == (
+        f"{path}:garden: SOC003 [warning] 'garden' pressures the dreamer to stay "
+        'or return: "don\'t leave"'
+    )
     assert lines[-1] == f"{path}: escapism risk 8/100 (low) — published: allowed"
     shown = text_lines(path, report, show_suppressed=True)
     assert any("INT003" in line and "(suppressed: the storm ends" in line for line in shown)
@@ -55,9 +57,17 @@ def test_json_document(tmp_path: Path) -> None:
     assert entry["path"] == path and entry["score"] == 8 and entry["blocked"] is False
     codes = {f["code"]: f for f in entry["findings"]}
     assert codes["INT003"]["suppressed"] and codes["INT003"]["reason"].startswith("the storm")
-    assert entry["ledger"] == [{"code": "SOC003", "nodes": ["garden"], "edges": [], "points": 8.0,
-                                "severity": "warning", "message": codes["SOC003"]["message"],
-                                "fatal": False}]
+    assert entry["ledger"] == [
+        {
+            "code": "SOC003",
+            "nodes": ["garden"],
+            "edges": [],
+            "points": 8.0,
+            "severity": "warning",
+            "message": codes["SOC003"]["message"],
+            "fatal": False,
+        }
+    ]
 
 
 def test_sarif_structure(tmp_path: Path) -> None:
@@ -86,13 +96,25 @@ def test_sarif_structure(tmp_path: Path) -> None:
     assert "suppressions" not in soc
     suppressed = by_rule["INT003"]
     assert suppressed["suppressions"] == [
-        {"kind": "inSource", "justification": "the storm ends the dream by design"}]
+        {"kind": "inSource", "justification": "the storm ends the dream by design"}
+    ]
     assert {loc["name"] for loc in suppressed["locations"][0]["logicalLocations"]} == {
-        "garden", "wake", "e4"}
+        "garden",
+        "wake",
+        "e4",
+    }
 
 
 def test_statistics_counts_unsuppressed_findings_per_code(tmp_path: Path) -> None:
     path, report = _report(tmp_path)
     stats = statistics([(path, report), (path, report)])
-    assert stats == [{"code": "SOC003", "name": "implied-obligation", "severity": "warning",
-                      "count": 2, "fixable": 0, "points": 16.0}]
+    assert stats == [
+        {
+            "code": "SOC003",
+            "name": "implied-obligation",
+            "severity": "warning",
+            "count": 2,
+            "fixable": 0,
+            "points": 16.0,
+        }
+    ]

@@ -19,8 +19,10 @@ def test_healthy_graph_has_no_findings() -> None:
 def test_ds001_no_entry_and_two_entries() -> None:
     none = build([node("a"), node("wake", "exit")], [("a", "wake")])
     assert [f.message for f in found(none, "DS001")][0].startswith("no entry node")
-    two = build([node("a", "entry"), node("b", "entry"), node("wake", "exit")],
-                [("a", "wake"), ("b", "wake")])
+    two = build(
+        [node("a", "entry"), node("b", "entry"), node("wake", "exit")],
+        [("a", "wake"), ("b", "wake")],
+    )
     (finding,) = found(two, "DS001")
     assert finding.nodes == ("a", "b") and finding.severity == "error"
     assert found(healthy(), "DS001") == []
@@ -63,21 +65,28 @@ def test_ds003_dead_end_with_suggested_connection() -> None:
 
 
 def test_ds004_undeclared_variables_and_bad_expressions() -> None:
-    ds = build([node("onset", "entry", effects={"courage": "courage + 1"}),
-                node("wake", "exit")],
-               [("onset", "wake", {"condition": "calm >= 1 and courage > 0"})],
-               variables={"calm": ("int", 0)})
+    ds = build(
+        [node("onset", "entry", effects={"courage": "courage + 1"}), node("wake", "exit")],
+        [("onset", "wake", {"condition": "calm >= 1 and courage > 0"})],
+        variables={"calm": ("int", 0)},
+    )
     found_ = found(ds, "DS004")
     messages = " | ".join(f.message for f in found_)
     assert "assigns undeclared variable 'courage'" in messages
     assert "reads undeclared variable 'courage'" in messages
     assert "'calm'" not in messages
     assert {f.location for f in found_} == {"onset", "e1"}
-    broken = build([node("onset", "entry"), node("wake", "exit")],
-                   [("onset", "wake", {"condition": "calm >="})], variables={"calm": ("int", 0)})
+    broken = build(
+        [node("onset", "entry"), node("wake", "exit")],
+        [("onset", "wake", {"condition": "calm >="})],
+        variables={"calm": ("int", 0)},
+    )
     assert "does not parse" in found(broken, "DS004")[0].message
-    near = build([node("onset", "entry", effects={"calm": "calm + 1"}), node("wake", "exit")],
-                 [("onset", "wake", {"condition": "calm >= 1"})], variables={"calm": ("int", 0)})
+    near = build(
+        [node("onset", "entry", effects={"calm": "calm + 1"}), node("wake", "exit")],
+        [("onset", "wake", {"condition": "calm >= 1"})],
+        variables={"calm": ("int", 0)},
+    )
     assert found(near, "DS004") == []
 
 
@@ -138,9 +147,10 @@ def test_ds006_edge_suppression() -> None:
 
 
 def test_ds006_suppressing_a_fatal_rule_has_no_effect() -> None:
-    ds = build([node("onset", "entry"), node("loop_a"), node("loop_b"), node("wake", "exit")],
-               [("onset", "loop_a"), ("onset", "wake"), ("loop_a", "loop_b"),
-                ("loop_b", "loop_a")])
+    ds = build(
+        [node("onset", "entry"), node("loop_a"), node("loop_b"), node("wake", "exit")],
+        [("onset", "loop_a"), ("onset", "wake"), ("loop_a", "loop_b"), ("loop_b", "loop_a")],
+    )
     ds.node("loop_a").lint_ignore = {"EXT002": "the loop is part of the story"}
     report = run(ds)
     trap = [f for f in report.findings if f.code == "EXT002"]

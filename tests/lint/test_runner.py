@@ -15,7 +15,8 @@ from .builders import build, healthy, node
 
 
 def test_analysis_and_simulation_are_computed_once_and_shared(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls = {"analyze": 0, "simulate": 0}
     real_analyze, real_simulate = studio.analysis.analyze, studio.sim.simulate
 
@@ -37,7 +38,8 @@ def test_analysis_and_simulation_are_computed_once_and_shared(
 
 
 def test_simulation_is_not_run_when_no_selected_rule_needs_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("simulation should not run")
 
@@ -70,14 +72,33 @@ def test_should_stop_cancels_the_run() -> None:
 
 
 def test_report_to_dict_has_the_promised_keys() -> None:
-    ds = build([node("onset", "entry"), node("cellar"), node("wake", "exit")],
-               [("onset", "cellar"), ("onset", "wake")])
+    ds = build(
+        [node("onset", "entry"), node("cellar"), node("wake", "exit")],
+        [("onset", "cellar"), ("onset", "wake")],
+    )
     data = lint_dreamscape(ds, dreamers=200).to_dict()
-    assert {"score", "band", "blocked", "threshold", "reasons", "findings", "ledger",
-            "plugin_errors"} <= set(data)
+    assert {
+        "score",
+        "band",
+        "blocked",
+        "threshold",
+        "reasons",
+        "findings",
+        "ledger",
+        "plugin_errors",
+    } <= set(data)
     (finding,) = [f for f in data["findings"] if f["code"] == "DS003"]
-    assert {"code", "name", "severity", "message", "nodes", "edges", "points", "suppressed",
-            "reason"} <= set(finding)
+    assert {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "nodes",
+        "edges",
+        "points",
+        "suppressed",
+        "reason",
+    } <= set(finding)
     assert data["blocked"] and "DS003" in [e["code"] for e in data["ledger"]]
     points = [e["points"] for e in data["ledger"]]
     assert points == sorted(points, reverse=True)
@@ -97,8 +118,19 @@ def test_elis_dreamgame_is_blocked_for_the_reasons_the_design_intends() -> None:
     # The vault is a closed loop (fatal), the only exit is gated and nearly hidden, the arena
     # pays random rewards in a loop, nothing points back to waking life or real people, the
     # text pressures Eli to stay, and a teen is shown nightmares.
-    assert {"EXT002", "EXT004", "EXT005", "RWD001", "SOC001", "SOC002", "SOC003", "SOC004",
-            "INT002", "INT003", "TMP001"} <= found
+    assert {
+        "EXT002",
+        "EXT004",
+        "EXT005",
+        "RWD001",
+        "SOC001",
+        "SOC002",
+        "SOC003",
+        "SOC004",
+        "INT002",
+        "INT003",
+        "TMP001",
+    } <= found
     assert report.fatal and report.score == 100
     assert any("fatal" in r for r in report.reasons)
 

@@ -11,11 +11,27 @@ from studio.lint.gate import block_reasons
 from studio.lint.score import band_for, score_findings
 
 
-def _f(severity: str = "warning", exceedance: float = 1.0, *, code: str = "EXT005",
-       suppressed: bool = False, fatal: bool = False, nodes: tuple[str, ...] = ("hub",)
-       ) -> Finding:
-    return Finding(code, "rule", severity, "message", nodes, (), suppressed=suppressed,
-                   reason="why" if suppressed else None, fatal=fatal, exceedance=exceedance)
+def _f(
+    severity: str = "warning",
+    exceedance: float = 1.0,
+    *,
+    code: str = "EXT005",
+    suppressed: bool = False,
+    fatal: bool = False,
+    nodes: tuple[str, ...] = ("hub",),
+) -> Finding:
+    return Finding(
+        code,
+        "rule",
+        severity,
+        "message",
+        nodes,
+        (),
+        suppressed=suppressed,
+        reason="why" if suppressed else None,
+        fatal=fatal,
+        exceedance=exceedance,
+    )
 
 
 def test_points_are_severity_base_times_exceedance() -> None:
@@ -57,15 +73,30 @@ def test_fatal_finding_pins_the_score() -> None:
     assert ledger[0]["code"] == "EXT002"
 
 
-@pytest.mark.parametrize(("score", "band"), [
-    (0, "none"), (1, "low"), (39, "low"), (40, "medium"), (69, "medium"), (70, "high"),
-    (89, "high"), (90, "critical"), (100, "critical")])
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0, "none"),
+        (1, "low"),
+        (39, "low"),
+        (40, "medium"),
+        (69, "medium"),
+        (70, "high"),
+        (89, "high"),
+        (90, "critical"),
+        (100, "critical"),
+    ],
+)
 def test_bands(score: int, band: str) -> None:
     assert band_for(score) == band
 
 
-@given(st.lists(st.tuples(st.sampled_from(["error", "warning", "info"]),
-                          st.floats(0, 5), st.booleans()), max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["error", "warning", "info"]), st.floats(0, 5), st.booleans()),
+        max_size=30,
+    )
+)
 def test_score_properties(spec: list[tuple[str, float, bool]]) -> None:
     findings = [_f(sev, exc, suppressed=sup) for sev, exc, sup in spec]
     score, band, ledger = score_findings(findings)
@@ -81,8 +112,16 @@ def test_score_properties(spec: list[tuple[str, float, bool]]) -> None:
 def _report(findings: list[Finding], threshold: float = 70) -> LintReport:
     score, band, ledger = score_findings(findings)
     reasons = block_reasons(findings, score, threshold)
-    return LintReport(findings, score, band, threshold, bool(reasons), reasons,
-                      any(f.fatal and not f.suppressed for f in findings), ledger)
+    return LintReport(
+        findings,
+        score,
+        band,
+        threshold,
+        bool(reasons),
+        reasons,
+        any(f.fatal and not f.suppressed for f in findings),
+        ledger,
+    )
 
 
 def test_gate_blocks_on_an_unsuppressed_error() -> None:

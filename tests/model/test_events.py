@@ -30,8 +30,10 @@ class Recorder:
 @pytest.fixture()
 def doc() -> tuple[Dreamscape, Recorder]:
     ds = Dreamscape()
-    ds.load_elements([Node("a", "entry"), Node("b"), Node("z", "exit")],
-                     [Edge("e1", "a", "b"), Edge("e2", "b", "z")])
+    ds.load_elements(
+        [Node("a", "entry"), Node("b"), Node("z", "exit")],
+        [Edge("e1", "a", "b"), Edge("e2", "b", "z")],
+    )
     ds.groups = [Group("g1", "Bay", ["a"])]
     return ds, Recorder(ds)
 
@@ -44,8 +46,10 @@ def test_node_primitives(doc: tuple[Dreamscape, Recorder]) -> None:
     assert rec.take() == [("node_added", (node, 1)), ("changed", ("node_added",))]
     old = ds.set_node_fields("c", {"title": "Pier", "minutes": 3})
     assert old == {"title": "", "minutes": 5}
-    assert rec.take() == [("node_changed", (node, ("title", "minutes"))),
-                          ("changed", ("node_changed",))]
+    assert rec.take() == [
+        ("node_changed", (node, ("title", "minutes"))),
+        ("changed", ("node_changed",)),
+    ]
     ds.rename_node("c", "pier")
     assert rec.take() == [("node_renamed", (node, "c")), ("changed", ("node_renamed",))]
     assert ds.pop_node("pier") == (node, 1)
@@ -59,8 +63,10 @@ def test_edge_primitives(doc: tuple[Dreamscape, Recorder]) -> None:
     ds.insert_edge(edge, 0)
     assert rec.take() == [("edge_added", (edge, 0)), ("changed", ("edge_added",))]
     ds.set_edge_fields("e3", {"weight": 2.0, "condition": "1"})
-    assert rec.take() == [("edge_changed", (edge, ("weight", "condition"))),
-                          ("changed", ("edge_changed",))]
+    assert rec.take() == [
+        ("edge_changed", (edge, ("weight", "condition"))),
+        ("changed", ("edge_changed",)),
+    ]
     assert ds.pop_edge("e3") == (edge, 0)
     assert rec.take() == [("edge_removed", (edge, 0)), ("changed", ("edge_removed",))]
 
@@ -76,22 +82,32 @@ def test_variable_group_and_record_primitives(doc: tuple[Dreamscape, Recorder]) 
     assert rec.take() == [("group_changed", (group, ("nodes",))), ("changed", ("group_changed",))]
     assert ds.pop_group("g2") == (group, 1)
     assert rec.take() == [("group_removed", (group, 1)), ("changed", ("group_removed",))]
-    for record, changes in (("meta", {"title": "Lantern Bay"}), ("night", {"cycle_minutes": 80}),
-                            ("lint", {"threshold": 60})):
+    for record, changes in (
+        ("meta", {"title": "Lantern Bay"}),
+        ("night", {"cycle_minutes": 80}),
+        ("lint", {"threshold": 60}),
+    ):
         ds.set_record_fields(record, changes)
-        assert rec.take() == [(f"{record}_changed", (tuple(changes),)),
-                              ("changed", (f"{record}_changed",))]
+        assert rec.take() == [
+            (f"{record}_changed", (tuple(changes),)),
+            ("changed", (f"{record}_changed",)),
+        ]
 
 
 def test_failed_edits_emit_nothing(doc: tuple[Dreamscape, Recorder]) -> None:
     ds, rec = doc
     rev = ds.revision
-    for bad in (lambda: ds.insert_node(Node("a")), lambda: ds.insert_edge(Edge("e1", "a", "b")),
-                lambda: ds.insert_edge(Edge("e9", "a", "nowhere")), lambda: ds.pop_node("a"),
-                lambda: ds.pop_edge("nope"), lambda: ds.rename_node("a", "b"),
-                lambda: ds.set_node_fields("a", {"bogus": 1}),
-                lambda: ds.set_edge_fields("e1", {"source": "nowhere"}),
-                lambda: ds.insert_group(Group("g1"))):
+    for bad in (
+        lambda: ds.insert_node(Node("a")),
+        lambda: ds.insert_edge(Edge("e1", "a", "b")),
+        lambda: ds.insert_edge(Edge("e9", "a", "nowhere")),
+        lambda: ds.pop_node("a"),
+        lambda: ds.pop_edge("nope"),
+        lambda: ds.rename_node("a", "b"),
+        lambda: ds.set_node_fields("a", {"bogus": 1}),
+        lambda: ds.set_edge_fields("e1", {"source": "nowhere"}),
+        lambda: ds.insert_group(Group("g1")),
+    ):
         with pytest.raises(ModelError):
             bad()
     ds.rename_node("a", "a")  # a no-op is not a change
@@ -169,11 +185,13 @@ def test_refused_field_edits_change_nothing(doc: tuple[Dreamscape, Recorder]) ->
 
     ds, rec = doc
     before = dumps_dreamscape(ds)
-    for bad in (lambda: ds.set_edge_fields("e1", {"condition": "1", "target": "nowhere"}),
-                lambda: ds.set_node_fields("a", {"title": "x", "bogus": 1}),
-                lambda: ds.set_group_fields("g1", {"title": "x", "bogus": 1}),
-                lambda: ds.set_record_fields("meta", {"title": "x", "bogus": 1}),
-                lambda: ds.set_record_fields("night", {"onset_minutes": 3, "extra": {}})):
+    for bad in (
+        lambda: ds.set_edge_fields("e1", {"condition": "1", "target": "nowhere"}),
+        lambda: ds.set_node_fields("a", {"title": "x", "bogus": 1}),
+        lambda: ds.set_group_fields("g1", {"title": "x", "bogus": 1}),
+        lambda: ds.set_record_fields("meta", {"title": "x", "bogus": 1}),
+        lambda: ds.set_record_fields("night", {"onset_minutes": 3, "extra": {}}),
+    ):
         with pytest.raises(ModelError):
             bad()
     assert dumps_dreamscape(ds) == before

@@ -150,8 +150,10 @@ def test_coerce() -> None:
 
 
 def test_rename_in_source_whole_words() -> None:
-    assert rename_in_source("courage + courage_2 - xcourage", "courage", "nerve") == \
-        "nerve + courage_2 - xcourage"
+    assert (
+        rename_in_source("courage + courage_2 - xcourage", "courage", "nerve")
+        == "nerve + courage_2 - xcourage"
+    )
 
 
 # ------------------------------------------------------- scalar == vector
@@ -168,15 +170,19 @@ def _leaf() -> st.SearchStrategy[str]:
 
 
 def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "%", "<", "<=", ">", ">=",
-                                                "==", "!=", "and", "or"]), inner)
+    binary = st.tuples(
+        inner,
+        st.sampled_from(["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "and", "or"]),
+        inner,
+    )
     return st.one_of(
         binary.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         inner.map(lambda s: f"(not {s})"),
         inner.map(lambda s: f"(-{s})"),
         inner.map(lambda s: f"abs({s})"),
         st.tuples(st.sampled_from(["min", "max"]), st.lists(inner, min_size=2, max_size=3)).map(
-            lambda t: f"{t[0]}({', '.join(t[1])})"),
+            lambda t: f"{t[0]}({', '.join(t[1])})"
+        ),
         st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} < {t[1]} <= {t[2]})"),
     )
 
@@ -192,8 +198,9 @@ def _values(kind: str) -> st.SearchStrategy[object]:
     return st.booleans()
 
 
-DREAMERS = st.lists(st.fixed_dictionaries({k: _values(t) for k, t in VARS.items()}),
-                    min_size=1, max_size=6)
+DREAMERS = st.lists(
+    st.fixed_dictionaries({k: _values(t) for k, t in VARS.items()}), min_size=1, max_size=6
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -201,8 +208,9 @@ DREAMERS = st.lists(st.fixed_dictionaries({k: _values(t) for k, t in VARS.items(
 def test_scalar_and_vector_agree(source: str, dreamers: list[dict[str, object]]) -> None:
     expr = compile_expression(source)
     arrays = {
-        name: np.array([d[name] for d in dreamers],
-                       dtype={"int": np.int64, "float": float, "bool": bool}[kind])
+        name: np.array(
+            [d[name] for d in dreamers], dtype={"int": np.int64, "float": float, "bool": bool}[kind]
+        )
         for name, kind in VARS.items()
     }
     vector = np.broadcast_to(np.asarray(expr.evaluate_vector(arrays)), (len(dreamers),))
@@ -211,4 +219,8 @@ def test_scalar_and_vector_agree(source: str, dreamers: list[dict[str, object]])
         got = vector[i]
         assert isinstance(scalar, bool | int | float)
         assert math.isclose(float(scalar), float(got), rel_tol=1e-9, abs_tol=1e-9), (
-            source, dreamer, scalar, got)
+            source,
+            dreamer,
+            scalar,
+            got,
+        )

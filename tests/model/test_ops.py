@@ -67,8 +67,17 @@ def draw_op(data: st.DataObject, ds: Dreamscape) -> Op:
     edge_ids = [e.id for e in ds.edges]
     group_ids = [g.id for g in ds.groups]
     var_names = list(ds.variables)
-    kinds = ["add_node", "update_node", "move", "rename_node", "add_edge", "set_variable",
-             "add_group", "record", "batch"]
+    kinds = [
+        "add_node",
+        "update_node",
+        "move",
+        "rename_node",
+        "add_edge",
+        "set_variable",
+        "add_group",
+        "record",
+        "batch",
+    ]
     if len(node_ids) > 2:
         kinds.append("remove_node")
     if edge_ids:
@@ -85,18 +94,53 @@ def draw_op(data: st.DataObject, ds: Dreamscape) -> Op:
         return pick(EXPRESSIONS).format(v=pick(var_names)) if var_names else "1"
 
     if kind == "add_node":
-        return AddNode(Node(fresh("n_new"), pick(NODE_KINDS), title=fresh("T"),
-                            minutes=data.draw(st.integers(1, 9)), x=3.5, y=-2), index)
+        return AddNode(
+            Node(
+                fresh("n_new"),
+                pick(NODE_KINDS),
+                title=fresh("T"),
+                minutes=data.draw(st.integers(1, 9)),
+                x=3.5,
+                y=-2,
+            ),
+            index,
+        )
     if kind == "remove_node":
         return RemoveNode(pick(node_ids))
     if kind == "update_node":
-        changes = data.draw(st.dictionaries(st.sampled_from(
-            ["kind", "title", "text", "minutes", "intensity", "valence", "tags", "effects",
-             "lint_ignore", "reward"]), st.just(None), min_size=1, max_size=4))
-        values = {"kind": pick(NODE_KINDS), "title": fresh("title "), "text": "Mae waves.",
-                  "minutes": 7, "intensity": 0.9, "valence": -0.5, "tags": ["a", fresh("t")],
-                  "effects": {pick(var_names): expression()} if var_names else {},
-                  "lint_ignore": {"INT001": "Jamie reviewed this"}, "reward": 0.5}
+        changes = data.draw(
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "kind",
+                        "title",
+                        "text",
+                        "minutes",
+                        "intensity",
+                        "valence",
+                        "tags",
+                        "effects",
+                        "lint_ignore",
+                        "reward",
+                    ]
+                ),
+                st.just(None),
+                min_size=1,
+                max_size=4,
+            )
+        )
+        values = {
+            "kind": pick(NODE_KINDS),
+            "title": fresh("title "),
+            "text": "Mae waves.",
+            "minutes": 7,
+            "intensity": 0.9,
+            "valence": -0.5,
+            "tags": ["a", fresh("t")],
+            "effects": {pick(var_names): expression()} if var_names else {},
+            "lint_ignore": {"INT001": "Jamie reviewed this"},
+            "reward": 0.5,
+        }
         return UpdateNode(pick(node_ids), {k: values[k] for k in changes})
     if kind == "move":
         chosen = data.draw(st.lists(st.sampled_from(node_ids), min_size=1, max_size=4, unique=True))
@@ -104,18 +148,30 @@ def draw_op(data: st.DataObject, ds: Dreamscape) -> Op:
     if kind == "rename_node":
         return RenameNode(pick(node_ids), fresh("renamed"))
     if kind == "add_edge":
-        edge = Edge(fresh("e_new"), pick(node_ids), pick(node_ids), label="go",
-                    weight=data.draw(st.sampled_from([0.5, 1.0, 2.0])),
-                    condition=data.draw(st.one_of(st.none(), st.just(expression()))))
+        edge = Edge(
+            fresh("e_new"),
+            pick(node_ids),
+            pick(node_ids),
+            label="go",
+            weight=data.draw(st.sampled_from([0.5, 1.0, 2.0])),
+            condition=data.draw(st.one_of(st.none(), st.just(expression()))),
+        )
         return AddEdge(edge, index)
     if kind == "remove_edge":
         return RemoveEdge(pick(edge_ids))
     if kind == "update_edge":
-        values = {"source": pick(node_ids), "target": pick(node_ids), "label": fresh("l"),
-                  "weight": 3.0, "condition": expression(), "lint_ignore": {"EXT005": "ok here"},
-                  "effects": {pick(var_names): expression()} if var_names else {}}
-        keys = data.draw(st.lists(st.sampled_from(sorted(values)), min_size=1, max_size=3,
-                                  unique=True))
+        values = {
+            "source": pick(node_ids),
+            "target": pick(node_ids),
+            "label": fresh("l"),
+            "weight": 3.0,
+            "condition": expression(),
+            "lint_ignore": {"EXT005": "ok here"},
+            "effects": {pick(var_names): expression()} if var_names else {},
+        }
+        keys = data.draw(
+            st.lists(st.sampled_from(sorted(values)), min_size=1, max_size=3, unique=True)
+        )
         return UpdateEdge(pick(edge_ids), {k: values[k] for k in keys})
     if kind == "set_variable":
         name = pick(var_names + [fresh("v")])
@@ -131,13 +187,15 @@ def draw_op(data: st.DataObject, ds: Dreamscape) -> Op:
         return RemoveGroup(pick(group_ids))
     if kind == "update_group":
         members = data.draw(st.lists(st.sampled_from(node_ids), max_size=3, unique=True))
-        return UpdateGroup(pick(group_ids), {"nodes": members, "title": fresh("G"),
-                                             "color": "#123456"})
+        return UpdateGroup(
+            pick(group_ids), {"nodes": members, "title": fresh("G"), "color": "#123456"}
+        )
     if kind == "record":
         record = pick(["meta", "night", "lint"])
         if record == "meta":
-            return UpdateRecord("meta", {"title": fresh("Title "), "audience": "teen",
-                                         "tags": ["x"]})
+            return UpdateRecord(
+                "meta", {"title": fresh("Title "), "audience": "teen", "tags": ["x"]}
+            )
         if record == "night":
             return UpdateRecord("night", {"rem_minutes": [10, 20], "onset_minutes": 5})
         key = pick(["select", "ignore", "threshold", "rules", "profile", "new_key"])
@@ -185,8 +243,15 @@ def _two_groups_doc() -> Dreamscape:
     ds = Dreamscape()
     ds.load_elements(
         [Node("a", "entry"), Node("b"), Node("c"), Node("d", "exit")],
-        [Edge("e1", "a", "b"), Edge("e2", "b", "c"), Edge("e3", "c", "b"), Edge("e4", "a", "c"),
-         Edge("e5", "b", "b"), Edge("e6", "c", "d"), Edge("e7", "b", "d")],
+        [
+            Edge("e1", "a", "b"),
+            Edge("e2", "b", "c"),
+            Edge("e3", "c", "b"),
+            Edge("e4", "a", "c"),
+            Edge("e5", "b", "b"),
+            Edge("e6", "c", "d"),
+            Edge("e7", "b", "d"),
+        ],
     )
     ds.groups = [Group("g1", "One", ["a", "b", "c"]), Group("g2", "Two", ["b"])]
     return ds
@@ -249,8 +314,11 @@ def test_lint_keys_keep_their_place_through_undo() -> None:
 def test_apply_all_is_one_step() -> None:
     ds = _two_groups_doc()
     before = dumps_dreamscape(ds)
-    undo = apply_all(ds, [AddNode(Node("x")), AddEdge(Edge("ex", "a", "x")),
-                          UpdateNode("x", {"title": "Pier"})], "Add pier")
+    undo = apply_all(
+        ds,
+        [AddNode(Node("x")), AddEdge(Edge("ex", "a", "x")), UpdateNode("x", {"title": "Pier"})],
+        "Add pier",
+    )
     assert ds.node("x").title == "Pier" and ds.edge("ex").target == "x"
     assert isinstance(undo, Batch) and undo.label == "Add pier"
     undo.apply(ds)

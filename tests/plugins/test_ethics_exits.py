@@ -12,28 +12,48 @@ from tests.lint.builders import build, chain, found, node, run
 
 
 def test_ext001_no_reachable_exit_is_fatal() -> None:
-    ds = build([node("onset", "entry"), node("arena"), node("wake", "exit")],
-               [("onset", "arena"), ("arena", "onset")])
+    ds = build(
+        [node("onset", "entry"), node("arena"), node("wake", "exit")],
+        [("onset", "arena"), ("arena", "onset")],
+    )
     ds.node("onset").lint_ignore = {"EXT001": "trying to hide it"}
     report = run(ds)
     (finding,) = [f for f in report.findings if f.code == "EXT001"]
     assert finding.fatal and not finding.suppressed and "'wake'" in finding.message
     assert report.score == 100 and report.band == "critical" and report.blocked and report.fatal
-    no_exit = build([node("onset", "entry"), node("arena")], [("onset", "arena"), ("arena", "onset")])
+    no_exit = build(
+        [node("onset", "entry"), node("arena")], [("onset", "arena"), ("arena", "onset")]
+    )
     assert "no exit node" in found(no_exit, "EXT001")[0].message
 
 
 def test_ext001_near_miss_reachable_exit() -> None:
-    ds = build([node("onset", "entry"), node("arena"), node("wake", "exit")],
-               [("onset", "arena"), ("arena", "onset"), ("arena", "wake", {"weight": 0.2})])
+    ds = build(
+        [node("onset", "entry"), node("arena"), node("wake", "exit")],
+        [("onset", "arena"), ("arena", "onset"), ("arena", "wake", {"weight": 0.2})],
+    )
     assert found(ds, "EXT001") == []
 
 
 def test_ext002_closed_loop_is_reported_with_its_doors() -> None:
-    ds = build([node("onset", "entry"), node("hub"), node("vault_door"), node("spin"),
-                node("bonus"), node("wake", "exit")],
-               [("onset", "hub"), ("hub", "wake"), ("hub", "vault_door"),
-                ("vault_door", "spin"), ("spin", "bonus"), ("bonus", "spin")])
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("hub"),
+            node("vault_door"),
+            node("spin"),
+            node("bonus"),
+            node("wake", "exit"),
+        ],
+        [
+            ("onset", "hub"),
+            ("hub", "wake"),
+            ("hub", "vault_door"),
+            ("vault_door", "spin"),
+            ("spin", "bonus"),
+            ("bonus", "spin"),
+        ],
+    )
     report = run(ds)
     (finding,) = [f for f in report.findings if f.code == "EXT002"]
     assert finding.nodes == ("spin", "bonus") and finding.edges == ("e4",)
@@ -42,16 +62,27 @@ def test_ext002_closed_loop_is_reported_with_its_doors() -> None:
 
 
 def test_ext002_near_miss_loop_with_a_way_out() -> None:
-    ds = build([node("onset", "entry"), node("hub"), node("spin"), node("bonus"),
-                node("wake", "exit")],
-               [("onset", "hub"), ("hub", "spin"), ("spin", "bonus"), ("bonus", "spin"),
-                ("bonus", "wake", {"weight": 0.5})])
+    ds = build(
+        [node("onset", "entry"), node("hub"), node("spin"), node("bonus"), node("wake", "exit")],
+        [
+            ("onset", "hub"),
+            ("hub", "spin"),
+            ("spin", "bonus"),
+            ("bonus", "spin"),
+            ("bonus", "wake", {"weight": 0.5}),
+        ],
+    )
     assert found(ds, "EXT002") == []
 
 
 def _line(scenes: int):
-    nodes, edges = chain(("onset", "entry"), *[(f"s{i}", "scene") for i in range(scenes)],
-                         ("wake", "exit"), minutes=1, intensity=0.2)
+    nodes, edges = chain(
+        ("onset", "entry"),
+        *[(f"s{i}", "scene") for i in range(scenes)],
+        ("wake", "exit"),
+        minutes=1,
+        intensity=0.2,
+    )
     return build(nodes, edges)
 
 
@@ -69,10 +100,11 @@ def test_ext003_near_miss_and_configured_threshold() -> None:
 
 
 def test_ext004_every_way_out_gated() -> None:
-    ds = build([node("onset", "entry"), node("arena"), node("wake", "exit")],
-               [("onset", "arena"), ("arena", "onset"),
-                ("arena", "wake", {"condition": "tokens >= 12"})],
-               variables={"tokens": ("int", 0)})
+    ds = build(
+        [node("onset", "entry"), node("arena"), node("wake", "exit")],
+        [("onset", "arena"), ("arena", "onset"), ("arena", "wake", {"condition": "tokens >= 12"})],
+        variables={"tokens": ("int", 0)},
+    )
     (finding,) = found(ds, "EXT004")
     assert finding.edges == ("e3",) and "tokens >= 12" in finding.message
     ds.edge("e3").condition = None
@@ -80,18 +112,24 @@ def test_ext004_every_way_out_gated() -> None:
 
 
 def test_ext004_near_miss_one_open_exit_among_gated_ones() -> None:
-    ds = build([node("onset", "entry"), node("arena"), node("wake", "exit"),
-                node("late", "exit")],
-               [("onset", "arena"), ("arena", "wake"),
-                ("arena", "late", {"condition": "tokens >= 12"})],
-               variables={"tokens": ("int", 0)})
+    ds = build(
+        [node("onset", "entry"), node("arena"), node("wake", "exit"), node("late", "exit")],
+        [("onset", "arena"), ("arena", "wake"), ("arena", "late", {"condition": "tokens >= 12"})],
+        variables={"tokens": ("int", 0)},
+    )
     assert found(ds, "EXT004") == []
 
 
 def _hub(exit_weight: float, other_weight: float):
-    return build([node("onset", "entry"), node("hub"), node("arena"), node("wake", "exit")],
-                 [("onset", "hub"), ("hub", "arena", {"weight": other_weight}),
-                  ("hub", "wake", {"weight": exit_weight}), ("arena", "hub")])
+    return build(
+        [node("onset", "entry"), node("hub"), node("arena"), node("wake", "exit")],
+        [
+            ("onset", "hub"),
+            ("hub", "arena", {"weight": other_weight}),
+            ("hub", "wake", {"weight": exit_weight}),
+            ("arena", "hub"),
+        ],
+    )
 
 
 def test_ext005_hidden_exit_and_points() -> None:
@@ -121,11 +159,14 @@ def test_ext005_fix_raises_the_exit_to_the_threshold_and_undoes() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(exits=st.lists(st.floats(0.001, 5), min_size=1, max_size=3),
-       others=st.lists(st.floats(0.01, 50), min_size=1, max_size=4),
-       share=st.sampled_from([0.05, 0.1, 0.2, 0.33]))
-def test_ext005_raised_weights_always_reach_the_share(exits: list[float], others: list[float],
-                                                      share: float) -> None:
+@given(
+    exits=st.lists(st.floats(0.001, 5), min_size=1, max_size=3),
+    others=st.lists(st.floats(0.01, 50), min_size=1, max_size=4),
+    share=st.sampled_from([0.05, 0.1, 0.2, 0.33]),
+)
+def test_ext005_raised_weights_always_reach_the_share(
+    exits: list[float], others: list[float], share: float
+) -> None:
     nodes = [node("onset", "entry"), node("hub")]
     nodes += [node(f"o{i}") for i in range(len(others))]
     nodes += [node(f"x{i}", "exit") for i in range(len(exits))]

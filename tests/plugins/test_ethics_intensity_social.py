@@ -36,9 +36,15 @@ def test_int001_near_misses_three_steps_or_a_cooldown_after_the_peak() -> None:
 
 
 def test_int001_long_simulated_stretch_above_high_intensity() -> None:
-    ds = build([node("onset", "entry"), node("storm", intensity=0.8, minutes=25),
-                node("calm", intensity=0.2), node("wake", "exit")],
-               [("onset", "storm"), ("storm", "calm"), ("calm", "wake")])
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("storm", intensity=0.8, minutes=25),
+            node("calm", intensity=0.2),
+            node("wake", "exit"),
+        ],
+        [("onset", "storm"), ("storm", "calm"), ("calm", "wake")],
+    )
     (finding,) = found(ds, "INT001")
     assert finding.nodes == ("storm",) and "above intensity 0.7" in finding.message
     ds.node("storm").minutes = 15
@@ -46,9 +52,16 @@ def test_int001_long_simulated_stretch_above_high_intensity() -> None:
 
 
 def test_int002_young_audience_nightmare_and_intensity() -> None:
-    ds = build([node("onset", "entry"), node("hollow", "nightmare", intensity=0.5),
-                node("boss", intensity=0.85), node("wake", "exit")],
-               [("onset", "hollow"), ("hollow", "boss"), ("boss", "wake")], audience="teen")
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("hollow", "nightmare", intensity=0.5),
+            node("boss", intensity=0.85),
+            node("wake", "exit"),
+        ],
+        [("onset", "hollow"), ("hollow", "boss"), ("boss", "wake")],
+        audience="teen",
+    )
     by_node = {f.nodes[0]: f for f in found(ds, "INT002")}
     assert set(by_node) == {"hollow", "boss"}
     assert "nightmare" in by_node["hollow"].message and by_node["hollow"].severity == "error"
@@ -56,9 +69,16 @@ def test_int002_young_audience_nightmare_and_intensity() -> None:
 
 
 def test_int002_near_misses_adult_audience_and_intensity_at_the_limit() -> None:
-    ds = build([node("onset", "entry"), node("hollow", "nightmare"),
-                node("boss", intensity=0.8), node("wake", "exit")],
-               [("onset", "hollow"), ("hollow", "boss"), ("boss", "wake")], audience="adult")
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("hollow", "nightmare"),
+            node("boss", intensity=0.8),
+            node("wake", "exit"),
+        ],
+        [("onset", "hollow"), ("hollow", "boss"), ("boss", "wake")],
+        audience="adult",
+    )
     assert found(ds, "INT002") == []
     ds.meta.audience = "child"
     ds.node("hollow").kind = "scene"
@@ -66,10 +86,15 @@ def test_int002_near_misses_adult_audience_and_intensity_at_the_limit() -> None:
 
 
 def _abrupt(level: float):
-    return build([node("onset", "entry", intensity=0.2), node("lantern", "anchor"),
-                  node("finale", intensity=level, x=100, y=0),
-                  node("wake", "exit", x=300, y=0, intensity=0.1)],
-                 [("onset", "lantern"), ("lantern", "finale"), ("finale", "wake")])
+    return build(
+        [
+            node("onset", "entry", intensity=0.2),
+            node("lantern", "anchor"),
+            node("finale", intensity=level, x=100, y=0),
+            node("wake", "exit", x=300, y=0, intensity=0.1),
+        ],
+        [("onset", "lantern"), ("lantern", "finale"), ("finale", "wake")],
+    )
 
 
 def test_int003_abrupt_exit_and_the_settling_fix() -> None:
@@ -96,8 +121,10 @@ def test_soc001_no_anchor_reachable() -> None:
 
 
 def test_soc001_too_few_finishing_dreamers_pass_an_anchor() -> None:
-    ds = build([node("onset", "entry"), node("lantern", "anchor"), node("wake", "exit")],
-               [("onset", "lantern"), ("onset", "wake"), ("lantern", "wake")])
+    ds = build(
+        [node("onset", "entry"), node("lantern", "anchor"), node("wake", "exit")],
+        [("onset", "lantern"), ("onset", "wake"), ("lantern", "wake")],
+    )
     (finding,) = found(ds, "SOC001")
     assert finding.nodes == ("lantern",)
     share = int(re.search(r"only (\d+)%", finding.message).group(1))
@@ -110,19 +137,29 @@ def test_soc001_near_miss_anchor_on_every_path() -> None:
 
 
 def test_soc002_isolation() -> None:
-    ds = build([node("onset", "entry"), node("lantern", "anchor"), node("mae", "social"),
-                node("wake", "exit")], [("onset", "lantern"), ("lantern", "wake"),
-                                        ("mae", "wake")])
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("lantern", "anchor"),
+            node("mae", "social"),
+            node("wake", "exit"),
+        ],
+        [("onset", "lantern"), ("lantern", "wake"), ("mae", "wake")],
+    )
     assert len(found(ds, "SOC002")) == 1  # the social scene exists but cannot be reached
     ds.insert_edge(Edge("e9", "lantern", "mae"))
     assert found(ds, "SOC002") == []
 
 
 def test_soc003_text_and_label_report_the_phrase() -> None:
-    ds = build([node("onset", "entry", text="Day-streak bonus! COME BACK TOMORROW, champion."),
-                node("arena", text="Don’t leave now — your squad is waiting."),
-                node("wake", "exit")],
-               [("onset", "arena", {"label": "Just one more"}), ("arena", "wake")])
+    ds = build(
+        [
+            node("onset", "entry", text="Day-streak bonus! COME BACK TOMORROW, champion."),
+            node("arena", text="Don’t leave now — your squad is waiting."),
+            node("wake", "exit"),
+        ],
+        [("onset", "arena", {"label": "Just one more"}), ("arena", "wake")],
+    )
     by_where = {f.location: f.message for f in found(ds, "SOC003")}
     assert set(by_where) == {"onset", "arena", "e1"}
     assert '"come back tomorrow"' in by_where["onset"]
@@ -131,29 +168,47 @@ def test_soc003_text_and_label_report_the_phrase() -> None:
 
 
 def test_soc003_near_miss_word_boundaries_and_kind_words() -> None:
-    ds = build([node("onset", "entry", text="Don't leaven the bread. Come back to bed tomorrow."),
-                node("wake", "exit", text="One friendly rally, or rest. Both are good choices.")],
-               [("onset", "wake")])
+    ds = build(
+        [
+            node("onset", "entry", text="Don't leaven the bread. Come back to bed tomorrow."),
+            node("wake", "exit", text="One friendly rally, or rest. Both are good choices."),
+        ],
+        [("onset", "wake")],
+    )
     assert found(ds, "SOC003") == []
 
 
 def test_soc004_escape_framing() -> None:
-    ds = build([node("onset", "entry", text="Forget your problems. In here it's better than "
-                                             "real life."), node("wake", "exit")],
-               [("onset", "wake")])
+    ds = build(
+        [
+            node(
+                "onset", "entry", text="Forget your problems. In here it's better than real life."
+            ),
+            node("wake", "exit"),
+        ],
+        [("onset", "wake")],
+    )
     (finding,) = found(ds, "SOC004")
     assert finding.severity == "info" and finding.points == 2
     assert '"forget your problems"' in finding.message
     assert '"better than real life"' in finding.message
-    near = build([node("onset", "entry", text="Dreams are a place to visit, not a place to live."),
-                  node("wake", "exit")], [("onset", "wake")])
+    near = build(
+        [
+            node("onset", "entry", text="Dreams are a place to visit, not a place to live."),
+            node("wake", "exit"),
+        ],
+        [("onset", "wake")],
+    )
     assert found(near, "SOC004") == []
 
 
 @pytest.mark.parametrize("filename", ["implied_obligation.txt", "escape_framing.txt"])
 def test_every_listed_phrase_is_found_in_any_case(filename: str) -> None:
-    phrases = [line.strip() for line in (PLUGIN / filename).read_text().splitlines()
-               if line.strip() and not line.startswith("#")]
+    phrases = [
+        line.strip()
+        for line in (PLUGIN / filename).read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert len(phrases) >= 20
     for phrase in phrases:
         assert find_phrases(f"“{phrase.upper()}!”", filename) == [phrase]
@@ -161,11 +216,14 @@ def test_every_listed_phrase_is_found_in_any_case(filename: str) -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(before=st.text(alphabet=" .,!?;:()\n—-\"", max_size=5),
-       after=st.text(alphabet=" .,!?;:()\n—-\"", max_size=5),
-       glue=st.sampled_from("abcxyz019_"))
+@given(
+    before=st.text(alphabet=' .,!?;:()\n—-"', max_size=5),
+    after=st.text(alphabet=' .,!?;:()\n—-"', max_size=5),
+    glue=st.sampled_from("abcxyz019_"),
+)
 def test_phrases_match_on_word_boundaries_only(before: str, after: str, glue: str) -> None:
-    assert find_phrases(f"{before}come back tomorrow{after}",
-                        "implied_obligation.txt") == ["come back tomorrow"]
+    assert find_phrases(f"{before}come back tomorrow{after}", "implied_obligation.txt") == [
+        "come back tomorrow"
+    ]
     assert find_phrases(f"{glue}come back tomorrow", "implied_obligation.txt") == []
     assert find_phrases(f"come back tomorrow{glue}", "implied_obligation.txt") == []

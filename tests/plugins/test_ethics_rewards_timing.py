@@ -6,12 +6,22 @@ from tests.lint.builders import build, chain, found, node
 
 
 def _crate_loop(back_weight: float, out_weight: float):
-    return build([node("onset", "entry", minutes=1), node("anchor", "anchor", minutes=1),
-                  node("crate", "reward", minutes=1), node("arena", minutes=2),
-                  node("wake", "exit")],
-                 [("onset", "anchor"), ("anchor", "crate"), ("crate", "arena"),
-                  ("arena", "crate", {"weight": back_weight}),
-                  ("arena", "wake", {"weight": out_weight})])
+    return build(
+        [
+            node("onset", "entry", minutes=1),
+            node("anchor", "anchor", minutes=1),
+            node("crate", "reward", minutes=1),
+            node("arena", minutes=2),
+            node("wake", "exit"),
+        ],
+        [
+            ("onset", "anchor"),
+            ("anchor", "crate"),
+            ("crate", "arena"),
+            ("arena", "crate", {"weight": back_weight}),
+            ("arena", "wake", {"weight": out_weight}),
+        ],
+    )
 
 
 def test_rwd001_reward_loop_holding_the_dreamer() -> None:
@@ -29,15 +39,17 @@ def test_rwd001_near_miss_short_loop_and_loop_without_reward() -> None:
 
 
 def test_rwd002_rewards_every_minute() -> None:
-    nodes, edges = chain(("onset", "entry"), ("coin", "reward"), ("gem", "reward"),
-                         ("wake", "exit"), minutes=1)
+    nodes, edges = chain(
+        ("onset", "entry"), ("coin", "reward"), ("gem", "reward"), ("wake", "exit"), minutes=1
+    )
     (finding,) = found(build(nodes, edges), "RWD002")
     assert "0.67 per minute" in finding.message and set(finding.nodes) == {"coin", "gem"}
 
 
 def test_rwd002_near_miss_rewards_spaced_out() -> None:
-    nodes, edges = chain(("onset", "entry"), ("coin", "reward"), ("gem", "reward"),
-                         ("wake", "exit"), minutes=2)
+    nodes, edges = chain(
+        ("onset", "entry"), ("coin", "reward"), ("gem", "reward"), ("wake", "exit"), minutes=2
+    )
     assert found(build(nodes, edges), "RWD002") == []  # 2 rewards in 6 minutes
 
 
@@ -55,8 +67,10 @@ def test_tmp001_expected_dream_outlasts_the_night() -> None:
 
 
 def test_tmp001_unbounded_when_some_dreamers_never_exit() -> None:
-    ds = build([node("onset", "entry"), node("a"), node("b"), node("wake", "exit")],
-               [("onset", "a"), ("onset", "wake"), ("a", "b"), ("b", "a")])
+    ds = build(
+        [node("onset", "entry"), node("a"), node("b"), node("wake", "exit")],
+        [("onset", "a"), ("onset", "wake"), ("a", "b"), ("b", "a")],
+    )
     (finding,) = found(ds, "TMP001")
     assert "never reach an exit" in finding.message and finding.exceedance == 2.0
 
@@ -69,9 +83,15 @@ def test_tmp002_median_dreamer_spans_many_rem_windows() -> None:
 
 
 def test_tmp003_long_stretch_without_a_stopping_cue() -> None:
-    ds = build([node("onset", "entry", minutes=2), node("arena", minutes=50),
-                node("lantern", "anchor"), node("wake", "exit")],
-               [("onset", "arena"), ("arena", "lantern"), ("lantern", "wake")])
+    ds = build(
+        [
+            node("onset", "entry", minutes=2),
+            node("arena", minutes=50),
+            node("lantern", "anchor"),
+            node("wake", "exit"),
+        ],
+        [("onset", "arena"), ("arena", "lantern"), ("lantern", "wake")],
+    )
     (finding,) = found(ds, "TMP003")
     assert finding.nodes == ("arena",) and "52 minutes" in finding.message
     ds.node("arena").minutes = 40
@@ -79,7 +99,9 @@ def test_tmp003_long_stretch_without_a_stopping_cue() -> None:
 
 
 def test_tmp003_threshold_is_configurable() -> None:
-    ds = build([node("onset", "entry", minutes=2), node("arena", minutes=40),
-                node("wake", "exit")], [("onset", "arena"), ("arena", "wake")])
+    ds = build(
+        [node("onset", "entry", minutes=2), node("arena", minutes=40), node("wake", "exit")],
+        [("onset", "arena"), ("arena", "wake")],
+    )
     assert found(ds, "TMP003") == []
     assert len(found(ds, "TMP003", rules={"TMP003": {"max_minutes": 30}})) == 1

@@ -17,47 +17,114 @@ HOSTILE = "<script>alert('pier')</script>"
 
 def report(**overrides) -> dict:
     data = {
-        "title": f"Lantern Bay {HOSTILE}", "content_sha256": "ab" * 32, "studio_version": "0.1.0",
-        "dreamscape": {"title": "Lantern Bay", "author": "Jamie", "audience": "adult",
-                       "nodes": 3, "edges": 2, "rem_minutes": 105,
-                       "node_titles": {"pier": f"The pier {HOSTILE}"}},
+        "title": f"Lantern Bay {HOSTILE}",
+        "content_sha256": "ab" * 32,
+        "studio_version": "0.1.0",
+        "dreamscape": {
+            "title": "Lantern Bay",
+            "author": "Jamie",
+            "audience": "adult",
+            "nodes": 3,
+            "edges": 2,
+            "rem_minutes": 105,
+            "node_titles": {"pier": f"The pier {HOSTILE}"},
+        },
         "lint": {
-            "score": 74, "band": "high", "threshold": 70, "blocked": True, "fatal": False,
+            "score": 74,
+            "band": "high",
+            "threshold": 70,
+            "blocked": True,
+            "fatal": False,
             "reasons": ["escapism risk 74/100 is at or above the threshold 70"],
             "findings": [
-                {"code": "SOC003", "name": "implied-obligation", "severity": "warning",
-                 "message": "'Pier' pressures the dreamer: \"don't leave\" <img src=x onerror=1>",
-                 "nodes": ["pier"], "edges": [], "points": 8, "suppressed": False,
-                 "reason": None, "fatal": False, "fix": {"description": "reword the scene"},
-                 "rationale": "Guilt about leaving turns rest into an obligation.",
-                 "source": "Center for Humane Technology"},
-                {"code": "SOC003", "name": "implied-obligation", "severity": "warning",
-                 "message": "second", "nodes": ["gate"], "edges": ["e1"], "points": 0,
-                 "suppressed": True, "reason": "Mae's own words, kept on purpose",
-                 "fatal": False, "fix": None, "rationale": "", "source": ""},
+                {
+                    "code": "SOC003",
+                    "name": "implied-obligation",
+                    "severity": "warning",
+                    "message": "'Pier' pressures the dreamer: \"don't leave\" <img src=x onerror=1>",
+                    "nodes": ["pier"],
+                    "edges": [],
+                    "points": 8,
+                    "suppressed": False,
+                    "reason": None,
+                    "fatal": False,
+                    "fix": {"description": "reword the scene"},
+                    "rationale": "Guilt about leaving turns rest into an obligation.",
+                    "source": "Center for Humane Technology",
+                },
+                {
+                    "code": "SOC003",
+                    "name": "implied-obligation",
+                    "severity": "warning",
+                    "message": "second",
+                    "nodes": ["gate"],
+                    "edges": ["e1"],
+                    "points": 0,
+                    "suppressed": True,
+                    "reason": "Mae's own words, kept on purpose",
+                    "fatal": False,
+                    "fix": None,
+                    "rationale": "",
+                    "source": "",
+                },
             ],
-            "ledger": [{"code": "SOC003", "nodes": ["pier"], "edges": [], "points": 8,
-                        "severity": "warning", "message": "pressure", "fatal": False}],
-            "notes": [], "rule_errors": [], "plugin_errors": [], "rules_run": ["SOC003"],
+            "ledger": [
+                {
+                    "code": "SOC003",
+                    "nodes": ["pier"],
+                    "edges": [],
+                    "points": 8,
+                    "severity": "warning",
+                    "message": "pressure",
+                    "fatal": False,
+                }
+            ],
+            "notes": [],
+            "rule_errors": [],
+            "plugin_errors": [],
+            "rules_run": ["SOC003"],
             "settings": {"dreamers": 200, "seed": 0},
         },
-        "gate": {"allowed": True, "headline": "Publishable under Dr. Lorne's override",
-                 "reasons": ["published under a reviewer's override despite: risk"],
-                 "review": {"reviewer": "Dr. Lorne", "decision": "override",
-                            "justification": f"Supervised trial {HOSTILE}", "time": "2025-05-01",
-                            "score": 74, "band": "high"}},
-        "analysis": {"exit_probability": 1.0, "expected_minutes": 12.5, "trap_nodes": [],
-                     "unreachable_nodes": ["attic"], "solver": "dense"},
+        "gate": {
+            "allowed": True,
+            "headline": "Publishable under Dr. Lorne's override",
+            "reasons": ["published under a reviewer's override despite: risk"],
+            "review": {
+                "reviewer": "Dr. Lorne",
+                "decision": "override",
+                "justification": f"Supervised trial {HOSTILE}",
+                "time": "2025-05-01",
+                "score": 74,
+                "band": "high",
+            },
+        },
+        "analysis": {
+            "exit_probability": 1.0,
+            "expected_minutes": 12.5,
+            "trap_nodes": [],
+            "unreachable_nodes": ["attic"],
+            "solver": "dense",
+        },
         "simulation": {
-            "summary": {"dreamers": 200, "seed": 0, "finished_fraction": 0.9,
-                        "captured_fraction": 0.1, "median_minutes": 14.0, "p95_minutes": 30.0,
-                        "mean_rem_windows": 1.2, "anchor_coverage": 0.5,
-                        "social_coverage": None, "reward_rate": 0.01},
+            "summary": {
+                "dreamers": 200,
+                "seed": 0,
+                "finished_fraction": 0.9,
+                "captured_fraction": 0.1,
+                "median_minutes": 14.0,
+                "p95_minutes": 30.0,
+                "mean_rem_windows": 1.2,
+                "anchor_coverage": 0.5,
+                "social_coverage": None,
+                "reward_rate": 0.01,
+            },
             "survival": {"t": list(range(0, 106)), "p": [math.exp(-t / 15) for t in range(106)]},
-            "intensity": {"t": list(range(105)),
-                          "mean": [0.4 if t < 60 else None for t in range(105)],
-                          "p10": [0.2 if t < 60 else None for t in range(105)],
-                          "p90": [0.8 if t < 60 else None for t in range(105)]},
+            "intensity": {
+                "t": list(range(105)),
+                "mean": [0.4 if t < 60 else None for t in range(105)],
+                "p10": [0.2 if t < 60 else None for t in range(105)],
+                "p90": [0.8 if t < 60 else None for t in range(105)],
+            },
             "histogram": {"edges": [0, 5, 10, 15, 20], "counts": [3, 50, 90, 37]},
         },
     }
@@ -99,8 +166,11 @@ def test_page_shows_gauge_verdict_ledger_findings_and_plots() -> None:
 
 
 def test_page_renders_from_partial_data() -> None:
-    for data in ({}, report(simulation=None, analysis=None),
-                 report(lint={"score": 0, "band": "none"})):
+    for data in (
+        {},
+        report(simulation=None, analysis=None),
+        report(lint={"score": 0, "band": "none"}),
+    ):
         html = render_report_html(data)
         assert html.startswith("<!DOCTYPE html>") and html.endswith("</html>\n")
     assert "did not run" in render_report_html(report(simulation=None))
@@ -111,17 +181,29 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_line_chart_breaks_at_missing_values_and_draws_bands() -> None:
-    svg = line_chart([0, 1, 2, 3, 4], [Series("mean", [0.1, None, 0.3, float("nan"), 0.5])],
-                     bands=[Band("spread", [0, 0, None, 0, 0], [1, 1, None, 1, 1])],
-                     title="t", x_label="x", y_label="y", y_range=(0, 1))
+    svg = line_chart(
+        [0, 1, 2, 3, 4],
+        [Series("mean", [0.1, None, 0.3, float("nan"), 0.5])],
+        bands=[Band("spread", [0, 0, None, 0, 0], [1, 1, None, 1, 1])],
+        title="t",
+        x_label="x",
+        y_label="y",
+        y_range=(0, 1),
+    )
     ET.fromstring(svg)
     assert svg.count("<polyline") == 3
     assert svg.count("<polygon") == 2
 
 
 def test_histogram_and_gauge_are_well_formed() -> None:
-    svg = histogram([0, 1, 2], [0, 0], title="Minutes to exit", x_label="m", y_label="n",
-                    empty_note="No dreamer reached an exit")
+    svg = histogram(
+        [0, 1, 2],
+        [0, 0],
+        title="Minutes to exit",
+        x_label="m",
+        y_label="n",
+        empty_note="No dreamer reached an exit",
+    )
     ET.fromstring(svg)
     assert "No dreamer reached an exit" in svg and "<rect" not in svg
     for score, band in ((0, "none"), (39, "low"), (100, "critical")):

@@ -7,9 +7,14 @@ from typing import Any
 from studio.model import Dreamscape, Edge, Node, Variable
 
 
-def build(nodes: list[tuple[Any, ...]], edges: list[tuple[Any, ...]],
-          variables: dict[str, tuple[str, Any]] | None = None,
-          rem: list[float] | None = None, onset: float = 15, cycle: float = 90) -> Dreamscape:
+def build(
+    nodes: list[tuple[Any, ...]],
+    edges: list[tuple[Any, ...]],
+    variables: dict[str, tuple[str, Any]] | None = None,
+    rem: list[float] | None = None,
+    onset: float = 15,
+    cycle: float = 90,
+) -> Dreamscape:
     """nodes: (id, kind[, minutes[, extra fields]]); edges: (from, to[, weight[, condition[, effects]]])."""
     made = []
     for spec in nodes:
@@ -35,8 +40,14 @@ def build(nodes: list[tuple[Any, ...]], edges: list[tuple[Any, ...]],
     return ds
 
 
-def drunkards_walk(size: int, start: int, minutes: float = 1.0, right: float = 1.0,
-                   left: float = 1.0, rem: float = 5000) -> Dreamscape:
+def drunkards_walk(
+    size: int,
+    start: int,
+    minutes: float = 1.0,
+    right: float = 1.0,
+    left: float = 1.0,
+    rem: float = 5000,
+) -> Dreamscape:
     """Positions 0..size with exits at both ends; the dreamer starts at `start`."""
     nodes = []
     for i in range(size + 1):

@@ -14,8 +14,11 @@ from .builders import build
 def gated() -> object:
     """A training loop whose exit opens only once the counter reaches 3."""
     return build(
-        [("onset", "entry", 2), ("train", "scene", 4, {"effects": {"count": "count + 1"}}),
-         ("wake", "exit", 1)],
+        [
+            ("onset", "entry", 2),
+            ("train", "scene", 4, {"effects": {"count": "count + 1"}}),
+            ("wake", "exit", 1),
+        ],
         [("onset", "train"), ("train", "train", 3.0), ("train", "wake", 1.0, "count >= 3")],
         variables={"count": ("int", 0)},
     )
@@ -28,7 +31,12 @@ def test_conditions_gate_choices_and_shares_are_among_enabled() -> None:
     assert eng.variables == {"count": 1}
     loop, out = eng.choices()
     assert (loop.edge.id, loop.enabled, loop.probability) == ("e2", True, 1.0)
-    assert (out.edge.id, out.enabled, out.probability, out.condition) == ("e3", False, 0.0, "count >= 3")
+    assert (out.edge.id, out.enabled, out.probability, out.condition) == (
+        "e3",
+        False,
+        0.0,
+        "count >= 3",
+    )
     with pytest.raises(PlayError, match="not enabled"):
         eng.take("e3")
     eng.take("e2")
@@ -49,8 +57,11 @@ def test_conditions_gate_choices_and_shares_are_among_enabled() -> None:
 
 def test_effects_apply_in_listed_order_edge_before_node() -> None:
     ds = build(
-        [("onset", "entry", 1, {"effects": {"a": "a + 1", "b": "a * 10"}}),
-         ("next", "scene", 1, {"effects": {"b": "a + b", "half": "a / 2"}}), ("wake", "exit", 1)],
+        [
+            ("onset", "entry", 1, {"effects": {"a": "a + 1", "b": "a * 10"}}),
+            ("next", "scene", 1, {"effects": {"b": "a + b", "half": "a / 2"}}),
+            ("wake", "exit", 1),
+        ],
         [("onset", "next", 1.0, None, {"a": "a + 4"}), ("next", "wake")],
         variables={"a": ("int", 0), "b": ("int", 0), "half": ("int", 0)},
     )
@@ -63,9 +74,11 @@ def test_effects_apply_in_listed_order_edge_before_node() -> None:
 
 
 def test_stall_at_a_scene_with_no_enabled_edge() -> None:
-    ds = build([("onset", "entry"), ("room", "scene"), ("wake", "exit")],
-               [("onset", "room"), ("room", "wake", 1.0, "key")],
-               variables={"key": ("bool", False)})
+    ds = build(
+        [("onset", "entry"), ("room", "scene"), ("wake", "exit")],
+        [("onset", "room"), ("room", "wake", 1.0, "key")],
+        variables={"key": ("bool", False)},
+    )
     eng = PlayEngine(ds)
     assert not eng.is_stalled
     eng.take("e1")
@@ -138,7 +151,6 @@ def test_broken_condition_disables_edge_with_reason() -> None:
 
 
 def test_undeclared_name_reads_as_zero() -> None:
-    ds = build([("onset", "entry"), ("wake", "exit")],
-               [("onset", "wake", 1.0, "ghost == 0")])
+    ds = build([("onset", "entry"), ("wake", "exit")], [("onset", "wake", 1.0, "ghost == 0")])
     eng = PlayEngine(ds)
     assert eng.choices()[0].enabled

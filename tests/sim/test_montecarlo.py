@@ -44,8 +44,11 @@ def test_biased_walk_matches_exact_analysis() -> None:
 
 def test_geometric_loop() -> None:
     # Stay with weight 3, leave with weight 1: 4 expected visits of 5 minutes after 2 at onset.
-    ds = build([("onset", "entry", 2), ("loop", "scene", 5), ("wake", "exit")],
-               [("onset", "loop"), ("loop", "loop", 3.0), ("loop", "wake", 1.0)], rem=[5000])
+    ds = build(
+        [("onset", "entry", 2), ("loop", "scene", 5), ("wake", "exit")],
+        [("onset", "loop"), ("loop", "loop", 3.0), ("loop", "wake", 1.0)],
+        rem=[5000],
+    )
     assert analyze(ds).expected_minutes == pytest.approx(22.0)
     assert_agrees(ds, 22.0)
     r = simulate(ds, dreamers=DREAMERS, seed=3)
@@ -55,18 +58,37 @@ def test_geometric_loop() -> None:
 
 def test_branching_graph_matches_exact_analysis() -> None:
     ds = build(
-        [("onset", "entry", 1), ("a", "scene", 3), ("b", "scene", 7), ("c", "choice", 2),
-         ("w1", "exit"), ("w2", "exit")],
-        [("onset", "a", 1.0), ("onset", "b", 2.0), ("a", "c"), ("b", "c"), ("b", "a", 0.5),
-         ("c", "onset", 1.0), ("c", "w1", 1.0), ("a", "w2", 0.3)], rem=[5000])
+        [
+            ("onset", "entry", 1),
+            ("a", "scene", 3),
+            ("b", "scene", 7),
+            ("c", "choice", 2),
+            ("w1", "exit"),
+            ("w2", "exit"),
+        ],
+        [
+            ("onset", "a", 1.0),
+            ("onset", "b", 2.0),
+            ("a", "c"),
+            ("b", "c"),
+            ("b", "a", 0.5),
+            ("c", "onset", 1.0),
+            ("c", "w1", 1.0),
+            ("a", "w2", 0.3),
+        ],
+        rem=[5000],
+    )
     exact = analyze(ds).expected_minutes
     assert exact is not None
     assert_agrees(ds, exact)
 
 
 def test_deterministic_chain_exact_minutes_and_windows() -> None:
-    ds = build([("onset", "entry", 8), ("b", "scene", 6), ("c", "scene", 9), ("wake", "exit", 3)],
-               [("onset", "b"), ("b", "c"), ("c", "wake")], rem=[10, 15, 20])
+    ds = build(
+        [("onset", "entry", 8), ("b", "scene", 6), ("c", "scene", 9), ("wake", "exit", 3)],
+        [("onset", "b"), ("b", "c"), ("c", "wake")],
+        rem=[10, 15, 20],
+    )
     r = simulate(ds, dreamers=5, seed=0)
     # 8 + 6 + 9 = 23 dream minutes: REM windows end at dream minutes 10, 25, 45 → 2 windows.
     assert r.finished.all() and (r.minutes == 23).all()
@@ -79,8 +101,11 @@ def test_deterministic_chain_exact_minutes_and_windows() -> None:
 
 def test_node_carries_over_into_next_window_and_capture_when_rem_spent() -> None:
     # 8 + 6 = 14 > 10: the second node carries over into the second window (25 cumulative).
-    ds = build([("onset", "entry", 8), ("b", "scene", 6), ("c", "scene", 11), ("wake", "exit")],
-               [("onset", "b"), ("b", "c"), ("c", "wake")], rem=[10, 15])
+    ds = build(
+        [("onset", "entry", 8), ("b", "scene", 6), ("c", "scene", 11), ("wake", "exit")],
+        [("onset", "b"), ("b", "c"), ("c", "wake")],
+        rem=[10, 15],
+    )
     r = simulate(ds, dreamers=3, seed=0)
     # 8 + 6 + 11 = 25 = the whole REM time: finishes exactly at the end of the second window.
     assert r.finished.all() and (r.rem_windows == 2).all()
@@ -96,10 +121,15 @@ def test_node_carries_over_into_next_window_and_capture_when_rem_spent() -> None
 
 def test_gated_exit_never_taken_before_counter_reaches_three() -> None:
     ds = build(
-        [("onset", "entry", 1), ("train", "scene", 2, {"effects": {"count": "count + 1"}}),
-         ("wake", "exit")],
+        [
+            ("onset", "entry", 1),
+            ("train", "scene", 2, {"effects": {"count": "count + 1"}}),
+            ("wake", "exit"),
+        ],
         [("onset", "train"), ("train", "train", 1.0), ("train", "wake", 5.0, "count >= 3")],
-        variables={"count": ("int", 0)}, rem=[5000])
+        variables={"count": ("int", 0)},
+        rem=[5000],
+    )
     r = simulate(ds, dreamers=DREAMERS, seed=7)
     assert r.finished.all()
     # At least three visits of `train` (2 minutes each) after the 1-minute onset.
@@ -112,22 +142,41 @@ def test_gated_exit_never_taken_before_counter_reaches_three() -> None:
 def test_condition_templates_keep_constants_apart() -> None:
     # Same template, different thresholds: each edge must see its own number.
     ds = build(
-        [("onset", "entry", 1, {"effects": {"x": "5"}}), ("low", "scene", 1), ("high", "scene", 1),
-         ("wake", "exit")],
-        [("onset", "low", 1.0, "x >= 2"), ("onset", "high", 1.0, "x >= 9"),
-         ("low", "wake"), ("high", "wake")],
-        variables={"x": ("int", 0)}, rem=[100])
+        [
+            ("onset", "entry", 1, {"effects": {"x": "5"}}),
+            ("low", "scene", 1),
+            ("high", "scene", 1),
+            ("wake", "exit"),
+        ],
+        [
+            ("onset", "low", 1.0, "x >= 2"),
+            ("onset", "high", 1.0, "x >= 9"),
+            ("low", "wake"),
+            ("high", "wake"),
+        ],
+        variables={"x": ("int", 0)},
+        rem=[100],
+    )
     r = simulate(ds, dreamers=500, seed=0)
     assert r.node_visits["low"] == 1.0 and r.node_visits["high"] == 0.0
 
 
 def test_edge_effects_then_node_effects_in_order() -> None:
     ds = build(
-        [("onset", "entry", 1), ("mid", "scene", 1, {"effects": {"a": "a * 10", "b": "a + 1"}}),
-         ("good", "exit"), ("bad", "exit")],
-        [("onset", "mid", 1.0, None, {"a": "a + 2"}), ("mid", "good", 1.0, "b == 21"),
-         ("mid", "bad", 1.0, "b != 21")],
-        variables={"a": ("int", 0), "b": ("int", 0)}, rem=[100])
+        [
+            ("onset", "entry", 1),
+            ("mid", "scene", 1, {"effects": {"a": "a * 10", "b": "a + 1"}}),
+            ("good", "exit"),
+            ("bad", "exit"),
+        ],
+        [
+            ("onset", "mid", 1.0, None, {"a": "a + 2"}),
+            ("mid", "good", 1.0, "b == 21"),
+            ("mid", "bad", 1.0, "b != 21"),
+        ],
+        variables={"a": ("int", 0), "b": ("int", 0)},
+        rem=[100],
+    )
     r = simulate(ds, dreamers=200, seed=0)
     assert r.node_visits["good"] == 1.0
     eng = PlayEngine(ds)
@@ -147,17 +196,27 @@ def test_same_seed_same_output_and_seed_matters() -> None:
 
 def test_stalls_and_counts_and_stretches() -> None:
     ds = build(
-        [("onset", "entry", 4, {"intensity": 0.2}),
-         ("arena", "scene", 10, {"intensity": 0.9, "reward": 0.5}),
-         ("mid", "scene", 5, {"intensity": 0.5}),
-         ("boss", "nightmare", 8, {"intensity": 0.95}),
-         ("mae", "social", 3, {"intensity": 0.2}),
-         ("lantern", "anchor", 2, {"intensity": 0.1}),
-         ("dead", "scene", 6, {"intensity": 0.3}),
-         ("wake", "exit", 1)],
-        [("onset", "arena"), ("arena", "mid"), ("mid", "boss"), ("boss", "mae"),
-         ("mae", "lantern"), ("lantern", "wake", 1.0), ("lantern", "dead", 1.0)],
-        rem=[500])
+        [
+            ("onset", "entry", 4, {"intensity": 0.2}),
+            ("arena", "scene", 10, {"intensity": 0.9, "reward": 0.5}),
+            ("mid", "scene", 5, {"intensity": 0.5}),
+            ("boss", "nightmare", 8, {"intensity": 0.95}),
+            ("mae", "social", 3, {"intensity": 0.2}),
+            ("lantern", "anchor", 2, {"intensity": 0.1}),
+            ("dead", "scene", 6, {"intensity": 0.3}),
+            ("wake", "exit", 1),
+        ],
+        [
+            ("onset", "arena"),
+            ("arena", "mid"),
+            ("mid", "boss"),
+            ("boss", "mae"),
+            ("mae", "lantern"),
+            ("lantern", "wake", 1.0),
+            ("lantern", "dead", 1.0),
+        ],
+        rem=[500],
+    )
     r = simulate(ds, dreamers=4000, seed=5)
     fin, st_ = r.finished, r.stalled
     assert fin.any() and st_.any() and not r.captured.any()
@@ -180,12 +239,21 @@ def test_stalls_and_counts_and_stretches() -> None:
     # A stalled dreamer stays in its scene: still dreaming when the night's REM time ends.
     t, p = r.survival
     assert p[-1] == pytest.approx(st_.mean())
-    assert p[int(t.searchsorted(31))] == 1.0 and p[int(t.searchsorted(32))] == pytest.approx(st_.mean())
+    assert p[int(t.searchsorted(31))] == 1.0 and p[int(t.searchsorted(32))] == pytest.approx(
+        st_.mean()
+    )
 
 
 def test_intensity_band_and_histogram() -> None:
-    ds = build([("onset", "entry", 2, {"intensity": 0.2}), ("peak", "scene", 3, {"intensity": 0.8}),
-                ("wake", "exit")], [("onset", "peak"), ("peak", "wake")], rem=[10])
+    ds = build(
+        [
+            ("onset", "entry", 2, {"intensity": 0.2}),
+            ("peak", "scene", 3, {"intensity": 0.8}),
+            ("wake", "exit"),
+        ],
+        [("onset", "peak"), ("peak", "wake")],
+        rem=[10],
+    )
     r = simulate(ds, dreamers=100, seed=0)
     t, mean, p10, p90 = r.intensity_band
     assert list(t) == list(range(10))
@@ -197,10 +265,16 @@ def test_intensity_band_and_histogram() -> None:
 
 
 def test_intensity_band_percentiles_over_mixed_dreamers() -> None:
-    ds = build([("onset", "entry", 1, {"intensity": 0.0}), ("calm", "scene", 5, {"intensity": 0.1}),
-                ("wild", "scene", 5, {"intensity": 0.9}), ("wake", "exit")],
-               [("onset", "calm", 1.0), ("onset", "wild", 1.0), ("calm", "wake"), ("wild", "wake")],
-               rem=[20])
+    ds = build(
+        [
+            ("onset", "entry", 1, {"intensity": 0.0}),
+            ("calm", "scene", 5, {"intensity": 0.1}),
+            ("wild", "scene", 5, {"intensity": 0.9}),
+            ("wake", "exit"),
+        ],
+        [("onset", "calm", 1.0), ("onset", "wild", 1.0), ("calm", "wake"), ("wild", "wake")],
+        rem=[20],
+    )
     r = simulate(ds, dreamers=4000, seed=2)
     t, mean, p10, p90 = r.intensity_band
     share = r.node_visits["wild"]
@@ -209,14 +283,28 @@ def test_intensity_band_percentiles_over_mixed_dreamers() -> None:
 
 
 def test_summary_keys_json_and_no_nan() -> None:
-    ds = build([("onset", "entry"), ("loop", "scene")], [("onset", "loop"), ("loop", "loop")],
-               rem=[30])
+    ds = build(
+        [("onset", "entry"), ("loop", "scene")], [("onset", "loop"), ("loop", "loop")], rem=[30]
+    )
     s = simulate(ds, dreamers=50, seed=0).summary()
     assert list(s) == [
-        "dreamers", "seed", "finished_fraction", "captured_fraction", "stalled_fraction",
-        "mean_minutes", "median_minutes", "p95_minutes", "min_minutes", "max_minutes",
-        "mean_rem_windows", "reward_rate", "anchor_coverage", "social_coverage", "survival",
-        "node_visits"]
+        "dreamers",
+        "seed",
+        "finished_fraction",
+        "captured_fraction",
+        "stalled_fraction",
+        "mean_minutes",
+        "median_minutes",
+        "p95_minutes",
+        "min_minutes",
+        "max_minutes",
+        "mean_rem_windows",
+        "reward_rate",
+        "anchor_coverage",
+        "social_coverage",
+        "survival",
+        "node_visits",
+    ]
     json.dumps(s, allow_nan=False)
     assert s["captured_fraction"] == 1.0 and s["mean_minutes"] is None
     assert s["survival"][0] == [0.0, 1.0] and s["survival"][-1] == [30.0, 1.0]
@@ -234,8 +322,11 @@ def test_should_stop_cancels() -> None:
 
 
 def test_step_cap_counts_as_captured() -> None:
-    ds = build([("onset", "entry", 1), ("loop", "scene", 1), ("wake", "exit")],
-               [("onset", "loop"), ("loop", "loop", 100.0), ("loop", "wake", 0.01)], rem=[1000])
+    ds = build(
+        [("onset", "entry", 1), ("loop", "scene", 1), ("wake", "exit")],
+        [("onset", "loop"), ("loop", "loop", 100.0), ("loop", "wake", 0.01)],
+        rem=[1000],
+    )
     r = simulate(ds, dreamers=100, seed=0, max_steps=3)
     assert r.captured.sum() == 100 - r.finished.sum() and r.captured.any()
 
@@ -264,14 +355,22 @@ def test_start_anywhere() -> None:
 @st.composite
 def small_graphs(draw):  # type: ignore[no-untyped-def]
     n = draw(st.integers(2, 7))
-    kinds = ["entry"] + [draw(st.sampled_from(["scene", "exit", "reward", "anchor"]))
-                         for _ in range(n - 1)]
+    kinds = ["entry"] + [
+        draw(st.sampled_from(["scene", "exit", "reward", "anchor"])) for _ in range(n - 1)
+    ]
     nodes = [(f"n{i}", kinds[i], draw(st.sampled_from([0.5, 1, 3, 7]))) for i in range(n)]
     pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=14))
     conds = st.sampled_from([None, None, "c >= 1", "c < 2", "not flag", "flag or c % 2 == 0"])
-    edges = [(f"n{a}", f"n{b}", draw(st.sampled_from([0.5, 1.0, 3.0])), draw(conds),
-              draw(st.sampled_from([{}, {"c": "c + 1"}, {"flag": "not flag"}])))
-             for a, b in pairs]
+    edges = [
+        (
+            f"n{a}",
+            f"n{b}",
+            draw(st.sampled_from([0.5, 1.0, 3.0])),
+            draw(conds),
+            draw(st.sampled_from([{}, {"c": "c + 1"}, {"flag": "not flag"}])),
+        )
+        for a, b in pairs
+    ]
     rem = draw(st.lists(st.sampled_from([0, 5, 10, 30]), min_size=0, max_size=4))
     return build(nodes, edges, variables={"c": ("int", 0), "flag": ("bool", False)}, rem=rem)
 

@@ -22,6 +22,8 @@ def library(tmp_path: Path):
 def dream_file(tmp_path: Path) -> Path:
     path = tmp_path / "lantern-bay.dream"
     ds = starter_dreamscape("Lantern Bay", "Jamie", "teen")
-    ds.node("first_scene").text = "Mae flies a periwinkle kite above the driftwood while the tide comes in."
+    ds.node(
+        "first_scene"
+    ).text = "Mae flies a periwinkle kite above the driftwood while the tide comes in."
     save_dreamscape(ds, path)
     return path

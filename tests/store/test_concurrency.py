@@ -43,10 +43,16 @@ def test_two_processes_write_without_corruption(tmp_path: Path) -> None:
     db = tmp_path / "library.db"
     go = tmp_path / "go"
     shared = tmp_path / "shared.dream"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(go), name, str(shared),
-                               str(SAVES)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for name in ("jamie", "lorne")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(go), name, str(shared), str(SAVES)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("jamie", "lorne")
+    ]
     go.touch()
     results = [p.communicate(timeout=240) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):

@@ -22,20 +22,22 @@ from studio.model.ops import (
 from studio.model.starter import starter_dreamscape
 from studio.store import diff_data
 
-EDITS = st.sampled_from([
-    lambda: UpdateNode("first_scene", {"text": "Eli climbs the lighthouse stairs."}),
-    lambda: UpdateNode("wake", {"intensity": 0.05, "minutes": 2}),
-    lambda: AddNode(Node("pond", "anchor", "The pond", "Mae's voice calls from the kitchen.")),
-    lambda: RemoveNode("first_scene"),
-    lambda: AddEdge(Edge("e9", "onset", "wake", "Wake gently")),
-    lambda: RemoveEdge("e1"),
-    lambda: UpdateEdge("e2", {"weight": 2.5, "label": "Fade"}),
-    lambda: RenameNode("wake", "morning"),
-    lambda: SetVariable("courage", Variable("courage", "int", 0)),
-    lambda: AddGroup(Group("g1", "The bay", ["onset"])),
-    lambda: UpdateRecord("meta", {"audience": "teen"}),
-    lambda: UpdateRecord("night", {"cycle_minutes": 95}),
-])
+EDITS = st.sampled_from(
+    [
+        lambda: UpdateNode("first_scene", {"text": "Eli climbs the lighthouse stairs."}),
+        lambda: UpdateNode("wake", {"intensity": 0.05, "minutes": 2}),
+        lambda: AddNode(Node("pond", "anchor", "The pond", "Mae's voice calls from the kitchen.")),
+        lambda: RemoveNode("first_scene"),
+        lambda: AddEdge(Edge("e9", "onset", "wake", "Wake gently")),
+        lambda: RemoveEdge("e1"),
+        lambda: UpdateEdge("e2", {"weight": 2.5, "label": "Fade"}),
+        lambda: RenameNode("wake", "morning"),
+        lambda: SetVariable("courage", Variable("courage", "int", 0)),
+        lambda: AddGroup(Group("g1", "The bay", ["onset"])),
+        lambda: UpdateRecord("meta", {"audience": "teen"}),
+        lambda: UpdateRecord("night", {"cycle_minutes": 95}),
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None)

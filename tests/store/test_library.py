@@ -26,7 +26,9 @@ def test_revision_only_when_content_changes(library: Library, dream_file: Path) 
     assert second.content_hash != first.content_hash
     history = library.history(dream_file)
     assert [(r.number, r.author, r.message) for r in history] == [
-        (1, "Jamie", "first draft"), (2, "Jamie", "lighthouse")]
+        (1, "Jamie", "first draft"),
+        (2, "Jamie", "lighthouse"),
+    ]
     assert all(r.content is None for r in history)
 
 
@@ -56,8 +58,9 @@ def test_revision_round_trips_to_the_same_document(library: Library, dream_file:
         library.revision(dream_file.with_name("elsewhere.dream"), 1)
 
 
-def test_same_file_by_relative_and_absolute_path(library: Library, dream_file: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_file_by_relative_and_absolute_path(
+    library: Library, dream_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library.add(dream_file)
     monkeypatch.chdir(dream_file.parent)
     assert library.add(dream_file.name) is None
@@ -67,13 +70,26 @@ def test_same_file_by_relative_and_absolute_path(library: Library, dream_file: P
 def test_list_shows_latest_score_and_review(library: Library, dream_file: Path) -> None:
     rev = library.add(dream_file)
     assert rev is not None
-    library.record_lint_run(rev.content_hash, {"score": 12, "band": "low", "blocked": False,
-                                               "fatal": False, "findings": []}, dream_file)
-    library.add_review(rev.content_hash, "Dr. Lorne", "approve",
-                       lint={"score": 12, "band": "low", "findings": []}, path=dream_file)
+    library.record_lint_run(
+        rev.content_hash,
+        {"score": 12, "band": "low", "blocked": False, "fatal": False, "findings": []},
+        dream_file,
+    )
+    library.add_review(
+        rev.content_hash,
+        "Dr. Lorne",
+        "approve",
+        lint={"score": 12, "band": "low", "findings": []},
+        path=dream_file,
+    )
     [entry] = library.list()
     assert (entry.title, entry.revisions, entry.score, entry.band, entry.review) == (
-        "Lantern Bay", 1, 12, "low", "approve")
+        "Lantern Bay",
+        1,
+        12,
+        "low",
+        "approve",
+    )
 
 
 def test_search_titles_and_scene_text(library: Library, dream_file: Path, tmp_path: Path) -> None:
@@ -108,8 +124,9 @@ def test_diff_between_revisions(library: Library, dream_file: Path) -> None:
     library.record_save(ds, dream_file)
     diff = library.diff(dream_file, 1, 2)
     assert diff.nodes.added == ["pier"] and diff.nodes.removed == []
-    assert diff.nodes.changed == {"first_scene": {"title": ("First scene", "The bay"),
-                                                  "intensity": (0.3, 0.6)}}
+    assert diff.nodes.changed == {
+        "first_scene": {"title": ("First scene", "The bay"), "intensity": (0.3, 0.6)}
+    }
     assert not diff.edges
     back = library.diff(dream_file, 2, 1)
     assert back.nodes.removed == ["pier"]

@@ -31,8 +31,9 @@ def test_evaluate_without_and_with_reviews(library: Library, dream_file: Path) -
     assert plain.verdict.allowed and plain.verdict.review is None
     assert plain.content_hash == content_hash(ds)
     assert "no reviewer sign-off" in plain.verdict.headline
-    review, verdict = review_dreamscape(library, ds, dream_file, "Mae", "reject",
-                                        "Not tonight.", evaluation=plain)
+    review, verdict = review_dreamscape(
+        library, ds, dream_file, "Mae", "reject", "Not tonight.", evaluation=plain
+    )
     assert not verdict.allowed and verdict.review.id == review.id
     again = evaluate(ds, library=library, dreamers=200)
     assert not again.verdict.allowed and "rejected by Mae" in again.verdict.headline
@@ -51,8 +52,9 @@ def test_override_lifts_a_non_fatal_block(library: Library, dream_file: Path) ->
     assert not dream_file.with_suffix(".dreampkg").exists()
     # The refused attempt is still on record: the revision and the lint run it saw.
     assert library.lint_runs_for(blocked.content_hash)[0]["blocked"] is True
-    review_dreamscape(library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED,
-                      evaluation=blocked)
+    review_dreamscape(
+        library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED, evaluation=blocked
+    )
     result = export_dreamscape(ds, dream_file, library=library, dreamers=200)
     assert result.evaluation.verdict.allowed
     assert result.package.manifest["review"]["decision"] == "override"
@@ -69,8 +71,9 @@ def test_fatal_cannot_be_overridden_through_the_api(library: Library, dream_file
     evaluation = evaluate(ds, dreamers=200)
     assert evaluation.verdict.fatal
     with pytest.raises(ReviewError, match="fatal"):
-        review_dreamscape(library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED,
-                          evaluation=evaluation)
+        review_dreamscape(
+            library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED, evaluation=evaluation
+        )
     assert library.reviews_for(evaluation.content_hash) == []
     with pytest.raises(ExportBlocked, match="fatal"):
         export_dreamscape(ds, dream_file, evaluation=evaluation)

@@ -10,12 +10,24 @@ from studio.io import load_dreamscape
 from studio.model.ops import UpdateNode
 from studio.store import MIN_JUSTIFICATION, Library, ReviewError
 
-CLEAN = {"score": 8, "band": "low", "blocked": False, "fatal": False,
-         "findings": [{"code": "EXT003", "severity": "warning", "points": 8,
-                       "suppressed": False, "fatal": False}]}
-FATAL = {"score": 100, "band": "critical", "blocked": True, "fatal": True,
-         "findings": [{"code": "EXT002", "severity": "error", "points": 100,
-                       "suppressed": False, "fatal": True}]}
+CLEAN = {
+    "score": 8,
+    "band": "low",
+    "blocked": False,
+    "fatal": False,
+    "findings": [
+        {"code": "EXT003", "severity": "warning", "points": 8, "suppressed": False, "fatal": False}
+    ],
+}
+FATAL = {
+    "score": 100,
+    "band": "critical",
+    "blocked": True,
+    "fatal": True,
+    "findings": [
+        {"code": "EXT002", "severity": "error", "points": 100, "suppressed": False, "fatal": True}
+    ],
+}
 JUSTIFIED = "Trial cohort only, monitored by Dr. Lorne nightly."
 
 
@@ -46,12 +58,17 @@ def test_override_without_a_lint_result_is_refused(library: Library) -> None:
         library.add_review("c" * 64, "Dr. Lorne", "override", JUSTIFIED, None)
 
 
-@pytest.mark.parametrize("reviewer, decision, match", [
-    ("", "approve", "reviewer's name"), ("   ", "approve", "reviewer's name"),
-    ("Dr. Lorne", "ship-it", "unknown decision"),
-])
-def test_review_needs_reviewer_and_known_decision(library: Library, reviewer: str,
-                                                  decision: str, match: str) -> None:
+@pytest.mark.parametrize(
+    "reviewer, decision, match",
+    [
+        ("", "approve", "reviewer's name"),
+        ("   ", "approve", "reviewer's name"),
+        ("Dr. Lorne", "ship-it", "unknown decision"),
+    ],
+)
+def test_review_needs_reviewer_and_known_decision(
+    library: Library, reviewer: str, decision: str, match: str
+) -> None:
     with pytest.raises(ReviewError, match=match):
         library.add_review("d" * 64, reviewer, decision, "", CLEAN)
 

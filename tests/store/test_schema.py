@@ -20,8 +20,15 @@ def test_empty_database_is_created_at_the_current_version(tmp_path: Path) -> Non
     with Library.open(tmp_path / "deep" / "folder" / "library.db") as lib:
         assert lib.schema_version == CURRENT_SCHEMA
         tables = set(lib.db.table_names())
-        assert {"dreamscapes", "revisions", "lint_runs", "reviews", "exports",
-                "schema_version", "dreamscapes_fts"} <= tables
+        assert {
+            "dreamscapes",
+            "revisions",
+            "lint_runs",
+            "reviews",
+            "exports",
+            "schema_version",
+            "dreamscapes_fts",
+        } <= tables
         assert lib.db["dreamscapes"].detect_fts() == "dreamscapes_fts"
         assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
@@ -40,14 +47,21 @@ def _make_v1(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     assert migrate(conn, target=1) == [1]
     content = EXAMPLE.read_text(encoding="utf-8")
-    conn.execute("INSERT INTO dreamscapes (path, title, created, updated) VALUES (?, ?, ?, ?)",
-                 (str(EXAMPLE.resolve()), "Mae's Garden", "2025-01-01T00:00:00Z",
-                  "2025-01-01T00:00:00Z"))
+    conn.execute(
+        "INSERT INTO dreamscapes (path, title, created, updated) VALUES (?, ?, ?, ?)",
+        (str(EXAMPLE.resolve()), "Mae's Garden", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+    )
     for number, text in ((1, content.replace("old house", "first house")), (2, content)):
-        conn.execute("INSERT INTO revisions (dreamscape_id, number, content_hash, content, "
-                     "author, created, message) VALUES (1, ?, ?, ?, 'Jamie', ?, 'v1 save')",
-                     (number, hashlib.sha256(text.encode()).hexdigest(), text,
-                      f"2025-01-0{number}T00:00:00Z"))
+        conn.execute(
+            "INSERT INTO revisions (dreamscape_id, number, content_hash, content, "
+            "author, created, message) VALUES (1, ?, ?, ?, 'Jamie', ?, 'v1 save')",
+            (
+                number,
+                hashlib.sha256(text.encode()).hexdigest(),
+                text,
+                f"2025-01-0{number}T00:00:00Z",
+            ),
+        )
     conn.close()
 
 
@@ -55,7 +69,10 @@ def test_v1_library_is_migrated_and_keeps_its_history(tmp_path: Path) -> None:
     db_path = tmp_path / "old.db"
     _make_v1(db_path)
     assert set(sqlite_utils.Database(db_path).table_names()) == {
-        "schema_version", "dreamscapes", "revisions"}
+        "schema_version",
+        "dreamscapes",
+        "revisions",
+    }
     with Library.open(db_path) as lib:
         assert lib.schema_version == CURRENT_SCHEMA
         history = lib.history(EXAMPLE)
@@ -67,8 +84,12 @@ def test_v1_library_is_migrated_and_keeps_its_history(tmp_path: Path) -> None:
         assert lib.record_save(load_dreamscape(EXAMPLE), EXAMPLE) is None
         assert lib.list()[0].latest_hash == history[-1].content_hash
         # New tables work on the migrated database.
-        review = lib.add_review(history[-1].content_hash, "Dr. Lorne", "approve",
-                                lint={"score": 5, "band": "low", "findings": []})
+        review = lib.add_review(
+            history[-1].content_hash,
+            "Dr. Lorne",
+            "approve",
+            lint={"score": 5, "band": "low", "findings": []},
+        )
         assert lib.latest_review(history[-1].content_hash).id == review.id
 
 

@@ -118,10 +118,16 @@ def test_paste_into_other_document_adds_missing_variables(doc: Document) -> None
     assert other.ds.node(nodes[0]).effects == uses.effects
 
 
-@pytest.mark.parametrize("junk", [
-    "hello", [], {"nodes": []}, {"nodes": [{"id": "x", "kind": "dragon"}]},
-    {"nodes": [{"id": "x", "kind": "scene", "effects": {"ghost": "ghost + 1"}}]},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "hello",
+        [],
+        {"nodes": []},
+        {"nodes": [{"id": "x", "kind": "dragon"}]},
+        {"nodes": [{"id": "x", "kind": "scene", "effects": {"ghost": "ghost + 1"}}]},
+    ],
+)
 def test_junk_paste_is_refused_with_a_message_and_changes_nothing(doc: Document, junk) -> None:
     text = dumps_dreamscape(doc.ds)
     with pytest.raises(DreamFileError) as info:
@@ -209,24 +215,69 @@ def test_revert_reloads_and_clears_history(doc: Document, tmp_path) -> None:
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, width=32)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False, width=32)
     | st.sampled_from(["scene", "reward", "e1", "onset", "courage + 1", "x", ""]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "kind", "from", "to", "effects", "x", "y", "minutes", "nodes",
-                         "edges", "variables", "groups", "courage", "type", "initial"]),
-        inner, max_size=4),
-    max_leaves=12)
-_node = st.fixed_dictionaries({"id": st.sampled_from(["a", "b", "onset", "1bad", 3])},
-                              optional={"kind": st.sampled_from(["scene", "exit", "dragon", None]),
-                                        "x": _json, "effects": _json, "intensity": _json})
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "kind",
+                    "from",
+                    "to",
+                    "effects",
+                    "x",
+                    "y",
+                    "minutes",
+                    "nodes",
+                    "edges",
+                    "variables",
+                    "groups",
+                    "courage",
+                    "type",
+                    "initial",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+_node = st.fixed_dictionaries(
+    {"id": st.sampled_from(["a", "b", "onset", "1bad", 3])},
+    optional={
+        "kind": st.sampled_from(["scene", "exit", "dragon", None]),
+        "x": _json,
+        "effects": _json,
+        "intensity": _json,
+    },
+)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.one_of(_json, st.fixed_dictionaries(
-    {"nodes": st.lists(_node, max_size=3)},
-    optional={"edges": st.lists(st.dictionaries(st.sampled_from(["id", "from", "to", "condition"]),
-                                                _json, max_size=4), max_size=3),
-              "variables": _json, "groups": _json})))
+@given(
+    st.one_of(
+        _json,
+        st.fixed_dictionaries(
+            {"nodes": st.lists(_node, max_size=3)},
+            optional={
+                "edges": st.lists(
+                    st.dictionaries(
+                        st.sampled_from(["id", "from", "to", "condition"]), _json, max_size=4
+                    ),
+                    max_size=3,
+                ),
+                "variables": _json,
+                "groups": _json,
+            },
+        ),
+    )
+)
 def test_any_clipboard_content_pastes_cleanly_or_is_refused_untouched(qapp, data) -> None:
     doc = Document(starter_dreamscape())
     before = dumps_dreamscape(doc.ds)

@@ -47,7 +47,9 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_save_as_then_reopen_gives_the_same_canonical_file(make_window, monkeypatch, tmp_path) -> None:
+def test_save_as_then_reopen_gives_the_same_canonical_file(
+    make_window, monkeypatch, tmp_path
+) -> None:
     win = make_window(EXAMPLE)
     win.document.add_node("anchor", 100, 900)
     target = tmp_path / "garden-copy"
@@ -71,7 +73,9 @@ def test_unsaved_changes_prompt_cancel_discard_and_save(make_window, monkeypatch
     win = make_window(path)
     win.document.add_node("scene", 0, 0)
     asked = []
-    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: asked.append(name) or "cancel")
+    monkeypatch.setattr(
+        dialogs, "ask_save_changes", lambda parent, name: asked.append(name) or "cancel"
+    )
     assert not win.close() and win.isVisible()
     assert asked == ["g.dream"]
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "save")
@@ -84,8 +88,9 @@ def test_unsaved_changes_prompt_cancel_discard_and_save(make_window, monkeypatch
     assert len(load_dreamscape(path).nodes) == len(load_dreamscape(EXAMPLE).nodes) + 1
 
 
-def test_bad_file_shows_every_error_and_keeps_the_current_document(make_window, monkeypatch,
-                                                                   tmp_path) -> None:
+def test_bad_file_shows_every_error_and_keeps_the_current_document(
+    make_window, monkeypatch, tmp_path
+) -> None:
     win = make_window(EXAMPLE)
     win.document.add_node("scene", 0, 0)
     before = dumps_dreamscape(win.document.ds)
@@ -117,7 +122,9 @@ def test_revert_restores_the_file(make_window, monkeypatch) -> None:
     assert not win.document.modified and win.document.undo_stack.count() == 0
 
 
-def test_autosave_writes_a_recovery_copy_and_saving_removes_it(qtbot, make_window, tmp_path) -> None:
+def test_autosave_writes_a_recovery_copy_and_saving_removes_it(
+    qtbot, make_window, tmp_path
+) -> None:
     path = tmp_path / "g.dream"
     path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     win = make_window(path)
@@ -136,8 +143,9 @@ def test_autosave_writes_a_recovery_copy_and_saving_removes_it(qtbot, make_windo
     assert not recovery.exists() and not recovery.with_suffix(".json").exists()
 
 
-def test_recovery_after_a_crash_is_offered_and_restored(qtbot, make_window, monkeypatch,
-                                                        tmp_path) -> None:
+def test_recovery_after_a_crash_is_offered_and_restored(
+    qtbot, make_window, monkeypatch, tmp_path
+) -> None:
     crashed = make_window()
     crashed.document.add_node("nightmare", 10, 10)
     crashed.document.ds.meta.title = "Eli's unsaved night"
@@ -152,8 +160,11 @@ def test_recovery_after_a_crash_is_offered_and_restored(qtbot, make_window, monk
     expected = dumps_dreamscape(crashed.document.ds)
 
     offered = []
-    monkeypatch.setattr(dialogs, "ask_restore",
-                        lambda parent, descriptions: offered.extend(descriptions) or "restore")
+    monkeypatch.setattr(
+        dialogs,
+        "ask_restore",
+        lambda parent, descriptions: offered.extend(descriptions) or "restore",
+    )
     fresh = make_window()
     opened = offer_recoveries(fresh)
     assert opened == [fresh] and "Eli's unsaved night" in offered[0]
@@ -183,8 +194,9 @@ def test_opening_a_file_with_a_newer_recovery_offers_it(make_window, monkeypatch
     folder = autosave.recovery_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{key}.dream").write_text(dumps_dreamscape(ds), encoding="utf-8")
-    (folder / f"{key}.json").write_text(json.dumps({"path": str(path), "pid": _dead_pid(),
-                                                     "title": "Recovered garden"}))
+    (folder / f"{key}.json").write_text(
+        json.dumps({"path": str(path), "pid": _dead_pid(), "title": "Recovered garden"})
+    )
     future = path.stat().st_mtime + 10
     os.utime(folder / f"{key}.dream", (future, future))
     monkeypatch.setattr(dialogs, "ask_restore", lambda *a: "restore")
@@ -209,20 +221,41 @@ def test_window_layout_is_remembered(make_window) -> None:
 
 def test_screenshot_renders_a_png_and_bad_files_exit_2(tmp_path) -> None:
     out = tmp_path / "shot.png"
-    env = {**os.environ, "ADJUSTER_STUDIO_RECOVERY_DIR": str(tmp_path / "rec"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    run = subprocess.run([sys.executable, str(ROOT / "main.py"), str(EXAMPLE), "--screenshot",
-                          str(out), "--size", "1200x800"], env=env, capture_output=True,
-                         text=True, timeout=180)
+    env = {
+        **os.environ,
+        "ADJUSTER_STUDIO_RECOVERY_DIR": str(tmp_path / "rec"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            str(EXAMPLE),
+            "--screenshot",
+            str(out),
+            "--size",
+            "1200x800",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
     header = out.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(header[16:20], "big") == 1200
     bad = tmp_path / "bad.dream"
-    bad.write_text('{"format": "dreamscape", "version": 1, "nodes": [{"id": "x"}]}', encoding="utf-8")
-    run = subprocess.run([sys.executable, str(ROOT / "main.py"), str(bad), "--screenshot",
-                          str(tmp_path / "no.png")], env=env, capture_output=True, text=True,
-                         timeout=60)
+    bad.write_text(
+        '{"format": "dreamscape", "version": 1, "nodes": [{"id": "x"}]}', encoding="utf-8"
+    )
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), str(bad), "--screenshot", str(tmp_path / "no.png")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2
     assert f"{bad}: nodes[0].kind: missing" in run.stderr
     assert not (tmp_path / "no.png").exists()

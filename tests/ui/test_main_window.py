@@ -15,10 +15,38 @@ from studio.ui.main_window import WINDOWS, MainWindow
 from tests.ui.gui_helpers import click, drag, send_mouse
 
 NODES = [
-    {"id": "onset", "kind": "entry", "title": "Lights down", "text": "Eli's room dims.", "x": 0, "y": 0},
-    {"id": "hall", "kind": "choice", "title": "Hall of doors", "text": "Three doors.", "x": 300, "y": 0},
-    {"id": "arena", "kind": "reward", "title": "The arena", "text": "The crowd roars.", "x": 600, "y": -200},
-    {"id": "kitchen", "kind": "social", "title": "Mae's kitchen", "text": "Cocoa with Mae.", "x": 600, "y": 200},
+    {
+        "id": "onset",
+        "kind": "entry",
+        "title": "Lights down",
+        "text": "Eli's room dims.",
+        "x": 0,
+        "y": 0,
+    },
+    {
+        "id": "hall",
+        "kind": "choice",
+        "title": "Hall of doors",
+        "text": "Three doors.",
+        "x": 300,
+        "y": 0,
+    },
+    {
+        "id": "arena",
+        "kind": "reward",
+        "title": "The arena",
+        "text": "The crowd roars.",
+        "x": 600,
+        "y": -200,
+    },
+    {
+        "id": "kitchen",
+        "kind": "social",
+        "title": "Mae's kitchen",
+        "text": "Cocoa with Mae.",
+        "x": 600,
+        "y": 200,
+    },
     {"id": "wake", "kind": "exit", "title": "Morning", "text": "Back to sleep.", "x": 900, "y": 0},
 ]
 EDGES = [
@@ -26,16 +54,27 @@ EDGES = [
     {"id": "e2", "from": "hall", "to": "arena", "label": "Stadium", "condition": "courage >= 1"},
     {"id": "e3", "from": "hall", "to": "kitchen", "label": "Cocoa"},
     {"id": "e4", "from": "arena", "to": "wake", "label": "Wake"},
-    {"id": "e5", "from": "kitchen", "to": "wake", "label": "Goodnight",
-     "effects": {"courage": "courage + 1"}},
+    {
+        "id": "e5",
+        "from": "kitchen",
+        "to": "wake",
+        "label": "Goodnight",
+        "effects": {"courage": "courage + 1"},
+    },
 ]
 
 
 def small_text() -> str:
-    return json.dumps({"format": "dreamscape", "version": 1,
-                       "meta": {"title": "Eli's evening", "author": "Jamie", "audience": "teen"},
-                       "variables": {"courage": {"type": "int", "initial": 0}},
-                       "nodes": NODES, "edges": EDGES})
+    return json.dumps(
+        {
+            "format": "dreamscape",
+            "version": 1,
+            "meta": {"title": "Eli's evening", "author": "Jamie", "audience": "teen"},
+            "variables": {"courage": {"type": "int", "initial": 0}},
+            "nodes": NODES,
+            "edges": EDGES,
+        }
+    )
 
 
 @pytest.fixture
@@ -210,7 +249,9 @@ def test_auto_layout_and_undo(qtbot, window) -> None:
 
 
 def test_status_bar_title_and_shortcuts_dialog(qtbot, window, monkeypatch) -> None:
-    assert "5 scenes" in window.counts_label.text() and "5 transitions" in window.counts_label.text()
+    assert (
+        "5 scenes" in window.counts_label.text() and "5 transitions" in window.counts_label.text()
+    )
     assert window.zoom_label.text() == "100%"
     assert window.windowTitle().startswith("Eli's evening — ")
     window.document.add_node("scene", 0, 500)
@@ -247,8 +288,11 @@ def test_two_windows_paste_between_them(qtbot, window) -> None:
 
 def test_palette_double_click_and_outline_search(qtbot, window) -> None:
     palette = window.palette
-    item = palette.item(list(palette.item(i).data(Qt.ItemDataRole.UserRole)
-                             for i in range(palette.count())).index("anchor"))
+    item = palette.item(
+        list(palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(palette.count())).index(
+            "anchor"
+        )
+    )
     palette.kind_activated.emit(item.data(Qt.ItemDataRole.UserRole))
     assert any(n.kind == "anchor" for n in window.document.ds.nodes)
     assert palette.mimeData([item]).data("application/x-dreamstudio-kind").data() == b"anchor"

@@ -38,8 +38,9 @@ def private_settings(tmp_path, monkeypatch) -> Path:
     """QSettings(org, app) always uses the native format, so setDefaultFormat alone does not
     keep tests away from the user's settings: point the studio's settings at a file here."""
     path = tmp_path / "settings" / "studio.ini"
-    monkeypatch.setattr(settings, "app_settings",
-                        lambda: QSettings(str(path), QSettings.Format.IniFormat))
+    monkeypatch.setattr(
+        settings, "app_settings", lambda: QSettings(str(path), QSettings.Format.IniFormat)
+    )
     return path
 
 
@@ -61,6 +62,7 @@ def example(tmp_path: Path, name: str) -> Path:
 @pytest.fixture
 def editor(qtbot, library_path):
     """Opens a file in an editor window with the Publish menu; closes everything after."""
+
     def make(path: Path, live_panels: bool = False) -> MainWindow:
         window = MainWindow(Document(load_dreamscape(path), path), live_panels=live_panels)
         if getattr(window, "publish", None) is None:
@@ -114,7 +116,8 @@ def test_publish_menu_sits_before_help_with_its_four_commands(editor, tmp_path) 
 
 
 def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
-        editor, tmp_path, library_path, qtbot) -> None:
+    editor, tmp_path, library_path, qtbot
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     assert saved(qtbot, window)
@@ -136,8 +139,9 @@ def test_each_save_records_a_revision_and_an_unchanged_save_records_none(
         assert library.revision(path, 2).content == path.read_text(encoding="utf-8")
 
 
-def test_quick_successive_saves_are_recorded_in_save_order(editor, tmp_path, qtbot,
-                                                          library_path) -> None:
+def test_quick_successive_saves_are_recorded_in_save_order(
+    editor, tmp_path, qtbot, library_path
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     texts = [f"The lantern's song, verse {i}." for i in range(4)]
@@ -153,8 +157,7 @@ def test_quick_successive_saves_are_recorded_in_save_order(editor, tmp_path, qtb
         assert library.revision(path).content == path.read_text(encoding="utf-8")
 
 
-def test_save_as_records_the_new_file(editor, tmp_path, library_path, monkeypatch,
-                                      qtbot) -> None:
+def test_save_as_records_the_new_file(editor, tmp_path, library_path, monkeypatch, qtbot) -> None:
     window = editor(example(tmp_path, "maes-garden"))
     target = tmp_path / "work" / "maes-garden-copy.dream"
     monkeypatch.setattr("studio.ui.dialogs.ask_save_path", lambda *a, **k: target)
@@ -193,8 +196,9 @@ def _record_two_files(tmp_path: Path, library_path: Path) -> tuple[Path, Path]:
     return somnos, garden
 
 
-def test_library_window_lists_searches_and_diffs_two_revisions(qtbot, tmp_path,
-                                                              library_path) -> None:
+def test_library_window_lists_searches_and_diffs_two_revisions(
+    qtbot, tmp_path, library_path
+) -> None:
     somnos, garden = _record_two_files(tmp_path, library_path)
     window = LibraryWindow()
     qtbot.addWidget(window)
@@ -233,7 +237,7 @@ def test_library_window_lists_searches_and_diffs_two_revisions(qtbot, tmp_path,
 def test_long_text_changes_show_where_they_differ() -> None:
     before = {"nodes": [{"id": "pier", "text": "Mae waits on the pier. " * 6 + "The tide is low."}]}
     after = {"nodes": [{"id": "pier", "text": "Mae waits on the pier. " * 6 + "The tide is in."}]}
-    (line, tip), = diff_rows(diff_data(before, after))
+    ((line, tip),) = diff_rows(diff_data(before, after))
     assert line.startswith("~ node pier.text: '…")
     assert "tide is low." in line and "tide is in." in line
     assert "The tide is low." in tip and "The tide is in." in tip
@@ -241,12 +245,14 @@ def test_long_text_changes_show_where_they_differ() -> None:
     assert describe_diff(diff_data(before, before)) == "No changes."
 
 
-def test_open_revision_makes_an_untitled_window_and_leaves_the_file(qtbot, tmp_path,
-                                                                    library_path) -> None:
+def test_open_revision_makes_an_untitled_window_and_leaves_the_file(
+    qtbot, tmp_path, library_path
+) -> None:
     somnos, _garden = _record_two_files(tmp_path, library_path)
     before = somnos.read_bytes()
-    window = LibraryWindow(open_revision=lambda ds, rev: open_revision_window(
-        ds, rev, live_panels=False))
+    window = LibraryWindow(
+        open_revision=lambda ds, rev: open_revision_window(ds, rev, live_panels=False)
+    )
     qtbot.addWidget(window)
     window.show()
     window.select_path(somnos)
@@ -279,8 +285,9 @@ def test_library_action_opens_one_window_on_the_current_file(editor, tmp_path, q
 
 
 # ---------------------------------------------------------------- review dialog
-def test_review_refuses_a_short_override_and_records_an_approval(editor, tmp_path, qtbot,
-                                                                 library_path) -> None:
+def test_review_refuses_a_short_override_and_records_an_approval(
+    editor, tmp_path, qtbot, library_path
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     window.save()
@@ -338,13 +345,15 @@ def test_fatal_findings_make_override_unavailable(editor, tmp_path, qtbot) -> No
 
 
 def test_unsaved_changes_are_saved_before_a_review_or_not_reviewed(
-        editor, tmp_path, monkeypatch, qtbot) -> None:
+    editor, tmp_path, monkeypatch, qtbot
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     edit_text(window, "lantern", "An edit that is not saved yet.")
     asked: list[str] = []
-    monkeypatch.setattr(common, "ask_save_first",
-                        lambda _parent, name, purpose: asked.append(purpose) or False)
+    monkeypatch.setattr(
+        common, "ask_save_first", lambda _parent, name, purpose: asked.append(purpose) or False
+    )
     assert window.publish.review() is None
     assert window.publish.export() is None
     assert asked == ["reviewing it", "exporting it"]
@@ -359,7 +368,8 @@ def test_unsaved_changes_are_saved_before_a_review_or_not_reviewed(
 
 # ---------------------------------------------------------------- export and verify
 def test_blocked_export_explains_why_writes_nothing_and_offers_the_lint_panel(
-        editor, tmp_path, qtbot) -> None:
+    editor, tmp_path, qtbot
+) -> None:
     path = example(tmp_path, "elis-dreamgame")
     window = editor(path, live_panels=True)
     window.save()
@@ -369,8 +379,9 @@ def test_blocked_export_explains_why_writes_nothing_and_offers_the_lint_panel(
     assert not verdict.allowed and verdict.fatal
     assert "EXPORT BLOCKED" in dialog.header.verdict.text()
     shown = dialog.header.reasons.text()
-    assert verdict.reasons and all(reason in shown.replace("&#x27;", "'")
-                                   for reason in verdict.reasons)
+    assert verdict.reasons and all(
+        reason in shown.replace("&#x27;", "'") for reason in verdict.reasons
+    )
     assert "Nothing was written" in dialog.blocked_text.text()
     assert dialog.blocked_box.isVisible() and not dialog.allowed_box.isVisible()
     assert not dialog.export_button.isEnabled()
@@ -387,8 +398,9 @@ def test_blocked_export_explains_why_writes_nothing_and_offers_the_lint_panel(
     window.live_panels.wait_until_idle(WAIT_MS)
 
 
-def test_a_reviewer_override_unblocks_a_non_fatal_export(editor, tmp_path, qtbot,
-                                                         library_path) -> None:
+def test_a_reviewer_override_unblocks_a_non_fatal_export(
+    editor, tmp_path, qtbot, library_path
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     window.document.push(UpdateNode("lantern", {"intensity": 0.95}), "Brighter lantern")
@@ -405,8 +417,9 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(editor, tmp_path, qtbot
     assert review.decision_buttons["override"].isEnabled()
     review.reviewer.setText("Dr. Lorne")
     review.set_decision("override")
-    review.justification.setPlainText("The lantern flare lasts one minute and ends in a "
-                                      "calm anchor scene.")
+    review.justification.setPlainText(
+        "The lantern flare lasts one minute and ends in a calm anchor scene."
+    )
     assert review.record() is not None
     assert "override" in review.header.verdict.text()
 
@@ -420,8 +433,9 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(editor, tmp_path, qtbot
     assert manifest["review"]["reviewer"] == "Dr. Lorne"
 
 
-def test_allowed_export_writes_a_package_that_verifies(editor, tmp_path, qtbot,
-                                                        library_path) -> None:
+def test_allowed_export_writes_a_package_that_verifies(
+    editor, tmp_path, qtbot, library_path
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     window.save()
@@ -450,8 +464,9 @@ def test_allowed_export_writes_a_package_that_verifies(editor, tmp_path, qtbot,
     assert verify.verified.sha256 == dialog.package_hash.text()
 
 
-def test_export_to_a_chosen_path_and_never_over_the_dreamscape(editor, tmp_path, qtbot,
-                                                               monkeypatch) -> None:
+def test_export_to_a_chosen_path_and_never_over_the_dreamscape(
+    editor, tmp_path, qtbot, monkeypatch
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     window.save()
@@ -474,7 +489,8 @@ def test_export_to_a_chosen_path_and_never_over_the_dreamscape(editor, tmp_path,
 
 
 def test_verify_package_lists_what_is_wrong_with_a_tampered_package(
-        editor, tmp_path, qtbot, monkeypatch) -> None:
+    editor, tmp_path, qtbot, monkeypatch
+) -> None:
     path = example(tmp_path, "reality-somnos")
     window = editor(path)
     window.save()

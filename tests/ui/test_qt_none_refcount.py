@@ -32,4 +32,5 @@ def test_pyside_version_is_below_the_known_bad_release() -> None:
 
     major, minor = (int(p) for p in PySide6.__version__.split(".")[:2])
     assert (major, minor) < (6, 12), (
-        f"PySide6 {PySide6.__version__}: verify the None refcount fix before lifting the pin")
+        f"PySide6 {PySide6.__version__}: verify the None refcount fix before lifting the pin"
+    )

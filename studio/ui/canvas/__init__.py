@@ -8,6 +8,17 @@ from .style import KIND_COLORS, kind_color, kind_icon
 from .view import KIND_MIME, DreamView
 
 __all__ = [
-    "KIND_COLORS", "KIND_MIME", "NODE_H", "NODE_W", "DreamScene", "DreamView", "EdgeItem",
-    "GroupItem", "MiniMap", "NodeItem", "QuickAddPopup", "kind_color", "kind_icon",
+    "KIND_COLORS",
+    "KIND_MIME",
+    "NODE_H",
+    "NODE_W",
+    "DreamScene",
+    "DreamView",
+    "EdgeItem",
+    "GroupItem",
+    "MiniMap",
+    "NodeItem",
+    "QuickAddPopup",
+    "kind_color",
+    "kind_icon",
 ]

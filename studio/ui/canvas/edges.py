@@ -56,8 +56,9 @@ _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 
 
 # -------------------------------------------------------------------- bezier math
-def _controls(x0: float, y0: float, tx: float, ty: float, loop: bool
-              ) -> tuple[float, float, float, float, float, float, float, float]:
+def _controls(
+    x0: float, y0: float, tx: float, ty: float, loop: bool
+) -> tuple[float, float, float, float, float, float, float, float]:
     """(c1x, c1y, c2x, c2y, p3x, p3y, dirx, diry) of the curve from (x0, y0) to an arrow tip."""
     if loop:
         dx, dy = 0.5369, 0.8437  # unit (70, 110)
@@ -73,15 +74,15 @@ def _controls(x0: float, y0: float, tx: float, ty: float, loop: bool
     return x0 + d, y0 + bow, p3x - d, p3y + bow, p3x, p3y, 1.0, 0.0
 
 
-def edge_controls(p_out: QPointF, tip: QPointF, loop: bool
-                  ) -> tuple[QPointF, QPointF, QPointF, QPointF, QPointF]:
+def edge_controls(
+    p_out: QPointF, tip: QPointF, loop: bool
+) -> tuple[QPointF, QPointF, QPointF, QPointF, QPointF]:
     """Bezier (p0, c1, c2, p3) from an output port to just before the arrow, and its direction.
 
     Forward edges leave and arrive horizontally; backward edges on about the same row bow
     below the cards instead of cutting through them; a self-loop arcs over its card.
     """
-    c1x, c1y, c2x, c2y, p3x, p3y, dx, dy = _controls(p_out.x(), p_out.y(), tip.x(), tip.y(),
-                                                     loop)
+    c1x, c1y, c2x, c2y, p3x, p3y, dx, dy = _controls(p_out.x(), p_out.y(), tip.x(), tip.y(), loop)
     return QPointF(p_out), QPointF(c1x, c1y), QPointF(c2x, c2y), QPointF(p3x, p3y), QPointF(dx, dy)
 
 
@@ -116,8 +117,7 @@ class EdgeItem(QGraphicsItem):
     used to clip long curves are built lazily, so building 12,500 edges stays cheap.
     """
 
-    def __init__(self, edge: Edge, source: NodeItem, target: NodeItem, ctx: CanvasContext
-                 ) -> None:
+    def __init__(self, edge: Edge, source: NodeItem, target: NodeItem, ctx: CanvasContext) -> None:
         super().__init__()
         self.edge = edge
         self.ctx = ctx
@@ -154,8 +154,7 @@ class EdgeItem(QGraphicsItem):
         t = self.target.pos()
         x0, y0 = s.x() + NODE_W, s.y() + NODE_H / 2
         tx, ty = t.x() - PORT_R - 1.5, t.y() + NODE_H / 2
-        c1x, c1y, c2x, c2y, p3x, p3y, dx, dy = _controls(x0, y0, tx, ty,
-                                                         self.source is self.target)
+        c1x, c1y, c2x, c2y, p3x, p3y, dx, dy = _controls(x0, y0, tx, ty, self.source is self.target)
         self._g = (x0, y0, c1x, c1y, c2x, c2y, p3x, p3y)
         self._tip = (tx, ty)
         self._dir = (dx, dy)
@@ -193,8 +192,9 @@ class EdgeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
-              ) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
+    ) -> None:
         """Never called (ItemHasNoContents): the EdgeLayer draws every edge."""
 
     def path(self) -> QPainterPath:
@@ -239,11 +239,15 @@ class EdgeItem(QGraphicsItem):
                 if self.source is self.target:
                     room = LABEL_MAX_W
                 else:
-                    room = min(LABEL_MAX_W, abs(g[6] - g[0]) - 24,
-                               math.hypot(g[6] - g[0], g[7] - g[1]) - 24)
+                    room = min(
+                        LABEL_MAX_W,
+                        abs(g[6] - g[0]) - 24,
+                        math.hypot(g[6] - g[0], g[7] - g[1]) - 24,
+                    )
                 if room >= 48:
-                    text = metrics("label").elidedText(label, Qt.TextElideMode.ElideRight,
-                                                       room - 12)
+                    text = metrics("label").elidedText(
+                        label, Qt.TextElideMode.ElideRight, room - 12
+                    )
                     if text != label and len(text.rstrip("…").strip()) < 6:
                         text = ""  # a stub like "Lo…" says nothing: the tooltip has it
             width = metrics("label").horizontalAdvance(text) if text else 0.0
@@ -263,8 +267,11 @@ class EdgeItem(QGraphicsItem):
         """Append the curve to `path`: whole, or for a long edge only the piece in `exposed`."""
         g = self._g
         bounds = self._bounds
-        if self.is_long or (bounds.width() < 1500 and bounds.height() < 1500) \
-                or exposed.contains(bounds):
+        if (
+            self.is_long
+            or (bounds.width() < 1500 and bounds.height() < 1500)
+            or exposed.contains(bounds)
+        ):
             # long edges go to the aliased stroker, which skips off-screen parts cheaply
             path.moveTo(g[0], g[1])
             path.cubicTo(g[2], g[3], g[4], g[5], g[6], g[7])
@@ -280,8 +287,12 @@ class EdgeItem(QGraphicsItem):
         ax, ay = samples[0]
         for i in range(_SAMPLES):
             bx, by = samples[i + 1]
-            if (ax if ax > bx else bx) >= left and (ax if ax < bx else bx) <= right \
-                    and (ay if ay > by else by) >= top and (ay if ay < by else by) <= bottom:
+            if (
+                (ax if ax > bx else bx) >= left
+                and (ax if ax < bx else bx) <= right
+                and (ay if ay > by else by) >= top
+                and (ay if ay < by else by) <= bottom
+            ):
                 if first < 0:
                     first = i
                 last = i
@@ -306,8 +317,9 @@ class EdgeItem(QGraphicsItem):
     def tip(self) -> tuple[float, float]:
         return self._tip
 
-    def decor_parts(self) -> tuple[QRectF | None, QPointF | None, QPointF, QStaticText | None,
-                                   QPointF | None]:
+    def decor_parts(
+        self,
+    ) -> tuple[QRectF | None, QPointF | None, QPointF, QStaticText | None, QPointF | None]:
         """Where the pill, condition diamond, label text and badge go (each may be absent)."""
         has_cond = bool(self.edge.condition)
         text, width, layout = self._label_info()
@@ -339,8 +351,9 @@ def _diamond_polygon(c: QPointF, r: float) -> QPolygonF:
     return QPolygonF([QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)])
 
 
-def paint_decorations(painter: QPainter, items: list[EdgeItem], theme: Any,
-                      border: QColor | None = None) -> None:
+def paint_decorations(
+    painter: QPainter, items: list[EdgeItem], theme: Any, border: QColor | None = None
+) -> None:
     """Labels, condition marks and badges of edges, each pill drawn as two small fills."""
     rim = border if border is not None else theme.card_border
     font_set = False
@@ -383,8 +396,9 @@ class EdgeLayer(QGraphicsItem):
     def shape(self) -> QPainterPath:
         return QPainterPath()  # never under the mouse
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
-              ) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
+    ) -> None:
         lod = lod_of(painter.worldTransform())
         if lod < LOD_PLAIN:
             return  # the view's overview draws edges this far out
@@ -396,8 +410,12 @@ class EdgeLayer(QGraphicsItem):
         smooth = detail or len(ctx.scene.edge_items()) <= DENSE_EDGES
         near = exposed.adjusted(-12, -12, 12, 12)
         decor_zone = exposed.adjusted(-_DECOR_W, -12, _DECOR_W, 12)
-        solid, dashed, long_solid, long_dashed = (QPainterPath(), QPainterPath(),
-                                                  QPainterPath(), QPainterPath())
+        solid, dashed, long_solid, long_dashed = (
+            QPainterPath(),
+            QPainterPath(),
+            QPainterPath(),
+            QPainterPath(),
+        )
         arrows = QPainterPath()
         arrows.setFillRule(Qt.FillRule.WindingFill)  # arrows meeting at one port must not cancel
         special: list[EdgeItem] = []
@@ -447,8 +465,9 @@ class EdgeLayer(QGraphicsItem):
             self._paint_special(painter, item, exposed, detail)
         paint_decorations(painter, decor, theme)
 
-    def _paint_special(self, painter: QPainter, item: EdgeItem, exposed: QRectF, detail: bool
-                       ) -> None:
+    def _paint_special(
+        self, painter: QPainter, item: EdgeItem, exposed: QRectF, detail: bool
+    ) -> None:
         theme = self.ctx.theme
         color = theme.selection if item.isSelected() else theme.path
         path = QPainterPath()

@@ -182,8 +182,12 @@ class CanvasContext:
         """Scene items whose bounds meet `rect`; both bulk layers of one paint share the query."""
         key = (rect.x(), rect.y(), rect.width(), rect.height(), self.geometry_rev)
         if self._query[0] != key:
-            found = self.scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect,
-                                     Qt.SortOrder.AscendingOrder, QTransform())
+            found = self.scene.items(
+                rect,
+                Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+                Qt.SortOrder.AscendingOrder,
+                QTransform(),
+            )
             self._query = (key, found)
         return self._query[1]
 
@@ -218,5 +222,8 @@ def paint_badge(painter: QPainter, centre: QPointF, severity: str, theme: Theme)
     painter.drawEllipse(centre, 7.5, 7.5)
     painter.setPen(QColor("#ffffff"))
     painter.setFont(fonts()["badge"])
-    painter.drawText(QRectF(centre.x() - 7, centre.y() - 7, 14, 14),
-                     int(Qt.AlignmentFlag.AlignCenter), "i" if severity == "info" else "!")
+    painter.drawText(
+        QRectF(centre.x() - 7, centre.y() - 7, 14, 14),
+        int(Qt.AlignmentFlag.AlignCenter),
+        "i" if severity == "info" else "!",
+    )

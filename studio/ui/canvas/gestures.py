@@ -24,8 +24,12 @@ class SceneGestures:
 
     # ============================================================ gestures
     def _node_at(self, pos: QPointF, skip: Any = None) -> NodeItem | None:
-        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, QTransform()):
+        for item in self.items(
+            pos,
+            Qt.ItemSelectionMode.IntersectsItemShape,
+            Qt.SortOrder.DescendingOrder,
+            QTransform(),
+        ):
             if isinstance(item, NodeItem) and item is not skip:
                 return item
         return None
@@ -33,17 +37,25 @@ class SceneGestures:
     def mousePressEvent(self, event: Any) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             node = self._node_at(event.scenePos())
-            if node is not None and node.hits_out_port(event.scenePos()) \
-                    and not node.hits_in_port(event.scenePos()):
+            if (
+                node is not None
+                and node.hits_out_port(event.scenePos())
+                and not node.hits_in_port(event.scenePos())
+            ):
                 self._start_connect(node, event.scenePos())
                 event.accept()
                 return
         super().mousePressEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and self.mouseGrabberItem() is not None \
-                and isinstance(self.mouseGrabberItem(), NodeItem):
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self.mouseGrabberItem() is not None
+            and isinstance(self.mouseGrabberItem(), NodeItem)
+        ):
             self._press_positions = {
                 item.node.id: (item.pos().x(), item.pos().y())
-                for item in self.selectedItems() if isinstance(item, NodeItem)}
+                for item in self.selectedItems()
+                if isinstance(item, NodeItem)
+            }
             self.ctx.dragging = True
 
     def mouseMoveEvent(self, event: Any) -> None:
@@ -70,8 +82,9 @@ class SceneGestures:
                     after[node_id] = (item.pos().x(), item.pos().y())
             self.finish_move({k: before[k] for k in after}, after)
 
-    def finish_move(self, before: dict[str, tuple[float, float]],
-                    after: dict[str, tuple[float, float]]) -> None:
+    def finish_move(
+        self, before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]
+    ) -> None:
         """End of a drag: announce what moved, then show the model's positions again.
 
         With the Document connected the model already holds `after`, so nothing visibly
@@ -200,8 +213,12 @@ class SceneGestures:
 
     def contextMenuEvent(self, event: Any) -> None:
         pos = event.scenePos()
-        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, QTransform()):
+        for item in self.items(
+            pos,
+            Qt.ItemSelectionMode.IntersectsItemShape,
+            Qt.SortOrder.DescendingOrder,
+            QTransform(),
+        ):
             if isinstance(item, NodeItem):
                 if not item.isSelected():
                     self.select([item.node.id])
@@ -220,8 +237,12 @@ class SceneGestures:
     def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
         """Tooltips built on demand from the model, so 5,000 items carry no tooltip strings."""
         text = ""
-        for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, QTransform()):
+        for item in self.items(
+            event.scenePos(),
+            Qt.ItemSelectionMode.IntersectsItemShape,
+            Qt.SortOrder.DescendingOrder,
+            QTransform(),
+        ):
             if isinstance(item, NodeItem):
                 text = node_tooltip(item)
                 break
@@ -239,13 +260,16 @@ class SceneGestures:
 def node_tooltip(item: NodeItem) -> str:
     node = item.node
     text = node.text if len(node.text) <= 280 else node.text[:277] + "…"
-    lines = [f"<b>{html.escape(node.display_title)}</b> "
-             f"<span style='color:gray'>({KIND_LABELS.get(node.kind, node.kind)}, "
-             f"{html.escape(node.id)})</span>"]
+    lines = [
+        f"<b>{html.escape(node.display_title)}</b> "
+        f"<span style='color:gray'>({KIND_LABELS.get(node.kind, node.kind)}, "
+        f"{html.escape(node.id)})</span>"
+    ]
     if text:
         lines.append(html.escape(text))
-    lines.append(f"{node.minutes:g} min · intensity {node.intensity:.2f} · "
-                 f"valence {node.valence:+.2f}")
+    lines.append(
+        f"{node.minutes:g} min · intensity {node.intensity:.2f} · valence {node.valence:+.2f}"
+    )
     if item.heat is not None:
         lines.append(f"heat {item.heat:.0%}")
     if item.badge:
@@ -255,14 +279,18 @@ def node_tooltip(item: NodeItem) -> str:
 
 def edge_tooltip(item: EdgeItem) -> str:
     edge = item.edge
-    lines = [f"<b>{html.escape(edge.label or edge.id)}</b>",
-             f"{html.escape(item.source.node.display_title)} → "
-             f"{html.escape(item.target.node.display_title)} · weight {edge.weight:g}"]
+    lines = [
+        f"<b>{html.escape(edge.label or edge.id)}</b>",
+        f"{html.escape(item.source.node.display_title)} → "
+        f"{html.escape(item.target.node.display_title)} · weight {edge.weight:g}",
+    ]
     if edge.condition:
         lines.append(f"only if <code>{html.escape(edge.condition)}</code>")
     if edge.effects:
-        lines.append("sets " + ", ".join(f"{html.escape(k)} = {html.escape(v)}"
-                                         for k, v in edge.effects.items()))
+        lines.append(
+            "sets "
+            + ", ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in edge.effects.items())
+        )
     if item.badge:
         lines.append(f"lint: worst finding is {item.badge}")
     return "<br>".join(lines)

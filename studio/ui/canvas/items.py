@@ -54,9 +54,21 @@ from .geometry import (
 from .style import SEVERITY_COLORS, clock_pixmap, fonts, heat_color, icon_pixmap, kind_color
 
 __all__ = [
-    "IN_PORT", "LOD_PLAIN", "LOD_SIMPLE", "NODE_H", "NODE_W", "OUT_PORT", "PORT_R",
-    "Z_PREVIEW", "CanvasContext", "EdgeItem", "EdgeLayer", "GroupItem", "NodeItem",
-    "NodeLayer", "edge_controls",
+    "IN_PORT",
+    "LOD_PLAIN",
+    "LOD_SIMPLE",
+    "NODE_H",
+    "NODE_W",
+    "OUT_PORT",
+    "PORT_R",
+    "Z_PREVIEW",
+    "CanvasContext",
+    "EdgeItem",
+    "EdgeLayer",
+    "GroupItem",
+    "NodeItem",
+    "NodeLayer",
+    "edge_controls",
 ]
 
 _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
@@ -90,8 +102,11 @@ class NodeItem(QGraphicsItem):
         self._texts: tuple[QStaticText, QStaticText, QStaticText] | None = None
         self._far_title: QStaticText | None = None
         flags = QGraphicsItem.GraphicsItemFlag
-        self.setFlags(flags.ItemIsMovable | flags.ItemIsSelectable
-                      | (flags.ItemHasNoContents if ctx.mode != "detail" else flags(0)))
+        self.setFlags(
+            flags.ItemIsMovable
+            | flags.ItemIsSelectable
+            | (flags.ItemHasNoContents if ctx.mode != "detail" else flags(0))
+        )
         # No item cache: measured at 1:1 on 5,000 cards, DeviceCoordinateCache saved ~2 ms
         # on repaints but cost ~5 ms on every zoom step (one new pixmap per visible card).
         self.setAcceptHoverEvents(True)
@@ -169,11 +184,16 @@ class NodeItem(QGraphicsItem):
         self.ctx.touch_overview(geometry=True)
         self.ctx.nodes_dirty(self.sceneBoundingRect())
 
-    def set_state(self, *, badge: Any = ..., highlight: Any = ..., heat: Any = ...,
-                  drop_target: Any = ...) -> None:
+    def set_state(
+        self, *, badge: Any = ..., highlight: Any = ..., heat: Any = ..., drop_target: Any = ...
+    ) -> None:
         changed = False
-        for name, value in (("badge", badge), ("highlight", highlight), ("heat", heat),
-                            ("drop_target", drop_target)):
+        for name, value in (
+            ("badge", badge),
+            ("highlight", highlight),
+            ("heat", heat),
+            ("drop_target", drop_target),
+        ):
             if value is not ... and getattr(self, name) != value:
                 if name == "heat" and (value is None) != (self.heat is None):
                     self._texts = None  # the title makes room for the heat pill
@@ -187,8 +207,9 @@ class NodeItem(QGraphicsItem):
     def _prepare_texts(self) -> tuple[QStaticText, QStaticText, QStaticText]:
         node = self.node
         title_w = NODE_W - 30 - 12 - (HEAT_PILL_W + 2 if self.heat is not None else 0)
-        title = metrics("title").elidedText(node.display_title, Qt.TextElideMode.ElideRight,
-                                            title_w)
+        title = metrics("title").elidedText(
+            node.display_title, Qt.TextElideMode.ElideRight, title_w
+        )
         excerpt = wrap_excerpt(node.text, metrics("body"), NODE_W - 20) if node.text else ""
         minutes = f"{node.minutes:g} min"
         self._texts = (static_text(title), static_text(excerpt), static_text(minutes))
@@ -203,8 +224,9 @@ class NodeItem(QGraphicsItem):
         return self._far_title
 
     # ---------------------------------------------------------------- paint
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
-              ) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
+    ) -> None:
         lod = lod_of(painter.worldTransform())
         if lod < LOD_SIMPLE:
             self._paint_simple(painter, lod)
@@ -245,8 +267,11 @@ class NodeItem(QGraphicsItem):
             for spread, alpha in ((9, 28), (6, 55), (3, 110)):
                 glow.setAlpha(alpha)
                 painter.setPen(QPen(glow, 3))
-                painter.drawRoundedRect(CARD.adjusted(-spread, -spread, spread, spread),
-                                        RADIUS + spread, RADIUS + spread)
+                painter.drawRoundedRect(
+                    CARD.adjusted(-spread, -spread, spread, spread),
+                    RADIUS + spread,
+                    RADIUS + spread,
+                )
 
         # card body and kind header (fills only: filling is far cheaper than stroking)
         painter.fillPath(CARD_PATH, theme.card_border)
@@ -263,8 +288,11 @@ class NodeItem(QGraphicsItem):
 
         # icon and title
         icon_px = max(8, min(96, round(16 * lod)))
-        painter.drawPixmap(QRectF(8, 5, 16, 16), icon_pixmap(node.kind, "#ffffff", icon_px),
-                           QRectF(0, 0, icon_px, icon_px))
+        painter.drawPixmap(
+            QRectF(8, 5, 16, 16),
+            icon_pixmap(node.kind, "#ffffff", icon_px),
+            QRectF(0, 0, icon_px, icon_px),
+        )
         painter.setFont(fonts()["title"])
         painter.setPen(theme.header_text)
         title_st = texts[0]
@@ -278,8 +306,11 @@ class NodeItem(QGraphicsItem):
         # hint line: minutes and intensity
         y = NODE_H - 13
         clock_px = max(6, min(64, round(10 * lod)))
-        painter.drawPixmap(QRectF(9, y - 5, 10, 10), clock_pixmap(theme.text_dim.name(), clock_px),
-                           QRectF(0, 0, clock_px, clock_px))
+        painter.drawPixmap(
+            QRectF(9, y - 5, 10, 10),
+            clock_pixmap(theme.text_dim.name(), clock_px),
+            QRectF(0, 0, clock_px, clock_px),
+        )
         painter.setPen(theme.text_dim)
         painter.setFont(fonts()["hint"])
         minutes_st = texts[2]
@@ -288,12 +319,14 @@ class NodeItem(QGraphicsItem):
         painter.fillRect(bar, theme.track)  # plain rects: 4 px tall, rounding would not show
         level = min(1.0, max(0.0, float(node.intensity)))
         if level > 0:
-            painter.fillRect(QRectF(bar.x(), bar.y(), max(3.0, bar.width() * level), 4),
-                             intensity_color(level))
+            painter.fillRect(
+                QRectF(bar.x(), bar.y(), max(3.0, bar.width() * level), 4), intensity_color(level)
+            )
         painter.setPen(theme.text_dim)
         word = _intensity_word()
-        painter.drawStaticText(QPointF(bar.x() - 5 - word.size().width(),
-                                       y - word.size().height() / 2), word)
+        painter.drawStaticText(
+            QPointF(bar.x() - 5 - word.size().width(), y - word.size().height() / 2), word
+        )
         if self.heat is not None:  # a pill on the header: share of dreamers' visits
             pill = QRectF(NODE_W - 8 - HEAT_PILL_W, 5, HEAT_PILL_W, 16)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -368,8 +401,9 @@ class NodeLayer(QGraphicsItem):
     def shape(self) -> QPainterPath:
         return QPainterPath()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
-              ) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
+    ) -> None:
         lod = lod_of(painter.worldTransform())
         if not LOD_PLAIN <= lod < LOD_SIMPLE:
             return
@@ -395,8 +429,9 @@ class NodeLayer(QGraphicsItem):
             elif item.highlight is not None:
                 lit.append(rect)
             if item.badge:
-                badges[item.badge].addEllipse(QPointF(x + BADGE_CENTER.x(), y + BADGE_CENTER.y()),
-                                              badge_r, badge_r)
+                badges[item.badge].addEllipse(
+                    QPointF(x + BADGE_CENTER.x(), y + BADGE_CENTER.y()), badge_r, badge_r
+                )
         painter.setPen(Qt.PenStyle.NoPen)
         if not rounded:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -416,8 +451,9 @@ class NodeLayer(QGraphicsItem):
                 size = layout.size()
                 p = item.pos()
                 painter.setPen(QColor("#14161a") if item.heat is not None else theme.header_text)
-                painter.drawStaticText(QPointF(p.x() + 10, p.y() + (NODE_H - size.height()) / 2),
-                                       layout)
+                painter.drawStaticText(
+                    QPointF(p.x() + 10, p.y() + (NODE_H - size.height()) / 2), layout
+                )
         painter.setPen(Qt.PenStyle.NoPen)
         for severity, path in badges.items():
             painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
@@ -501,8 +537,9 @@ class GroupItem(QGraphicsItem):
         color = QColor(self.group.color)
         return color if color.isValid() else QColor("#5b6ee1")
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
-              ) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None
+    ) -> None:
         if self._rect.isNull():
             return
         lod = lod_of(painter.worldTransform())
@@ -526,16 +563,22 @@ class GroupItem(QGraphicsItem):
             return
         font_name = "group" if lod >= 0.7 else "group_far"  # keep the title legible far out
         if self._title_st is None or self._title_st[0] != font_name:
-            text = metrics(font_name).elidedText(self.group.title or self.group.id,
-                                                 Qt.TextElideMode.ElideRight,
-                                                 max(10.0, self._rect.width() - 24))
+            text = metrics(font_name).elidedText(
+                self.group.title or self.group.id,
+                Qt.TextElideMode.ElideRight,
+                max(10.0, self._rect.width() - 24),
+            )
             self._title_st = (font_name, static_text(text))
         layout = self._title_st[1]
         painter.setFont(fonts()[font_name])
         painter.setPen(self.ctx.theme.group_title)
         painter.drawStaticText(
-            QPointF(self._rect.x() + 12,
-                    self._rect.y() + (GROUP_TITLE_H - layout.size().height()) / 2 + 1), layout)
+            QPointF(
+                self._rect.x() + 12,
+                self._rect.y() + (GROUP_TITLE_H - layout.size().height()) / 2 + 1,
+            ),
+            layout,
+        )
 
     # ------------------------------------------------------------ dragging
     def mousePressEvent(self, event: Any) -> None:

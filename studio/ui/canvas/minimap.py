@@ -85,8 +85,9 @@ class MiniMap(QWidget):
 
     def _place(self) -> None:
         margin = 12
-        self.move(self.view.width() - self.width() - margin,
-                  self.view.height() - self.height() - margin)
+        self.move(
+            self.view.width() - self.width() - margin, self.view.height() - self.height() - margin
+        )
 
     def resizeEvent(self, event: Any) -> None:
         self.invalidate()
@@ -108,8 +109,10 @@ class MiniMap(QWidget):
             bounds = self._scene_bounds()
             area = QRectF(self.rect()).adjusted(_PAD, _PAD, -_PAD, -_PAD)
             scale = min(area.width() / bounds.width(), area.height() / bounds.height())
-            offset = QPointF(area.x() + (area.width() - bounds.width() * scale) / 2,
-                             area.y() + (area.height() - bounds.height() * scale) / 2)
+            offset = QPointF(
+                area.x() + (area.width() - bounds.width() * scale) / 2,
+                area.y() + (area.height() - bounds.height() * scale) / 2,
+            )
             self._map = (scale, offset, bounds)
         return self._map
 
@@ -142,16 +145,29 @@ class MiniMap(QWidget):
                 continue
             color = QColor(group.color)
             color.setAlpha(60)
-            painter.fillRect(QRectF(QPointF(min(p[0] for p in pts) - 12, min(p[1] for p in pts) - 30),
-                                    QPointF(max(p[0] for p in pts) + NODE_W + 12,
-                                            max(p[1] for p in pts) + NODE_H + 12)), color)
+            painter.fillRect(
+                QRectF(
+                    QPointF(min(p[0] for p in pts) - 12, min(p[1] for p in pts) - 30),
+                    QPointF(
+                        max(p[0] for p in pts) + NODE_W + 12, max(p[1] for p in pts) + NODE_H + 12
+                    ),
+                ),
+                color,
+            )
         if len(ds.edges) <= _EDGE_LIMIT:
             painter.setPen(QPen(theme.edge_overview, 0))
-            painter.drawLines([QLineF(positions[e.source][0] + NODE_W,
-                                      positions[e.source][1] + NODE_H / 2,
-                                      positions[e.target][0], positions[e.target][1] + NODE_H / 2)
-                               for e in ds.edges
-                               if e.source in positions and e.target in positions])
+            painter.drawLines(
+                [
+                    QLineF(
+                        positions[e.source][0] + NODE_W,
+                        positions[e.source][1] + NODE_H / 2,
+                        positions[e.target][0],
+                        positions[e.target][1] + NODE_H / 2,
+                    )
+                    for e in ds.edges
+                    if e.source in positions and e.target in positions
+                ]
+            )
         by_kind: dict[str, list[QRectF]] = defaultdict(list)
         for node in ds.nodes:
             by_kind[node.kind].append(QRectF(node.x, node.y, NODE_W, NODE_H))

@@ -89,8 +89,7 @@ class OverviewLayer:
         """Edges, cards, then the marks (selection, preview, heat, badges) on top."""
         theme = scene.ctx.theme
         lines, rects = self._lists(scene)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing,
-                              len(lines) <= ANTIALIAS_EDGE_LIMIT)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(lines) <= ANTIALIAS_EDGE_LIMIT)
         painter.setPen(QPen(theme.edge_overview, 0))
         painter.drawLines(lines)
         marked = [plain_line(e) for e in scene.marked_edges()]

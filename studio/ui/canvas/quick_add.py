@@ -101,8 +101,11 @@ class QuickAddPopup(QFrame):
         self.search.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def visible_kinds(self) -> list[str]:
-        return [self.list.item(i).data(_KIND_ROLE) for i in range(self.list.count())
-                if not self.list.item(i).isHidden()]
+        return [
+            self.list.item(i).data(_KIND_ROLE)
+            for i in range(self.list.count())
+            if not self.list.item(i).isHidden()
+        ]
 
     def _filter(self, text: str) -> None:
         ranked = []

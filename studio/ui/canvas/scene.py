@@ -87,11 +87,16 @@ class DreamScene(SceneGestures, QGraphicsScene):
 
     def _handlers(self) -> list[tuple[str, Any]]:
         return [
-            ("node_added", self._on_node_added), ("node_removed", self._on_node_removed),
-            ("node_changed", self._on_node_changed), ("node_renamed", self._on_node_renamed),
-            ("edge_added", self._on_edge_added), ("edge_removed", self._on_edge_removed),
-            ("edge_changed", self._on_edge_changed), ("group_added", self._on_group_added),
-            ("group_removed", self._on_group_removed), ("group_changed", self._on_group_changed),
+            ("node_added", self._on_node_added),
+            ("node_removed", self._on_node_removed),
+            ("node_changed", self._on_node_changed),
+            ("node_renamed", self._on_node_renamed),
+            ("edge_added", self._on_edge_added),
+            ("edge_removed", self._on_edge_removed),
+            ("edge_changed", self._on_edge_changed),
+            ("group_added", self._on_group_added),
+            ("group_removed", self._on_group_removed),
+            ("group_changed", self._on_group_changed),
         ]
 
     def set_dreamscape(self, ds: Dreamscape) -> None:
@@ -308,8 +313,11 @@ class DreamScene(SceneGestures, QGraphicsScene):
         """Position of every node and edge id in the file, rebuilt when the model changes."""
         ds = self.dreamscape
         if self._order[0] != (id(ds), ds.revision):
-            self._order = ((id(ds), ds.revision), {n.id: i for i, n in enumerate(ds.nodes)},
-                           {e.id: i for i, e in enumerate(ds.edges)})
+            self._order = (
+                (id(ds), ds.revision),
+                {n.id: i for i, n in enumerate(ds.nodes)},
+                {e.id: i for i, e in enumerate(ds.edges)},
+            )
         return self._order[1], self._order[2]
 
     def _selected(self) -> tuple[list[str], list[str]]:
@@ -333,8 +341,9 @@ class DreamScene(SceneGestures, QGraphicsScene):
         """Selected transitions in file order."""
         return self._selected()[1]
 
-    def select(self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), add: bool = False
-               ) -> None:
+    def select(
+        self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), add: bool = False
+    ) -> None:
         """Select exactly these (or, with `add`, these too); one selection signal at the end."""
         target: set[QGraphicsItem] = set()
         for node_id in node_ids:
@@ -405,8 +414,9 @@ class DreamScene(SceneGestures, QGraphicsScene):
         for node_id in old_nodes | path_nodes | ({current} if current else set()):
             item = self._nodes.get(node_id)
             if item is not None:
-                state = "current" if node_id == current else (
-                    "path" if node_id in path_nodes else None)
+                state = (
+                    "current" if node_id == current else ("path" if node_id in path_nodes else None)
+                )
                 item.set_state(highlight=state)
         for edge_id in old_edges | path_edges:
             if (edge := self._edges.get(edge_id)) is not None:
@@ -461,9 +471,9 @@ class DreamScene(SceneGestures, QGraphicsScene):
         marked.update(e for i in self._highlighted[1] if (e := self._edges.get(i)) is not None)
         return list(marked)
 
-    def marked_nodes(self) -> tuple[list[NodeItem], list[NodeItem], list[NodeItem],
-                                    list[NodeItem]]:
+    def marked_nodes(self) -> tuple[list[NodeItem], list[NodeItem], list[NodeItem], list[NodeItem]]:
         """(heated, selected, highlighted, badged) node items for the overview's marks."""
+
         def items(ids: Iterable[str]) -> list[NodeItem]:
             return [item for i in ids if (item := self._nodes.get(i)) is not None]
 

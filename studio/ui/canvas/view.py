@@ -29,8 +29,7 @@ class DreamView(QGraphicsView):
     def __init__(self, scene: DreamScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         hint = QPainter.RenderHint
-        self.setRenderHints(hint.Antialiasing | hint.TextAntialiasing
-                            | hint.SmoothPixmapTransform)
+        self.setRenderHints(hint.Antialiasing | hint.TextAntialiasing | hint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         flag = QGraphicsView.OptimizationFlag
@@ -53,7 +52,9 @@ class DreamView(QGraphicsView):
         self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
         self._quick_add: QuickAddPopup | None = None
         self._quick_target: tuple[QPointF, Callable[[str, QPointF], None] | None] = (
-            QPointF(), None)
+            QPointF(),
+            None,
+        )
         self._last_mouse: QPoint | None = None  # over the viewport, else None
         self._bind(scene)
         self._after_zoom()
@@ -118,7 +119,8 @@ class DreamView(QGraphicsView):
             event.ignore()
             return
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and not (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             bar = self.horizontalScrollBar()  # shift+wheel pans sideways
             bar.setValue(bar.value() - delta)
             event.accept()
@@ -202,7 +204,8 @@ class DreamView(QGraphicsView):
     def mousePressEvent(self, event: Any) -> None:
         button = event.button()
         if button == Qt.MouseButton.MiddleButton or (
-                button == Qt.MouseButton.LeftButton and self._space):
+            button == Qt.MouseButton.LeftButton and self._space
+        ):
             self._panning = event.position()
             self._pan_rest = QPointF()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -246,13 +249,18 @@ class DreamView(QGraphicsView):
         self._band.setGeometry(rect)
         scene = self.dream_scene()
         area = self.mapToScene(rect).boundingRect()
-        touched = [item.node.id for item in scene.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
-                   if isinstance(item, NodeItem)]
+        touched = [
+            item.node.id
+            for item in scene.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
+            if isinstance(item, NodeItem)
+        ]
         scene.select(list(dict.fromkeys(self._band_base + touched)))
 
     def mouseReleaseEvent(self, event: Any) -> None:
-        if self._panning is not None and event.button() in (Qt.MouseButton.MiddleButton,
-                                                            Qt.MouseButton.LeftButton):
+        if self._panning is not None and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
             self._panning = None
             if self._space:
                 self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -275,8 +283,11 @@ class DreamView(QGraphicsView):
 
     # ------------------------------------------------------------- keyboard
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab \
-                and not event.modifiers():
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Tab
+            and not event.modifiers()
+        ):
             pos = self._last_mouse
             if pos is None or not self.viewport().rect().contains(pos):
                 pos = self.viewport().rect().center()
@@ -320,8 +331,9 @@ class DreamView(QGraphicsView):
             self._quick_add.chosen.connect(self._quick_chosen)
         return self._quick_add
 
-    def open_quick_add(self, viewport_pos: QPoint,
-                       on_chosen: Callable[[str, QPointF], None] | None = None) -> QuickAddPopup:
+    def open_quick_add(
+        self, viewport_pos: QPoint, on_chosen: Callable[[str, QPointF], None] | None = None
+    ) -> QuickAddPopup:
         """Open the popup at a viewport position; the chosen kind lands there."""
         popup = self.quick_add_popup()
         self._quick_target = (self.mapToScene(viewport_pos), on_chosen)

@@ -78,8 +78,11 @@ class LivePanels(QObject):
         doc = window.document
         doc.document_replaced.connect(self._document_replaced)
         scene = getattr(window, "scene", None)
-        if scene is not None and hasattr(scene, "context_menu_requested") \
-                and not getattr(window, "extends_context_menus", False):
+        if (
+            scene is not None
+            and hasattr(scene, "context_menu_requested")
+            and not getattr(window, "extends_context_menus", False)
+        ):
             scene.context_menu_requested.connect(self._canvas_menu)
         window.installEventFilter(self)
         # Pure-Python model subscriptions must not outlive the window's Qt objects.
@@ -119,8 +122,11 @@ class LivePanels(QObject):
         self.plots.set_updating(updating)
         self.status_gauge.set_updating(updating)
         if updating:
-            self.status_verdict.setText(verdict_text(self._report()) + "  ·  updating…"
-                                        if self.current is not None else "Checking…")
+            self.status_verdict.setText(
+                verdict_text(self._report()) + "  ·  updating…"
+                if self.current is not None
+                else "Checking…"
+            )
 
     def _report(self) -> Any:
         return self.current.outcome.report if self.current is not None else None
@@ -145,6 +151,7 @@ class LivePanels(QObject):
             if self.runner.is_current(result) and self.current is result:
                 steps[0](result)
                 self._stage(result, *steps[1:])
+
         QTimer.singleShot(0, self, run)  # never runs once the window is gone
 
     def _apply_badges(self, result: LiveResult) -> None:
@@ -171,7 +178,11 @@ class LivePanels(QObject):
             # A design that opens blocked shows why at once (if the lint dock is open at all).
             self._first_result = False
             report = result.outcome.report
-            if report is not None and report.blocked and self.lint_dock.toggleViewAction().isChecked():
+            if (
+                report is not None
+                and report.blocked
+                and self.lint_dock.toggleViewAction().isChecked()
+            ):
                 self.lint_dock.raise_()
             QTimer.singleShot(0, self, lambda: heap.settle(self._heap_key, len(self.ds.nodes)))
         self.applied_generation = result.generation
@@ -189,7 +200,7 @@ class LivePanels(QObject):
             text = f"Risk {report.score} · {text}"
         self.status_verdict.setToolTip(text + "\n(click to open the lint panel)")
         if len(text) > STATUS_CHARS:
-            text = text[:STATUS_CHARS - 1].rstrip() + "…"
+            text = text[: STATUS_CHARS - 1].rstrip() + "…"
         self.status_verdict.setText(text)
         self.status_verdict.setStyleSheet(f"color: {colour}; padding: 0 6px;")
         self.status_gauge.set_updating(False)
@@ -267,12 +278,14 @@ class LivePanels(QObject):
         def make() -> tuple[Any, str]:
             op = suppress_op(self.ds, finding, reason)
             return op, op.label
+
         return self._push(make)
 
     def unsuppress(self, finding: Any) -> bool:
         def make() -> tuple[Any, str]:
             op = unsuppress_op(self.ds, finding)
             return op, op.label
+
         return self._push(make)
 
     # ---------------------------------------------------------------- status
@@ -318,9 +331,11 @@ class LivePanels(QObject):
 
 def _unhooker(runner: LiveRunner, preview: PreviewPanel, heap_key: object) -> Callable[..., None]:
     """What to undo when the window is destroyed, touching no Qt object."""
+
     def unhook(*_: Any) -> None:
         heap.release(heap_key)
         runner.set_dreamscape_quietly(None)
         runner._closed = True
         preview.detach()
+
     return unhook

@@ -70,8 +70,13 @@ class FindingsModel(QAbstractTableModel):
         self.findings = list(findings)
         self._refresh()
 
-    def set_filter(self, severities: set[str] | None = None, family: str | None | bool = False,
-                   show_suppressed: bool | None = None, text: str | None = None) -> None:
+    def set_filter(
+        self,
+        severities: set[str] | None = None,
+        family: str | None | bool = False,
+        show_suppressed: bool | None = None,
+        text: str | None = None,
+    ) -> None:
         """Change any part of the filter; `family=None` means every family."""
         if severities is not None:
             self.severities = set(severities)
@@ -87,8 +92,9 @@ class FindingsModel(QAbstractTableModel):
         if dimmed != self.dimmed:
             self.dimmed = dimmed
             if self.visible:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(self.visible) - 1, len(COLUMNS) - 1))
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self.visible) - 1, len(COLUMNS) - 1)
+                )
 
     def _accepts(self, f: Any) -> bool:
         if f.severity not in self.severities:
@@ -114,13 +120,16 @@ class FindingsModel(QAbstractTableModel):
             if column == COL_POINTS:
                 return (f.points, *base, f.code)
             return (*base, not getattr(f, "fatal", False), -f.points, f.code, where_text(f))
+
         return rank
 
     def _refresh(self) -> None:
         self.beginResetModel()
         rows = [f for f in self.findings if self._accepts(f)]
-        rows.sort(key=self._sort_key(self.sort_column),
-                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        rows.sort(
+            key=self._sort_key(self.sort_column),
+            reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
+        )
         self.visible = rows
         self.endResetModel()
 
@@ -144,8 +153,12 @@ class FindingsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]

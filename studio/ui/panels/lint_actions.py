@@ -69,8 +69,9 @@ def suppress_op(ds: Dreamscape, finding: Any, reason: str) -> Op:
         ignore = list(ds.lint.get("ignore", []))
         if finding.code in ignore:
             raise ActionError(f"{finding.code} is already ignored in this dreamscape")
-        return UpdateRecord("lint", {"ignore": ignore + [finding.code]},
-                            label=suppress_label(finding))
+        return UpdateRecord(
+            "lint", {"ignore": ignore + [finding.code]}, label=suppress_label(finding)
+        )
     if not reason:
         raise ActionError("a suppression needs a reason")
     kind, element_id = target

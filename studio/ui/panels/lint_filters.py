@@ -32,7 +32,8 @@ class FilterBar(QWidget):
             self.severity_buttons[sev] = button
             layout.addWidget(button)
         self.suppressed_button = self._toggle(
-            "0 suppressed", "Show suppressed findings (greyed, with their reason)")
+            "0 suppressed", "Show suppressed findings (greyed, with their reason)"
+        )
         layout.addWidget(self.suppressed_button)
         self.family_combo = QComboBox(self)
         self.family_combo.setToolTip("Rule family")

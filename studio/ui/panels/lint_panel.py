@@ -45,26 +45,30 @@ def ask_reason(parent: QWidget, finding: Any) -> str | None:
     target = suppress_target(finding)
     where = f"{target[0]} '{target[1]}'" if target else "this dreamscape"
     text, ok = QInputDialog.getText(
-        parent, f"Suppress {finding.code}",
+        parent,
+        f"Suppress {finding.code}",
         f"Why is {finding.code} ({finding.name}) acceptable at {where}?\n"
-        "The reason is saved in the file and shown to reviewers.")
+        "The reason is saved in the file and shown to reviewers.",
+    )
     return text.strip() if ok and text.strip() else None
 
 
 def confirm_ignore(parent: QWidget, finding: Any) -> bool:
     """A dreamscape-wide finding can only be ignored for the whole file."""
     answer = QMessageBox.question(
-        parent, f"Ignore {finding.code}",
+        parent,
+        f"Ignore {finding.code}",
         f"{finding.code} ({finding.name}) concerns the whole dreamscape. Ignore this rule "
-        "for the whole file? Reviewers will see it in the lint settings.")
+        "for the whole file? Reviewers will see it in the lint settings.",
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
 class LintPanel(QWidget):
     """Shows one lint report; emits intent signals the live-panels controller turns into edits."""
 
-    goto_requested = Signal(list, list)    # node ids, edge ids
-    fix_requested = Signal(object)         # finding
+    goto_requested = Signal(list, list)  # node ids, edge ids
+    fix_requested = Signal(object)  # finding
     suppress_requested = Signal(object, str)  # finding, reason ("" for a file-wide ignore)
     unsuppress_requested = Signal(object)  # finding
 
@@ -116,7 +120,8 @@ class LintPanel(QWidget):
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.setStyleSheet(
             "QLabel#lintProblems { background: rgba(214, 69, 69, 0.14); border-radius: 4px;"
-            " padding: 6px; }")
+            " padding: 6px; }"
+        )
         self.problem_label.hide()
 
         self.table = QTableView(self)
@@ -213,8 +218,12 @@ class LintPanel(QWidget):
 
     def _place_buttons(self, columns: int) -> None:
         """Beside the table the detail pane is narrow: its buttons go two by two."""
-        row_buttons = (self.goto_button, self.fix_button, self.suppress_button,
-                       self.unsuppress_button)
+        row_buttons = (
+            self.goto_button,
+            self.fix_button,
+            self.suppress_button,
+            self.unsuppress_button,
+        )
         for b in row_buttons:
             self.buttons.removeWidget(b)
         for i, b in enumerate(row_buttons):
@@ -237,8 +246,7 @@ class LintPanel(QWidget):
         self._arrange(wide=self.width() > 1.8 * max(1, self.height()) and self.width() > 700)
 
     # ------------------------------------------------------------- content
-    def set_report(self, report: Any, problems: list[str] | None = None,
-                   note: str = "") -> None:
+    def set_report(self, report: Any, problems: list[str] | None = None, note: str = "") -> None:
         """Show a current report (None if the linter failed) and any rule/plugin/run errors."""
         keep = self.selected_finding()
         self.report = report
@@ -261,7 +269,8 @@ class LintPanel(QWidget):
         self._update_counts(findings)
         self.state.setText(note)
         notes = list(getattr(report, "notes", []) or []) + [
-            f"Lint settings: {w}" for w in list(getattr(report, "config_warnings", []) or [])]
+            f"Lint settings: {w}" for w in list(getattr(report, "config_warnings", []) or [])
+        ]
         self.state.setToolTip("\n".join(notes))
         if notes:
             count = f"{len(notes)} note{'s' if len(notes) > 1 else ''} (hover to read)"
@@ -313,9 +322,12 @@ class LintPanel(QWidget):
     # ------------------------------------------------------------- filters
     def _filters_changed(self, *_: Any) -> None:
         keep = self.selected_finding()
-        self.model.set_filter(severities=self.filters.severities(), family=self.filters.family(),
-                              show_suppressed=self.filters.show_suppressed(),
-                              text=self.filters.text())
+        self.model.set_filter(
+            severities=self.filters.severities(),
+            family=self.filters.family(),
+            show_suppressed=self.filters.show_suppressed(),
+            text=self.filters.text(),
+        )
         if keep is not None:
             self.select_key(finding_key(keep))
 
@@ -342,8 +354,10 @@ class LintPanel(QWidget):
     def select_row(self, row: int) -> None:
         index = self.model.index(row, COL_MESSAGE)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -364,12 +378,15 @@ class LintPanel(QWidget):
             self.fix_button.setToolTip(finding.fix.description)
         if finding is not None and suppress_target(finding) is None:
             self.suppress_button.setText("Ignore in file…")
-            self.suppress_button.setToolTip("This finding concerns the whole dreamscape: "
-                                            "ignore its rule in the file's lint settings")
+            self.suppress_button.setToolTip(
+                "This finding concerns the whole dreamscape: "
+                "ignore its rule in the file's lint settings"
+            )
         else:
             self.suppress_button.setText("Suppress…")
-            self.suppress_button.setToolTip("Suppress here: asks why, saves the reason on the "
-                                            "scene (undoable)")
+            self.suppress_button.setToolTip(
+                "Suppress here: asks why, saves the reason on the scene (undoable)"
+            )
         self.detail.setHtml(detail_html(finding) if finding is not None else "")
 
     # -------------------------------------------------------------- actions
@@ -398,16 +415,22 @@ class LintPanel(QWidget):
 
     def finding_menu(self, finding: Any, menu: QMenu) -> None:
         """Add this finding's actions to a menu (the table's or the canvas's)."""
-        fix = menu.addAction(f"Fix {finding.code}: {finding.fix.description}"
-                             if finding.fix is not None else f"{finding.code}: no automatic fix")
+        fix = menu.addAction(
+            f"Fix {finding.code}: {finding.fix.description}"
+            if finding.fix is not None
+            else f"{finding.code}: no automatic fix"
+        )
         fix.setEnabled(can_fix(finding))
         fix.triggered.connect(lambda: self._act("fix", finding))
         if finding.suppressed:
             lift = menu.addAction(f"Lift suppression of {finding.code}")
             lift.triggered.connect(lambda: self._act("unsuppress", finding))
         else:
-            label = ("Ignore in file…" if suppress_target(finding) is None
-                     else f"Suppress {finding.code} here…")
+            label = (
+                "Ignore in file…"
+                if suppress_target(finding) is None
+                else f"Suppress {finding.code} here…"
+            )
             sup = menu.addAction(label)
             sup.setEnabled(can_suppress(finding))
             if finding.fatal:

@@ -23,7 +23,11 @@ def as_text(err: Any) -> str:
     for attr in ("message", "error"):
         value = getattr(err, attr, None)
         if value:
-            code = getattr(err, "code", None) or getattr(err, "plugin", None) or getattr(err, "name", None)
+            code = (
+                getattr(err, "code", None)
+                or getattr(err, "plugin", None)
+                or getattr(err, "name", None)
+            )
             return f"{code}: {value}" if code else str(value)
     return str(err)
 
@@ -33,10 +37,13 @@ def detail_html(f: Any) -> str:
     rule = getattr(f, "rule", None)
     esc = html.escape
     colour = SEVERITY_COLOURS.get(f.severity, "#8a8f98")
-    out = [f"<p><b style='color:{colour}'>{esc(f.severity.upper())}</b> "
-           f"<b>{esc(f.code)}</b> {esc(f.name)}"
-           + (" — <b>fatal</b>" if getattr(f, "fatal", False) else "") + "</p>",
-           f"<p>{esc(f.message)}</p>"]
+    out = [
+        f"<p><b style='color:{colour}'>{esc(f.severity.upper())}</b> "
+        f"<b>{esc(f.code)}</b> {esc(f.name)}"
+        + (" — <b>fatal</b>" if getattr(f, "fatal", False) else "")
+        + "</p>",
+        f"<p>{esc(f.message)}</p>",
+    ]
     if f.nodes or f.edges:
         where = ", ".join([*f.nodes, *(f"edge {e}" for e in f.edges)])
         out.append(f"<p><b>Where:</b> {esc(where)}</p>")

@@ -67,13 +67,39 @@ class LiveResult:
 Job = Callable[[Dreamscape, ShouldStop], LiveOutcome]
 
 
-_NODE_FIELDS = ("id", "kind", "title", "text", "minutes", "intensity", "valence", "reward", "x",
-                "y", "effects", "tags", "assets", "lint_ignore", "extra")
-_EDGE_FIELDS = ("id", "source", "target", "label", "weight", "condition", "effects",
-                "lint_ignore", "extra")
+_NODE_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "text",
+    "minutes",
+    "intensity",
+    "valence",
+    "reward",
+    "x",
+    "y",
+    "effects",
+    "tags",
+    "assets",
+    "lint_ignore",
+    "extra",
+)
+_EDGE_FIELDS = (
+    "id",
+    "source",
+    "target",
+    "label",
+    "weight",
+    "condition",
+    "effects",
+    "lint_ignore",
+    "extra",
+)
 # The fast path is only taken while the records still have exactly these fields.
-FAST_SNAPSHOT = (tuple(f.name for f in fields(Node)) == _NODE_FIELDS
-                 and tuple(f.name for f in fields(Edge)) == _EDGE_FIELDS)
+FAST_SNAPSHOT = (
+    tuple(f.name for f in fields(Node)) == _NODE_FIELDS
+    and tuple(f.name for f in fields(Edge)) == _EDGE_FIELDS
+)
 
 
 def snapshot(ds: Dreamscape) -> Dreamscape:
@@ -89,12 +115,40 @@ def snapshot(ds: Dreamscape) -> Dreamscape:
     if not FAST_SNAPSHOT:
         return ds.clone()
     deep = copy.deepcopy
-    nodes = [Node(n.id, n.kind, n.title, n.text, n.minutes, n.intensity, n.valence, n.reward,
-                  n.x, n.y, n.effects, n.tags, n.assets, n.lint_ignore, n.extra)
-             for n in list(ds.nodes)]
-    edges = [Edge(e.id, e.source, e.target, e.label, e.weight, e.condition, e.effects,
-                  e.lint_ignore, e.extra)
-             for e in list(ds.edges)]
+    nodes = [
+        Node(
+            n.id,
+            n.kind,
+            n.title,
+            n.text,
+            n.minutes,
+            n.intensity,
+            n.valence,
+            n.reward,
+            n.x,
+            n.y,
+            n.effects,
+            n.tags,
+            n.assets,
+            n.lint_ignore,
+            n.extra,
+        )
+        for n in list(ds.nodes)
+    ]
+    edges = [
+        Edge(
+            e.id,
+            e.source,
+            e.target,
+            e.label,
+            e.weight,
+            e.condition,
+            e.effects,
+            e.lint_ignore,
+            e.extra,
+        )
+        for e in list(ds.edges)
+    ]
     other = Dreamscape()
     other.format, other.version = ds.format, ds.version
     other.meta = deep(ds.meta)
@@ -130,8 +184,9 @@ def default_job(ds: Dreamscape, should_stop: ShouldStop) -> LiveOutcome:
     try:
         from studio.lint import lint_dreamscape
 
-        out.report = lint_dreamscape(ds, dreamers=LIVE_DREAMERS, seed=LIVE_SEED,
-                                     should_stop=should_stop)
+        out.report = lint_dreamscape(
+            ds, dreamers=LIVE_DREAMERS, seed=LIVE_SEED, should_stop=should_stop
+        )
     except Exception as exc:
         if _is_cancellation(exc):
             raise
@@ -145,8 +200,9 @@ def default_job(ds: Dreamscape, should_stop: ShouldStop) -> LiveOutcome:
         try:
             from studio.sim import simulate
 
-            out.simulation = simulate(ds, dreamers=LIVE_DREAMERS, seed=LIVE_SEED,
-                                      should_stop=should_stop)
+            out.simulation = simulate(
+                ds, dreamers=LIVE_DREAMERS, seed=LIVE_SEED, should_stop=should_stop
+            )
         except Exception as exc:
             if _is_cancellation(exc):
                 raise
@@ -186,8 +242,15 @@ class _Bridge(QObject):
 class _Run(QRunnable):
     """One background run: snapshot, compute, hand back."""
 
-    def __init__(self, ds: Dreamscape, generation: int, job: Job, stop: threading.Event,
-                 bridge: _Bridge, requested_at: float) -> None:
+    def __init__(
+        self,
+        ds: Dreamscape,
+        generation: int,
+        job: Job,
+        stop: threading.Event,
+        bridge: _Bridge,
+        requested_at: float,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._ds = ds
@@ -230,12 +293,13 @@ class LiveRunner(QObject):
     """Reruns the job in the background a moment after each edit, newest edit wins."""
 
     result_ready = Signal(object)  # LiveResult for the current generation only
-    run_started = Signal(int)      # generation
+    run_started = Signal(int)  # generation
     busy_changed = Signal(bool)
     became_idle = Signal()
 
-    def __init__(self, job: Job | None = None, debounce_ms: int = 250,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, job: Job | None = None, debounce_ms: int = 250, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.job: Job = job or default_job
         self.debounce_ms = debounce_ms
@@ -321,8 +385,9 @@ class LiveRunner(QObject):
         stop = threading.Event()
         self._stops[generation] = stop
         self.run_started.emit(generation)
-        self._pool.start(_Run(self._ds, generation, self.job, stop, self._bridge,
-                              self._requested_at))
+        self._pool.start(
+            _Run(self._ds, generation, self.job, stop, self._bridge, self._requested_at)
+        )
 
     def _on_done(self, result: LiveResult) -> None:
         self._stops.pop(result.generation, None)
@@ -349,8 +414,11 @@ class LiveRunner(QObject):
         """True when the shown result belongs to the current generation."""
         if self._ds is None:
             return True
-        return (not self._timer.isActive() and self.latest is not None
-                and self.latest.generation == self.generation)
+        return (
+            not self._timer.isActive()
+            and self.latest is not None
+            and self.latest.generation == self.generation
+        )
 
     def is_current(self, result: LiveResult | None) -> bool:
         return result is not None and result.generation == self.generation

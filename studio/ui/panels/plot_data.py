@@ -17,9 +17,19 @@ from studio.model import Night
 # Hypnogram levels, top to bottom as sleep labs draw them.
 STAGES: tuple[str, ...] = ("N3", "N2", "N1", "REM", "Wake")
 WAKE, REM, N1, N2, N3 = 4, 3, 2, 1, 0
-HEADLINE_KEYS = ("finished_fraction", "captured_fraction", "stalled_fraction", "mean_minutes",
-                 "median_minutes", "p95_minutes", "anchor_coverage", "social_coverage",
-                 "reward_rate", "mean_rem_windows", "dreamers")
+HEADLINE_KEYS = (
+    "finished_fraction",
+    "captured_fraction",
+    "stalled_fraction",
+    "mean_minutes",
+    "median_minutes",
+    "p95_minutes",
+    "anchor_coverage",
+    "social_coverage",
+    "reward_rate",
+    "mean_rem_windows",
+    "dreamers",
+)
 
 
 @dataclass
@@ -30,7 +40,8 @@ class PlotData:
     band: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     histogram: tuple[np.ndarray, np.ndarray] | None = None
     hypnogram: tuple[np.ndarray, np.ndarray] = field(
-        default_factory=lambda: (np.zeros(0), np.zeros(0)))
+        default_factory=lambda: (np.zeros(0), np.zeros(0))
+    )
     rem_windows: list[tuple[float, float]] = field(default_factory=list)
     dream_segments: list[tuple[float, float]] = field(default_factory=list)
     dream_end_clock: float | None = None

@@ -42,8 +42,11 @@ def _format_value(value: Any) -> str:
 
 def choice_text(ds: Dreamscape, choice: Any) -> str:
     """What a choice button says: the edge label, where it leads, and why it is off."""
-    target = ds.node(choice.edge.target).display_title if ds.has_node(choice.edge.target) \
+    target = (
+        ds.node(choice.edge.target).display_title
+        if ds.has_node(choice.edge.target)
         else choice.edge.target
+    )
     label = choice.edge.label or f"Go to {target}"
     if choice.enabled:
         return f"{choice.probability:.0%}  ·  {label}  →  {target}"
@@ -63,8 +66,9 @@ class ChoiceButton(QPushButton):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         room = max(20, self.width() - 24)
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle,
-                                                    room))
+        self.setText(
+            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, room)
+        )
 
 
 class PreviewPanel(QWidget):
@@ -117,7 +121,9 @@ class PreviewPanel(QWidget):
         self.back_button.setToolTip("Rewind one step")
         self.restart_button = QPushButton("Restart")
         self.from_selection_button = QPushButton("Play from selected")
-        self.from_selection_button.setToolTip("Start the play-through at the scene selected on the canvas")
+        self.from_selection_button.setToolTip(
+            "Start the play-through at the scene selected on the canvas"
+        )
         self.back_button.clicked.connect(self.rewind)
         self.restart_button.clicked.connect(lambda: self.restart())
         self.from_selection_button.clicked.connect(self.play_from_selection)
@@ -208,8 +214,9 @@ class PreviewPanel(QWidget):
             return
         after = self.engine.history[-1].node if self.engine.history else None
         if before is not None and after != before:
-            self.notice = (f"The scene '{before}' was removed; the play-through is back at "
-                           f"'{after}'.")
+            self.notice = (
+                f"The scene '{before}' was removed; the play-through is back at '{after}'."
+            )
         self.refresh()
 
     # ---------------------------------------------------------------- moves
@@ -320,26 +327,31 @@ class PreviewPanel(QWidget):
         ds = eng.ds
         node = eng.current
         self.title.setText(node.display_title)
-        self.meta.setText(f"{node.kind} · {node.id} · step {len(eng.history) - 1} · "
-                          f"{eng.minutes:g} dream minutes")
+        self.meta.setText(
+            f"{node.kind} · {node.id} · step {len(eng.history) - 1} · {eng.minutes:g} dream minutes"
+        )
         self.text.setPlainText(node.text or "(this scene has no text yet)")
         lines = [self.notice] if self.notice else []
         severity: str | None = "warning" if self.notice else None
         if eng.is_exit:
-            lines.append(f"The dream ends here after {eng.minutes:g} minutes: the sleeper "
-                         "returns to natural sleep.")
+            lines.append(
+                f"The dream ends here after {eng.minutes:g} minutes: the sleeper "
+                "returns to natural sleep."
+            )
             severity = severity or "done"
         elif eng.is_stalled:
-            lines.append("Stalled: no transition is enabled here, so the dreamer is stuck "
-                         "in this scene.")
+            lines.append(
+                "Stalled: no transition is enabled here, so the dreamer is stuck in this scene."
+            )
             severity = "error"
         lines.extend(eng.problems[:3])
         if eng.problems and severity is None:
             severity = "warning"
         self._set_status("\n".join(lines), severity)
         self._set_choices(eng.choices())
-        self._fill_variables(eng.variables, eng.history[-2].variables if len(eng.history) > 1
-                             else None)
+        self._fill_variables(
+            eng.variables, eng.history[-2].variables if len(eng.history) > 1 else None
+        )
         self.history.clear()
         for i, step in enumerate(eng.history):
             title = ds.node(step.node).display_title if ds.has_node(step.node) else step.node
@@ -365,13 +377,17 @@ class PreviewPanel(QWidget):
             button.setEnabled(choice.enabled)
             button.setStyleSheet("text-align: left; padding: 4px 8px;")
             if choice.enabled:
-                button.setToolTip(f"{button.full_text}\nTake transition {choice.edge.id}"
-                                  + (f" (condition {choice.condition} holds)" if choice.condition else ""))
+                button.setToolTip(
+                    f"{button.full_text}\nTake transition {choice.edge.id}"
+                    + (f" (condition {choice.condition} holds)" if choice.condition else "")
+                )
                 edge_id = choice.edge.id
                 button.clicked.connect(lambda _=False, e=edge_id: self.take(e))
             else:
-                button.setToolTip(f"{button.full_text}\nDisabled: {choice.error or choice.condition} "
-                                  "is not true with the variables as they are now")
+                button.setToolTip(
+                    f"{button.full_text}\nDisabled: {choice.error or choice.condition} "
+                    "is not true with the variables as they are now"
+                )
             self.choice_layout.addWidget(button)
             self.choice_buttons.append(button)
         if len(choices) > MAX_SHOWN_CHOICES:
@@ -396,9 +412,15 @@ class PreviewPanel(QWidget):
 
     # ------------------------------------------------------------- queries
     def enabled_choice_ids(self) -> list[str]:
-        return [b.property("edge_id") for b in self.choice_buttons
-                if b.isEnabled() and b.property("edge_id")]
+        return [
+            b.property("edge_id")
+            for b in self.choice_buttons
+            if b.isEnabled() and b.property("edge_id")
+        ]
 
     def disabled_choice_ids(self) -> list[str]:
-        return [b.property("edge_id") for b in self.choice_buttons
-                if not b.isEnabled() and b.property("edge_id")]
+        return [
+            b.property("edge_id")
+            for b in self.choice_buttons
+            if not b.isEnabled() and b.property("edge_id")
+        ]

@@ -33,8 +33,11 @@ class ScoreGauge(QWidget):
         """None means not yet known (first run still going, or the linter failed)."""
         self.score = None if score is None else max(0, min(100, int(score)))
         self.band = band
-        text = "not scored yet" if self.score is None else (
-            f"{self.score} / 100 — {BAND_LABELS.get(band or '', band or '')}")
+        text = (
+            "not scored yet"
+            if self.score is None
+            else (f"{self.score} / 100 — {BAND_LABELS.get(band or '', band or '')}")
+        )
         self.setToolTip(f"Escapism-risk score: {text}")
         self.setAccessibleName(f"Escapism-risk score {text}")
         self.update()
@@ -50,9 +53,12 @@ class ScoreGauge(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height())
         thickness = max(3.0, side * 0.11)
-        rect = QRectF((self.width() - side) / 2 + thickness / 2,
-                      (self.height() - side) / 2 + thickness / 2,
-                      side - thickness, side - thickness)
+        rect = QRectF(
+            (self.width() - side) / 2 + thickness / 2,
+            (self.height() - side) / 2 + thickness / 2,
+            side - thickness,
+            side - thickness,
+        )
         dark = is_dark(self)
         track = QColor("#ffffff" if dark else "#000000")
         track.setAlphaF(0.13)
@@ -76,13 +82,16 @@ class ScoreGauge(QWidget):
         font.setPixelSize(max(8, int(side * (0.42 if self.compact else 0.3))))
         p.setFont(font)
         label = "–" if self.score is None else str(self.score)
-        number_box = QRectF(rect) if self.compact else rect.adjusted(0, -side * 0.06, 0, -side * 0.06)
+        number_box = (
+            QRectF(rect) if self.compact else rect.adjusted(0, -side * 0.06, 0, -side * 0.06)
+        )
         p.drawText(number_box, Qt.AlignmentFlag.AlignCenter, label)
         if not self.compact:
             font.setBold(False)
             font.setPixelSize(max(8, int(side * 0.11)))
             p.setFont(font)
             band = "…" if self.score is None else (self.band or "")
-            p.drawText(rect.adjusted(0, side * 0.26, 0, side * 0.26), Qt.AlignmentFlag.AlignCenter,
-                       band)
+            p.drawText(
+                rect.adjusted(0, side * 0.26, 0, side * 0.26), Qt.AlignmentFlag.AlignCenter, band
+            )
         p.end()

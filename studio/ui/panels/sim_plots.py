@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from .plot_data import REM, STAGES, PlotData
 from .style import SEVERITY_COLOURS, is_dark
 
-ACCENT = "#5b6ee1"      # the dream
-REM_FILL = "#b07cf0"    # REM windows
+ACCENT = "#5b6ee1"  # the dream
+REM_FILL = "#b07cf0"  # REM windows
 CAPTURED = "#e8742c"
 
 
@@ -65,7 +65,11 @@ class SimPlots(QWidget):
         form.setVerticalSpacing(3)
         for key, title, tip in (
             ("finished", "Finished", "Dreamers who reached an exit within the night's REM time"),
-            ("captured", "Captured", "Dreamers still in the dream when the night's REM time ran out"),
+            (
+                "captured",
+                "Captured",
+                "Dreamers still in the dream when the night's REM time ran out",
+            ),
             ("stalled", "Stalled", "Dreamers stuck where no transition was enabled"),
             ("mean", "Mean", "Mean dream minutes to exit (finished dreamers)"),
             ("p95", "95th pct", "95% of finishing dreamers exit within this many dream minutes"),
@@ -117,14 +121,23 @@ class SimPlots(QWidget):
         self.intensity_plot = pg.PlotItem(title="Intensity")
         self.histogram_plot = pg.PlotItem(title="Minutes to exit")
         self.hypnogram_plot = pg.PlotItem(title="The night")
-        self.plots = (self.survival_plot, self.intensity_plot, self.histogram_plot,
-                      self.hypnogram_plot)
-        for plot, tip in zip(self.plots, (
+        self.plots = (
+            self.survival_plot,
+            self.intensity_plot,
+            self.histogram_plot,
+            self.hypnogram_plot,
+        )
+        for plot, tip in zip(
+            self.plots,
+            (
                 "P(still dreaming) after each dream minute, over all simulated dreamers",
                 "Intensity of the scenes dreamers are in: mean line, p10–p90 band",
                 "How many dream minutes finishing dreamers took to reach an exit",
                 "Sleep stages over the night; shaded: REM windows (when the dream may play); "
-                "thick bars: where the median dreamer's dream sits"), strict=True):
+                "thick bars: where the median dreamer's dream sits",
+            ),
+            strict=True,
+        ):
             plot.getViewBox().setToolTip(tip)
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -237,8 +250,9 @@ class SimPlots(QWidget):
             stage = QColor(ink)
             stage.setAlpha(170)
             self.stage_curve.setPen(pg.mkPen(stage, width=1.5))
-            self.dream_curve.setPen(pg.mkPen(QColor(CAPTURED if self._captured() else line),
-                                             width=7))
+            self.dream_curve.setPen(
+                pg.mkPen(QColor(CAPTURED if self._captured() else line), width=7)
+            )
             self.exit_line.setPen(pg.mkPen(QColor("#3fa66b"), width=2, style=Qt.PenStyle.DashLine))
             for region in self.rem_regions:
                 self._style_region(region)
@@ -253,8 +267,11 @@ class SimPlots(QWidget):
             line.setPen(pg.mkPen(None))
 
     def _captured(self) -> bool:
-        return self.data is not None and self.data.dream_end_clock is None \
+        return (
+            self.data is not None
+            and self.data.dream_end_clock is None
             and self.data.survival is not None
+        )
 
     # ------------------------------------------------------------- content
     def set_data(self, data: PlotData | None, error: str | None = None) -> None:
@@ -263,8 +280,14 @@ class SimPlots(QWidget):
         if data is None:
             self.note.setText(error or "No simulation result.")
             self.note.setStyleSheet(f"color: {SEVERITY_COLOURS['error']};")
-            for curve in (self.survival_curve, self.mean_curve, self.band_low, self.band_high,
-                          self.histogram_bars, self.dream_curve):
+            for curve in (
+                self.survival_curve,
+                self.mean_curve,
+                self.band_low,
+                self.band_high,
+                self.histogram_bars,
+                self.dream_curve,
+            ):
                 curve.setData([], [])
             self.histogram_bars.setData([0.0, 1.0], [0.0])
             return
@@ -328,15 +351,15 @@ class SimPlots(QWidget):
         self.hypnogram_plot.getViewBox().setToolTip(
             "Sleep stages over the night; shaded: REM windows (when the dream may play); "
             "thick bars: where the median dreamer's dream sits"
-            + (" — captured: it never ends before dawn" if captured else ""))
+            + (" — captured: it never ends before dawn" if captured else "")
+        )
 
     def _set_numbers(self, h: dict[str, Any]) -> None:
         n = self.numbers
         n["finished"].setText(_pct(h.get("finished_fraction")))
         captured = h.get("captured_fraction")
         n["captured"].setText(_pct(captured))
-        n["captured"].setStyleSheet(f"color: {CAPTURED}; font-weight: bold;"
-                                    if captured else "")
+        n["captured"].setStyleSheet(f"color: {CAPTURED}; font-weight: bold;" if captured else "")
         stalled = h.get("stalled_fraction")
         n["stalled"].setText(_pct(stalled))
         n["stalled"].setStyleSheet(f"color: {SEVERITY_COLOURS['error']};" if stalled else "")
@@ -349,8 +372,9 @@ class SimPlots(QWidget):
         rate = h.get("reward_rate")
         n["reward"].setText("—" if rate is None or not math.isfinite(rate) else f"{rate:.2f}/min")
         dreamers = h.get("dreamers")
-        self.title.setText(f"Simulated night\n{dreamers:,} dreamers" if dreamers
-                           else "Simulated night")
+        self.title.setText(
+            f"Simulated night\n{dreamers:,} dreamers" if dreamers else "Simulated night"
+        )
 
     def set_updating(self, updating: bool) -> None:
         """Mark the curves as not current while a newer run computes.

@@ -12,12 +12,18 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_COLOURS = {"error": "#d64545", "warning": "#e0a526", "info": "#4a90d9"}
 BAND_COLOURS = {
-    "none": "#3fa66b", "low": "#3fa66b", "medium": "#e0a526", "high": "#e8742c",
+    "none": "#3fa66b",
+    "low": "#3fa66b",
+    "medium": "#e0a526",
+    "high": "#e8742c",
     "critical": "#d64545",
 }
 UNKNOWN_COLOUR = "#8a8f98"
 BAND_LABELS = {
-    "none": "no risk", "low": "low risk", "medium": "medium risk", "high": "high risk",
+    "none": "no risk",
+    "low": "low risk",
+    "medium": "medium risk",
+    "high": "high risk",
     "critical": "critical risk",
 }
 

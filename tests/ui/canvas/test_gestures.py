@@ -63,7 +63,7 @@ def test_drag_snaps_to_grid_when_enabled(canvas) -> None:
     assert scene.snap_enabled
     start = view_pos(view, _centre(scene, "hall"))
     drag(view.viewport(), [start, start + QPoint(33, 47)])
-    (x, y), = moves[0].values()
+    ((x, y),) = moves[0].values()
     assert x % 20 == 0 and y % 20 == 0
     assert abs(x - 293) <= 10 and abs(y - 47) <= 10
 
@@ -163,8 +163,11 @@ def test_click_edge_selects_it_and_delete_requests_removal(canvas) -> None:
     point = edge.path().pointAtPercent(0.3)
     click(view.viewport(), view_pos(view, point))
     assert scene.selected_edge_ids() == ["e4"]
-    click(view.viewport(), view_pos(view, _centre(scene, "kitchen")),
-          Qt.KeyboardModifier.ControlModifier)
+    click(
+        view.viewport(),
+        view_pos(view, _centre(scene, "kitchen")),
+        Qt.KeyboardModifier.ControlModifier,
+    )
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Delete)
     assert deletions == [(["kitchen"], ["e4"])]
@@ -213,8 +216,9 @@ def test_double_click_canvas_opens_quick_add_and_node_activates(canvas, qtbot) -
     QTest.keyClick(popup.search, Qt.Key.Key_Down)  # arrows move through the list
     QTest.keyClick(popup.search, Qt.Key.Key_Enter)
     assert added == ["social"]
-    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
-                      pos=view_pos(view, _centre(scene, "kitchen")))
+    QTest.mouseDClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view_pos(view, _centre(scene, "kitchen"))
+    )
     assert activated == ["kitchen"]
 
 
@@ -225,8 +229,13 @@ def test_drop_of_a_kind_requests_a_node_there(canvas) -> None:
     mime = QMimeData()
     mime.setData(KIND_MIME, b"nightmare")
     pos = QPointF(400, 300)
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     view.dropEvent(event)
     target = view.mapToScene(pos.toPoint())
     assert added == [("nightmare", target.x(), target.y())]
@@ -239,8 +248,9 @@ def test_context_menu_names_what_is_under_the_cursor(canvas) -> None:
     asked = []
     scene.context_menu_requested.connect(lambda kind, ident, pos: asked.append((kind, ident)))
     for point in (view_pos(view, _centre(scene, "arena")), QPoint(30, 780)):
-        event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
-                                  view.viewport().mapToGlobal(point))
+        event = QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+        )
         QApplication.sendEvent(view.viewport(), event)
     assert asked == [("node", "arena"), ("canvas", "")]
 
@@ -277,8 +287,9 @@ def test_group_title_drag_moves_every_member_in_one_intent(canvas) -> None:
     assert before == {"kitchen": (520.0, 160.0), "wake": (800.0, 0.0)}
     assert after == {"kitchen": (570.0, 130.0), "wake": (850.0, -30.0)}
     assert scene.selected_node_ids() == ["kitchen", "wake"]
-    assert group.frame_rect().contains(scene.node_item("kitchen").sceneBoundingRect()
-                                       .adjusted(12, 12, -12, -12))
+    assert group.frame_rect().contains(
+        scene.node_item("kitchen").sceneBoundingRect().adjusted(12, 12, -12, -12)
+    )
 
 
 def test_clicking_inside_a_group_frame_is_canvas(canvas) -> None:
@@ -287,7 +298,8 @@ def test_clicking_inside_a_group_frame_is_canvas(canvas) -> None:
     frame = group.frame_rect()
     inside = QPointF(frame.left() + 8, frame.bottom() - 6)  # padding, no card here
     assert scene.items(inside) == [] or all(
-        not isinstance(i, type(scene.node_item("wake"))) for i in scene.items(inside))
+        not isinstance(i, type(scene.node_item("wake"))) for i in scene.items(inside)
+    )
     QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view_pos(view, inside))
     assert view.quick_add_popup().isVisible()
     view.quick_add_popup().close()
@@ -308,8 +320,12 @@ def test_edges_and_group_follow_a_card_while_it_is_dragged(canvas) -> None:
     start = view_pos(view, _centre(scene, "kitchen"))
     send_mouse(view.viewport(), QEvent.Type.MouseButtonPress, start)
     for i in range(1, 7):
-        send_mouse(view.viewport(), QEvent.Type.MouseMove, start + QPoint(0, 20 * i),
-                   buttons=Qt.MouseButton.LeftButton)
+        send_mouse(
+            view.viewport(),
+            QEvent.Type.MouseMove,
+            start + QPoint(0, 20 * i),
+            buttons=Qt.MouseButton.LeftButton,
+        )
     assert kitchen.pos() == QPointF(520, 280)  # moved on screen, not yet in the model
     incoming = scene.edge_item("e3").path()
     end = incoming.elementAt(incoming.elementCount() - 1)

@@ -76,7 +76,8 @@ def test_quick_add_search_never_fails(qapp, text: str) -> None:
     assert visible == [k for k in KIND_LABELS if kind_matches(k, text) >= 0]
     if visible:
         assert popup.list.currentItem().data(0x0100) == min(
-            visible, key=lambda k: (kind_matches(k, text), list(KIND_LABELS).index(k)))
+            visible, key=lambda k: (kind_matches(k, text), list(KIND_LABELS).index(k))
+        )
 
 
 _POPUPS: list[QuickAddPopup] = []

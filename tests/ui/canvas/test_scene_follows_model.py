@@ -40,8 +40,10 @@ def _consistent(scene: DreamScene) -> None:
 def test_builds_every_item(qtbot, ds) -> None:
     scene = DreamScene(ds)
     _consistent(scene)
-    assert scene.group_item("g_home").members == [scene.node_item("kitchen"),
-                                                   scene.node_item("wake")]
+    assert scene.group_item("g_home").members == [
+        scene.node_item("kitchen"),
+        scene.node_item("wake"),
+    ]
 
 
 def test_add_remove_node_and_undo(qtbot, ds) -> None:
@@ -60,8 +62,10 @@ def test_add_remove_node_and_undo(qtbot, ds) -> None:
     _consistent(scene)
     undo.apply(ds)
     _consistent(scene)
-    assert scene.group_item("g_home").members == [scene.node_item("kitchen"),
-                                                   scene.node_item("wake")]
+    assert scene.group_item("g_home").members == [
+        scene.node_item("kitchen"),
+        scene.node_item("wake"),
+    ]
 
 
 def test_move_updates_items_edges_and_group(qtbot, ds) -> None:

@@ -16,9 +16,16 @@ from .conftest import click, view_pos
 
 
 def _wheel(view, pos: QPoint, delta: int) -> None:
-    event = QWheelEvent(QPointF(pos), QPointF(view.viewport().mapToGlobal(pos)), QPoint(0, 0),
-                        QPoint(0, delta), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(view.viewport().mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(view.viewport(), event)
 
 
@@ -43,7 +50,7 @@ def test_wheel_zooms_at_the_cursor(canvas) -> None:
         moved = view.mapToScene(cursor) - anchor
         assert abs(moved.x()) * view.zoom() <= 1.5 and abs(moved.y()) * view.zoom() <= 1.5
     assert len(zooms) == 4
-    assert view.zoom() == pytest.approx(1.0015 ** 120, rel=1e-6)
+    assert view.zoom() == pytest.approx(1.0015**120, rel=1e-6)
 
 
 def test_zoom_is_clamped(canvas) -> None:
@@ -102,8 +109,11 @@ def test_low_zoom_draws_cards_as_plain_kind_colour(canvas, zoom) -> None:
         image = view.viewport().grab().toImage()
         card = scene.node_item("hall").sceneBoundingRect().adjusted(12, 12, -12, -12)
         area = view.mapFromScene(card).boundingRect()
-        colours = {image.pixelColor(x, y).name() for x in range(area.left(), area.right())
-                   for y in range(area.top(), area.bottom())}
+        colours = {
+            image.pixelColor(x, y).name()
+            for x in range(area.left(), area.right())
+            for y in range(area.top(), area.bottom())
+        }
         assert THEMES["dark"].header_text.name() in colours
 
 

@@ -45,6 +45,7 @@ class SceneSpy:
             else:
                 self.heat = None if args[0] is None else dict(args[0])
             return real(*args)
+
         return call
 
     @property
@@ -67,7 +68,14 @@ def small_dreamscape() -> Dreamscape:
     ds.meta.title = "Eli's hall"
     ds.variables = {"courage": Variable("courage", "int", 0)}
     nodes = [
-        Node("onset", "entry", "Lights down", "The band hums.", minutes=2, effects={"courage": "courage + 1"}),
+        Node(
+            "onset",
+            "entry",
+            "Lights down",
+            "The band hums.",
+            minutes=2,
+            effects={"courage": "courage + 1"},
+        ),
         Node("hall", "choice", "The hall", "Two doors.", minutes=3),
         Node("arena", "scene", "The arena", "The crowd roars.", minutes=5, intensity=0.5),
         Node("kitchen", "social", "Mae's kitchen", "Mae pours tea.", minutes=4),
@@ -90,8 +98,9 @@ def small_dreamscape() -> Dreamscape:
 def isolated_settings(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     """The real window reads and writes settings and recovery files: keep them per test."""
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
     monkeypatch.setenv("ADJUSTER_STUDIO_RECOVERY_DIR", str(tmp_path / "recovery"))
 
 
@@ -103,8 +112,9 @@ def make_window(qtbot):  # noqa: ANN001, ANN201
     made = []
 
     def make(ds: Dreamscape | None = None, debounce_ms: int = 20):  # noqa: ANN202
-        window = MainWindow(Document(ds if ds is not None else small_dreamscape()),
-                            remember_layout=False)
+        window = MainWindow(
+            Document(ds if ds is not None else small_dreamscape()), remember_layout=False
+        )
         panels = window.live_panels
         window.spy = SceneSpy(window)
         panels.preview.refresh()  # the first highlight happened before the spy was in place

@@ -150,8 +150,9 @@ def test_filters_by_severity_family_and_text(make_window, example) -> None:
     assert model.visible and all(f.code.startswith("SOC") for f in model.visible)
     panel.set_family(None)
     panel.search.setText("boss_fight")
-    assert model.visible and all("boss_fight" in (*f.nodes, *f.edges) or "boss_fight" in f.message
-                                 for f in model.visible)
+    assert model.visible and all(
+        "boss_fight" in (*f.nodes, *f.edges) or "boss_fight" in f.message for f in model.visible
+    )
     panel.search.clear()
     assert len(model.visible) == everything
 

@@ -203,8 +203,10 @@ def test_snapshot_is_faithful_and_unaffected_by_later_edits() -> None:
     assert copy.revision == ds.revision
     first_node, first_edge = ds.nodes[0].id, ds.edges[0].id
     # Edits made while a run works on the snapshot must not leak into it.
-    UpdateNode(first_node, {"effects": {"calm": "calm + 5"}, "tags": ["x"],
-                            "lint_ignore": {"SOC002": "a reason"}}).apply(ds)
+    UpdateNode(
+        first_node,
+        {"effects": {"calm": "calm + 5"}, "tags": ["x"], "lint_ignore": {"SOC002": "a reason"}},
+    ).apply(ds)
     UpdateEdge(first_edge, {"effects": {"calm": "0"}, "condition": "calm > 1"}).apply(ds)
     UpdateRecord("lint", {"ignore": ["SOC004"]}).apply(ds)
     UpdateRecord("night", {"rem_minutes": [5]}).apply(ds)
