@@ -286,6 +286,8 @@ def _explain(info: dict[str, Any]) -> None:
     )
     if info["thresholds"]:
         print("  thresholds: " + ", ".join(f"{k}={v:g}" for k, v in info["thresholds"].items()))
+    if info["reads"]:
+        print(f"  reads: {', '.join(info['reads'])}")
     for line in textwrap.wrap(info["rationale"], 88):
         print(f"  {line}")
     for line in textwrap.wrap(f"Source: {info['source']}", 88):

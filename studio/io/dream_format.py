@@ -17,6 +17,7 @@ from typing import Any
 
 from studio.model import AUDIENCES, NODE_KINDS, VARIABLE_TYPES, Dreamscape
 from studio.model.elements import (
+    NODE_RANGES,
     Edge,
     Group,
     Meta,
@@ -24,8 +25,8 @@ from studio.model.elements import (
     Node,
     Variable,
     default_lint_block,
-    default_reward,
     is_valid_id,
+    node_default,
 )
 
 from .atomic import atomic_write_text
@@ -203,12 +204,12 @@ def _check_node(
         kind=kind,
         title=ck.text(data, "title", path),
         text=ck.text(data, "text", path),
-        minutes=ck.number(data, "minutes", path, 5, low=0, low_open=True),
-        intensity=ck.number(data, "intensity", path, 0.3, low=0, high=1),
-        valence=ck.number(data, "valence", path, 0, low=-1, high=1),
-        reward=ck.number(data, "reward", path, default_reward(kind), low=0, high=1),
-        x=ck.number(data, "x", path, 0),
-        y=ck.number(data, "y", path, 0),
+        minutes=_ranged(ck, data, "minutes", path, kind),
+        intensity=_ranged(ck, data, "intensity", path, kind),
+        valence=_ranged(ck, data, "valence", path, kind),
+        reward=_ranged(ck, data, "reward", path, kind),
+        x=ck.number(data, "x", path, node_default("x")),
+        y=ck.number(data, "y", path, node_default("y")),
         effects=ck.effects(data, path, variables),
         tags=ck.str_list(data, "tags", path),
         assets=ck.str_list(data, "assets", path),
@@ -216,6 +217,13 @@ def _check_node(
         extra=ck.extra(data, _NODE_KEYSET, path),
     )
     return node if ok else None
+
+
+def _ranged(ck: _Checker, data: dict[str, Any], key: str, path: str, kind: str) -> float:
+    """A node number checked against the model's range, or the model's default."""
+    span = NODE_RANGES[key]
+    default = node_default(key, kind)
+    return ck.number(data, key, path, default, span.low, span.high, span.low_open)
 
 
 def _nodes(ck: _Checker, raw: Any, variables: dict[str, Variable]) -> list[Node]:

@@ -10,10 +10,12 @@ from typing import Any
 from studio.model import NODE_KINDS
 from studio.model.elements import (
     ID_PATTERN,
+    NODE_RANGES,
     Edge,
     Node,
     Variable,
     is_valid_id,
+    node_default,
 )
 from studio.model.expressions import CONSTANTS, FUNCTIONS, ExpressionError, compile_expression
 
@@ -38,6 +40,14 @@ _NUMBER_TYPES = frozenset((int, float))
 _id_match = ID_PATTERN.fullmatch
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*").fullmatch
 _INF = math.inf
+# The model's node defaults and ranges, read once for the fast path.
+_MINUTES, _INTENSITY, _VALENCE = (node_default(k) for k in ("minutes", "intensity", "valence"))
+_M_LOW = NODE_RANGES["minutes"].low  # open below: minutes must exceed it
+_I_LOW, _I_HIGH, _V_LOW, _V_HIGH, _R_LOW, _R_HIGH = (
+    bound
+    for k in ("intensity", "valence", "reward")
+    for bound in (NODE_RANGES[k].low, NODE_RANGES[k].high)
+)
 _NO_LIST: list[Any] = []
 _NO_DICT: dict[str, Any] = {}
 
@@ -333,10 +343,10 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
         return None
     title = get("title", "")
     text = get("text", "")
-    minutes = get("minutes", 5)
-    intensity = get("intensity", 0.3)
-    valence = get("valence", 0)
-    reward = get("reward", 1 if kind == "reward" else 0)
+    minutes = get("minutes", _MINUTES)
+    intensity = get("intensity", _INTENSITY)
+    valence = get("valence", _VALENCE)
+    reward = get("reward", node_default("reward", kind))
     x = get("x", 0)
     y = get("y", 0)
     numbers = _NUMBER_TYPES
@@ -344,13 +354,13 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
         type(title) is str
         and type(text) is str
         and type(minutes) in numbers
-        and 0 < minutes <= MAX_NUMBER
+        and _M_LOW < minutes <= MAX_NUMBER
         and type(intensity) in numbers
-        and 0 <= intensity <= 1
+        and _I_LOW <= intensity <= _I_HIGH
         and type(valence) in numbers
-        and -1 <= valence <= 1
+        and _V_LOW <= valence <= _V_HIGH
         and type(reward) in numbers
-        and 0 <= reward <= 1
+        and _R_LOW <= reward <= _R_HIGH
         and type(x) in numbers
         and -MAX_NUMBER <= x <= MAX_NUMBER
         and type(y) in numbers

@@ -9,8 +9,6 @@ from .plugins import Plugin, PluginRecord, RuleSet
 from .registry import all_rules, load_rules
 from .report import LintReport
 from .rule import (
-    BASE_POINTS,
-    SEVERITIES,
     Finding,
     Fix,
     Rule,
@@ -18,7 +16,7 @@ from .rule import (
     exceedance_below,
 )
 from .runner import lint_dreamscape
-from .score import band_for
+from .vocabulary import BASE_POINTS, SEVERITIES, band_for
 
 __all__ = [
     "BASE_POINTS",

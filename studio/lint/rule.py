@@ -13,12 +13,11 @@ if TYPE_CHECKING:
 
     from .context import LintContext
 
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-SEVERITY_RANK: dict[str, int] = {name: i for i, name in enumerate(SEVERITIES)}
-BASE_POINTS: dict[str, float] = {"error": 20.0, "warning": 8.0, "info": 2.0}
-MAX_EXCEEDANCE = 2.0
+from .vocabulary import MAX_EXCEEDANCE, SEVERITIES, severity_rank
+
 CODE_PATTERN = re.compile(r"[A-Z]{2,3}[0-9]{3}")
 FAMILY_PATTERN = re.compile(r"[A-Z]+")
+FACTS = ("analysis", "simulation")  # the shared facts a LintContext computes
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
@@ -97,7 +96,7 @@ class Finding:
         return None
 
     def sort_key(self) -> tuple[int, str, str, str]:
-        return (SEVERITY_RANK.get(self.severity, 9), self.code, self.location or "", self.message)
+        return (severity_rank(self.severity), self.code, self.location or "", self.message)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,7 +125,7 @@ class Rule:
     fatal: ClassVar[bool] = False
     fixable: ClassVar[bool] = False
     thresholds: ClassVar[Mapping[str, float]] = {}
-    # Which shared facts the rule reads; lets a run skip work and explain skipped rules.
+    # Which shared facts the rule reads (FACTS); `dreamstudio rules CODE` shows them.
     needs: ClassVar[tuple[str, ...]] = ()
     plugin: str = "core"
 
@@ -173,6 +172,7 @@ class Rule:
             "rationale": self.rationale,
             "source": self.source,
             "thresholds": dict(self.thresholds),
+            "reads": list(self.needs),
             "plugin": self.plugin,
         }
 
@@ -201,4 +201,7 @@ def validate_rule(rule: Any) -> list[str]:
         isinstance(v, int | float) and not isinstance(v, bool) for v in thresholds.values()
     ):
         problems.append(f"{label}: thresholds must map names to numbers")
+    needs = getattr(rule, "needs", ())
+    if not isinstance(needs, tuple) or not set(needs) <= set(FACTS):
+        problems.append(f"{label}: needs must be a tuple drawn from {', '.join(FACTS)}")
     return problems

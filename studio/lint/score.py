@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .rule import BASE_POINTS, MAX_EXCEEDANCE, Finding
-
-BANDS: tuple[tuple[int, str], ...] = (
-    (90, "critical"),
-    (70, "high"),
-    (40, "medium"),
-    (1, "low"),
-    (0, "none"),
-)
+from .rule import Finding
+from .vocabulary import BASE_POINTS, FATAL_SCORE, MAX_EXCEEDANCE, MAX_SCORE, band_for
 
 
 def finding_points(finding: Finding) -> float:
@@ -22,13 +15,6 @@ def finding_points(finding: Finding) -> float:
         return 0.0
     exceedance = max(1.0, min(MAX_EXCEEDANCE, float(finding.exceedance)))
     return BASE_POINTS.get(finding.severity, 0.0) * exceedance
-
-
-def band_for(score: float) -> str:
-    for floor, name in BANDS:
-        if score >= floor:
-            return name
-    return "none"
 
 
 def score_findings(findings: Iterable[Finding]) -> tuple[int, str, list[dict[str, Any]]]:
@@ -40,7 +26,7 @@ def score_findings(findings: Iterable[Finding]) -> tuple[int, str, list[dict[str
         finding.points = round(finding_points(finding), 2)
         total += finding.points
         fatal = fatal or (finding.fatal and not finding.suppressed)
-    score = 100 if fatal else min(100, int(round(total)))
+    score = FATAL_SCORE if fatal else min(MAX_SCORE, int(round(total)))
     ledger = [
         {
             "code": f.code,

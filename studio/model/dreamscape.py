@@ -364,8 +364,14 @@ class Dreamscape:
         return old
 
     # ----------------------------------------------------------------- misc
-    def clone(self) -> Dreamscape:
-        """A deep copy without listeners, for background analysis and simulation."""
+    def clone(self, share_containers: bool = False) -> Dreamscape:
+        """A copy without listeners, for background analysis and simulation.
+
+        `share_containers` makes new node and edge records that share their effects, tags
+        and other containers with this document: many times cheaper, and safe for readers
+        because every edit goes through `studio.model.ops`, which assigns fresh copies and
+        never mutates a container in place.
+        """
         other = Dreamscape()
         other.format, other.version = self.format, self.version
         other.meta = copy.deepcopy(self.meta)
@@ -376,6 +382,12 @@ class Dreamscape:
         other.extra = copy.deepcopy(self.extra)
         other.path = self.path
         other.revision = self.revision
+        if share_containers:
+            other.load_elements(
+                [n.shallow_copy() for n in list(self._nodes)],
+                [e.shallow_copy() for e in list(self._edges)],
+            )
+            return other
         for node in self._nodes:
             n = copy.deepcopy(node)
             other._nodes.append(n)

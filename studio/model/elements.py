@@ -58,6 +58,35 @@ def default_reward(kind: str) -> float:
     return 1 if kind == "reward" else 0
 
 
+@dataclass(frozen=True, slots=True)
+class NumberRange:
+    """The values a node number may take; the loader, the checks and the inspector read it."""
+
+    low: float
+    high: float | None = None
+    low_open: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        return above and (self.high is None or value <= self.high)
+
+
+NODE_RANGES: dict[str, NumberRange] = {
+    "minutes": NumberRange(0, None, low_open=True),
+    "intensity": NumberRange(0, 1),
+    "valence": NumberRange(-1, 1),
+    "reward": NumberRange(0, 1),
+}
+
+
+def node_default(name: str, kind: str = "scene") -> Any:
+    """A node field's value when the file leaves it out (the Node record's own default)."""
+    if name == "reward":
+        return default_reward(kind)
+    spec = Node.__dataclass_fields__[name]
+    return spec.default_factory() if callable(spec.default_factory) else spec.default
+
+
 @dataclass(slots=True)
 class Meta:
     """Who the dreamscape is for and what it is called."""
@@ -128,6 +157,26 @@ class Node:
         """A title for lists and canvases even when the author left it empty."""
         return self.title or self.id
 
+    def shallow_copy(self) -> Node:
+        """A new record sharing this one's containers (safe: ops never mutate them in place)."""
+        return Node(
+            self.id,
+            self.kind,
+            self.title,
+            self.text,
+            self.minutes,
+            self.intensity,
+            self.valence,
+            self.reward,
+            self.x,
+            self.y,
+            self.effects,
+            self.tags,
+            self.assets,
+            self.lint_ignore,
+            self.extra,
+        )
+
 
 @dataclass(slots=True)
 class Edge:
@@ -142,6 +191,20 @@ class Edge:
     effects: dict[str, str] = field(default_factory=dict)
     lint_ignore: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def shallow_copy(self) -> Edge:
+        """A new record sharing this one's containers (safe: ops never mutate them in place)."""
+        return Edge(
+            self.id,
+            self.source,
+            self.target,
+            self.label,
+            self.weight,
+            self.condition,
+            self.effects,
+            self.lint_ignore,
+            self.extra,
+        )
 
 
 @dataclass(slots=True)

@@ -11,7 +11,9 @@ import math
 from html import escape
 from typing import Any
 
-from .svg_plots import BAND_COLOURS, Band, Series, fmt, gauge, histogram, line_chart
+from studio.lint.vocabulary import BAND_COLOURS
+
+from .svg_plots import Band, Series, fmt, gauge, histogram, line_chart
 
 MAX_LISTED = 40
 

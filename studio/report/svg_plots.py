@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from studio.lint.vocabulary import BAND_COLOURS, band_ranges
+
 WIDTH = 640
 HEIGHT = 300
 MARGIN_LEFT = 58
@@ -19,20 +21,7 @@ FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\""
 INK = "#1f2430"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
-BAND_COLOURS = {
-    "none": "#2e9e5b",
-    "low": "#6aa84f",
-    "medium": "#e0a800",
-    "high": "#e67e22",
-    "critical": "#c0392b",
-}
-BAND_RANGES = (
-    ("none", 0, 1),
-    ("low", 1, 40),
-    ("medium", 40, 70),
-    ("high", 70, 90),
-    ("critical", 90, 100),
-)
+BAND_RANGES = tuple(band_ranges())  # (band, from, to) along the gauge's 0–100 arc
 
 
 def fmt(value: float) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.model import NODE_KINDS, ModelError, is_valid_id
+from studio.model.elements import NODE_RANGES
 from studio.model.ops import Op, RenameNode, UpdateEdge, UpdateNode
 
 from .document import Document
@@ -34,6 +35,12 @@ from .inspector_fields import (
     set_invalid,
 )
 from .kinds import kind_icon
+
+
+def _ranged(name: str) -> NumberField:
+    """A spin box bounded by the model's range for a node number in 0..1 or -1..1."""
+    span = NODE_RANGES[name]
+    return NumberField(span.low, span.high if span.high is not None else span.low + 1, 0.05)
 
 
 class Form(QWidget):
@@ -129,12 +136,15 @@ class NodeForm(Form):
         self.text = self.row("Text", TextArea(), "What the dreamer experiences here")
         self.text.setMinimumHeight(90)
         self.text.setMaximumHeight(160)
+        minutes = NODE_RANGES["minutes"]  # no upper bound in the model; a spin box needs one
         self.minutes = self.row(
-            "Minutes", NumberField(0, 600, 1, 1, low_open=True), "How long the scene plays (> 0)"
+            "Minutes",
+            NumberField(minutes.low, 600, 1, 1, low_open=minutes.low_open),
+            "How long the scene plays (> 0)",
         )
-        self.intensity = self.row("Intensity", NumberField(0, 1, 0.05), "0 calm … 1 overwhelming")
-        self.valence = self.row("Valence", NumberField(-1, 1, 0.05), "−1 distressing … 1 pleasant")
-        self.reward = self.row("Reward", NumberField(0, 1, 0.05), "How much of a prize this is")
+        self.intensity = self.row("Intensity", _ranged("intensity"), "0 calm … 1 overwhelming")
+        self.valence = self.row("Valence", _ranged("valence"), "−1 distressing … 1 pleasant")
+        self.reward = self.row("Reward", _ranged("reward"), "How much of a prize this is")
         self.x = self.row("X", NumberField(-1e7, 1e7, 20, 0))
         self.y = self.row("Y", NumberField(-1e7, 1e7, 20, 0))
         self.effects = self.row("Effects", EffectsEditor(declared))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -152,6 +153,35 @@ def test_clone_is_independent_and_silent(doc: tuple[Dreamscape, Recorder]) -> No
     assert ds.node("a").title == "" and not ds.has_node("new")
     assert rec.take() == []
     assert copy.groups[0] is not ds.groups[0] and copy.groups[0].nodes == ["a"]
+
+
+def test_shallow_clone_copies_every_field_and_shares_containers(
+    doc: tuple[Dreamscape, Recorder],
+) -> None:
+    ds, rec = doc
+    ds.set_node_fields("a", {"tags": ["bay"], "effects": {}})
+    copy = ds.clone(share_containers=True)
+    for mine, theirs in [
+        *zip(ds.nodes, copy.nodes, strict=True),
+        *zip(ds.edges, copy.edges, strict=True),
+    ]:
+        assert mine is not theirs
+        for spec in fields(mine):  # a field the copy forgot would differ here
+            assert getattr(theirs, spec.name) is getattr(mine, spec.name), spec.name
+    copy.set_node_fields("a", {"title": "changed"})
+    assert ds.node("a").title == ""
+    assert copy.groups[0] is not ds.groups[0] and copy.groups[0].nodes == ["a"]
+
+
+def test_node_defaults_and_ranges_live_in_the_model() -> None:
+    from studio.model.elements import NODE_RANGES, node_default
+
+    assert node_default("intensity") == Node("x").intensity
+    assert node_default("reward", "reward") == 1 and node_default("reward") == 0
+    assert node_default("tags") == []
+    assert 0 not in NODE_RANGES["minutes"] and 0.5 in NODE_RANGES["minutes"]
+    assert 1 in NODE_RANGES["intensity"] and 1.01 not in NODE_RANGES["intensity"]
+    assert -1 in NODE_RANGES["valence"] and -1.01 not in NODE_RANGES["valence"]
 
 
 def test_unique_id_avoids_every_kind_of_id(doc: tuple[Dreamscape, Recorder]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
 )
 
+from studio.lint.vocabulary import SEVERITY_RANK
 from studio.model import Dreamscape, Edge, Group, Node
 
 from .geometry import Z_NODE, Z_NODE_SELECTED
@@ -30,7 +31,7 @@ from .items import (
     NodeItem,
     NodeLayer,
 )
-from .style import SEVERITY_RANK, theme
+from .style import theme
 
 _HAS_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _SCENE_MARGIN = 1600.0

@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from studio.lint.vocabulary import SEVERITY_COLOURS
 from studio.model import NODE_KINDS
 
 from ..resources import asset_path
@@ -48,8 +49,7 @@ KIND_HINTS: dict[str, str] = {
     "exit": "The dreamer wakes or sinks into deep sleep",
 }
 
-SEVERITY_COLORS: dict[str, str] = {"error": "#e5484d", "warning": "#f0a020", "info": "#3e8ef7"}
-SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+SEVERITY_COLORS = SEVERITY_COLOURS  # the canvas spells it the Qt way; one table underneath
 
 
 @dataclass(frozen=True)

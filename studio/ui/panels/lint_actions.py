@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from studio.lint.vocabulary import severity_rank
 from studio.model import Dreamscape
 from studio.model.ops import Batch, Op, UpdateEdge, UpdateNode, UpdateRecord
 
@@ -110,17 +111,16 @@ def unsuppress_op(ds: Dreamscape, finding: Any) -> Op:
 
 def badge_map(findings: list[Any]) -> tuple[dict[str, str], dict[str, str]]:
     """Worst unsuppressed severity per node and per edge, for the canvas badges."""
-    rank = {"error": 0, "warning": 1, "info": 2}
     nodes: dict[str, str] = {}
     edges: dict[str, str] = {}
     for f in findings:
         if f.suppressed:
             continue
-        r = rank.get(f.severity, 9)
+        r = severity_rank(f.severity)
         for node_id in f.nodes:
-            if r < rank.get(nodes.get(node_id, ""), 9):
+            if r < severity_rank(nodes.get(node_id)):
                 nodes[node_id] = f.severity
         for edge_id in f.edges:
-            if r < rank.get(edges.get(edge_id, ""), 9):
+            if r < severity_rank(edges.get(edge_id)):
                 edges[edge_id] = f.severity
     return nodes, edges

@@ -9,18 +9,17 @@ unless their generation is still the current one, so a stale result is never sho
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from studio.model import Dreamscape, Edge, Node
+from studio.model import Dreamscape
 
 # Dreamers per live run: enough for smooth curves, small enough to rerun on every edit.
 LIVE_DREAMERS = 2000
@@ -67,100 +66,13 @@ class LiveResult:
 Job = Callable[[Dreamscape, ShouldStop], LiveOutcome]
 
 
-_NODE_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "text",
-    "minutes",
-    "intensity",
-    "valence",
-    "reward",
-    "x",
-    "y",
-    "effects",
-    "tags",
-    "assets",
-    "lint_ignore",
-    "extra",
-)
-_EDGE_FIELDS = (
-    "id",
-    "source",
-    "target",
-    "label",
-    "weight",
-    "condition",
-    "effects",
-    "lint_ignore",
-    "extra",
-)
-# The fast path is only taken while the records still have exactly these fields.
-FAST_SNAPSHOT = (
-    tuple(f.name for f in fields(Node)) == _NODE_FIELDS
-    and tuple(f.name for f in fields(Edge)) == _EDGE_FIELDS
-)
-
-
 def snapshot(ds: Dreamscape) -> Dreamscape:
-    """A private copy for a background run, many times cheaper than `ds.clone()`.
+    """A private copy for a background run: new records sharing the live containers.
 
-    New node and edge records share their containers (effects, tags, …) with the live
-    document. That is safe because every edit goes through `studio.model.ops`, which
-    assigns fresh deep copies and never mutates a container in place, and the linter and
-    simulator only read. One allocation per element also keeps the run from provoking
-    full garbage collections, which stall the GUI thread. Falls back to `clone()` if the
-    records ever gain fields this function does not know.
+    One allocation per element keeps the run from provoking full garbage collections,
+    which stall the GUI thread; the linter and the simulator only read.
     """
-    if not FAST_SNAPSHOT:
-        return ds.clone()
-    deep = copy.deepcopy
-    nodes = [
-        Node(
-            n.id,
-            n.kind,
-            n.title,
-            n.text,
-            n.minutes,
-            n.intensity,
-            n.valence,
-            n.reward,
-            n.x,
-            n.y,
-            n.effects,
-            n.tags,
-            n.assets,
-            n.lint_ignore,
-            n.extra,
-        )
-        for n in list(ds.nodes)
-    ]
-    edges = [
-        Edge(
-            e.id,
-            e.source,
-            e.target,
-            e.label,
-            e.weight,
-            e.condition,
-            e.effects,
-            e.lint_ignore,
-            e.extra,
-        )
-        for e in list(ds.edges)
-    ]
-    other = Dreamscape()
-    other.format, other.version = ds.format, ds.version
-    other.meta = deep(ds.meta)
-    other.night = deep(ds.night)
-    other.variables = deep(ds.variables)
-    other.groups = deep(ds.groups)
-    other.lint = deep(ds.lint)
-    other.extra = deep(ds.extra)
-    other.path = ds.path
-    other.revision = ds.revision
-    other.load_elements(nodes, edges)
-    return other
+    return ds.clone(share_containers=True)
 
 
 def _is_cancellation(exc: BaseException) -> bool:

@@ -8,24 +8,30 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_COLOURS = {"error": "#d64545", "warning": "#e0a526", "info": "#4a90d9"}
-BAND_COLOURS = {
-    "none": "#3fa66b",
-    "low": "#3fa66b",
-    "medium": "#e0a526",
-    "high": "#e8742c",
-    "critical": "#d64545",
-}
-UNKNOWN_COLOUR = "#8a8f98"
-BAND_LABELS = {
-    "none": "no risk",
-    "low": "low risk",
-    "medium": "medium risk",
-    "high": "high risk",
-    "critical": "critical risk",
-}
+from studio.lint.vocabulary import (
+    BAND_COLOURS,
+    BAND_LABELS,
+    ROLE_COLOURS,
+    SEVERITIES,
+    SEVERITY_COLOURS,
+    SEVERITY_RANK,
+    UNKNOWN_COLOUR,
+    worst,
+)
+
+__all__ = [
+    "BAND_COLOURS",
+    "BAND_LABELS",
+    "ROLE_COLOURS",
+    "SEVERITIES",
+    "SEVERITY_COLOURS",
+    "SEVERITY_RANK",
+    "UNKNOWN_COLOUR",
+    "band_colour",
+    "is_dark",
+    "severity_icon",
+    "worst",
+]
 
 
 def band_colour(band: str | None) -> QColor:
@@ -36,10 +42,6 @@ def is_dark(widget: QWidget | None = None) -> bool:
     """Whether the window background is dark, so plots and badges pick readable ink."""
     palette = widget.palette() if widget is not None else QApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def worst(severities: list[str]) -> str | None:
-    return min(severities, key=lambda s: SEVERITY_RANK.get(s, 9)) if severities else None
 
 
 @cache
