@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from studio.lint import LintContext
     from studio.model import Dreamscape
 
-COOLDOWN = 0.4
-HIGH = 0.7
+COOLDOWN = 0.4  # below this a scene lets arousal settle
+HIGH = 0.7  # above this a scene counts as intense
 
 
 class EscalationNoCooldown(Rule):
@@ -31,15 +31,23 @@ class EscalationNoCooldown(Rule):
         "Zagal et al. 2013 (dark game design patterns); Center for Humane Technology "
         "(stopping cues)"
     )
-    thresholds = {"rising_steps": 4, "high_minutes": 20, "percentile": 90}
+    # high_intensity and cooldown_intensity also set the levels the shared simulation measures.
+    thresholds = {
+        "rising_steps": 4,
+        "high_minutes": 20,
+        "percentile": 90,
+        "high_intensity": HIGH,
+        "cooldown_intensity": COOLDOWN,
+    }
     needs = ("analysis", "simulation")
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         limits = ctx.thresholds(self)
-        yield from self._rising_paths(ctx, int(limits["rising_steps"]))
-        yield from self._high_stretch(ctx, limits["high_minutes"], limits["percentile"])
+        cooldown, high = limits["cooldown_intensity"], limits["high_intensity"]
+        yield from self._rising_paths(ctx, int(limits["rising_steps"]), cooldown)
+        yield from self._high_stretch(ctx, limits["high_minutes"], limits["percentile"], high)
 
-    def _rising_paths(self, ctx: LintContext, steps: int) -> Iterator[Finding]:
+    def _rising_paths(self, ctx: LintContext, steps: int, cooldown: float) -> Iterator[Finding]:
         """Longest chains of strictly rising intensity whose peak offers no cooldown."""
         ds = ctx.ds
         reachable = ctx.reachable_ids()
@@ -59,7 +67,7 @@ class EscalationNoCooldown(Rule):
             n = length.get(node.id, 0)
             if n < steps or node.kind == "exit":
                 continue
-            if any(ds.node(e.target).intensity < COOLDOWN for e in ds.out_edges(node.id)):
+            if any(ds.node(e.target).intensity < cooldown for e in ds.out_edges(node.id)):
                 continue
             if any(length.get(e.target, 0) > n for e in ds.out_edges(node.id)):
                 continue  # the chain climbs further; report it at its peak
@@ -70,12 +78,15 @@ class EscalationNoCooldown(Rule):
             levels = " → ".join(f"{ds.node(p).intensity:g}" for p in path)
             yield self.finding(
                 f"intensity rises {n} steps in a row to '{node.display_title}' ({levels}) and "
-                f"no cooldown scene (below {COOLDOWN:g}) follows",
+                f"no cooldown scene (below {cooldown:g}) follows",
                 nodes=[node.id, *path[:-1]],
                 exceedance=exceedance_above(n, steps),
             )
 
-    def _high_stretch(self, ctx: LintContext, limit: float, pct: float) -> Iterator[Finding]:
+    def _high_stretch(
+        self, ctx: LintContext, limit: float, pct: float, high: float
+    ) -> Iterator[Finding]:
+        """The simulated stretch above `high`, measured at the levels this rule gave the run."""
         r = ctx.simulation
         yield from stretch_finding(
             self,
@@ -84,7 +95,7 @@ class EscalationNoCooldown(Rule):
             r.longest_high_end,
             limit,
             pct,
-            f"spend more than {limit:g} dream minutes above intensity {HIGH:g} without a cooldown",
+            f"spend more than {limit:g} dream minutes above intensity {high:g} without a cooldown",
         )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.sim import SimulationCancelled
+from studio.sim import IntensityLevels, SimulationCancelled
 
 from .config import ResolvedConfig
 
@@ -24,6 +24,10 @@ class FactsUnavailable(Exception):
     """A shared fact cannot be computed for this dreamscape; rules needing it are skipped."""
 
 
+# A rule declaring both thresholds sets the intensity levels the shared simulation measures.
+INTENSITY_LEVEL_KEYS = ("high_intensity", "cooldown_intensity")
+
+
 class LintContext:
     """Shared, lazily computed facts: the exact analysis and one seeded simulation."""
 
@@ -36,8 +40,10 @@ class LintContext:
         dreamers: int = 2000,
         seed: int = 0,
         should_stop: Callable[[], bool] | None = None,
+        rules: Sequence[Rule] = (),
     ) -> None:
         self.ds = ds
+        self.rules = tuple(rules)
         self.config = config
         self.base_dir = (
             base_dir if base_dir is not None else (ds.path.parent if ds.path is not None else None)
@@ -57,6 +63,15 @@ class LintContext:
     def thresholds(self, rule: Rule) -> dict[str, float]:
         """The rule's thresholds after every settings layer had its say."""
         return self.config.thresholds.get(rule.code, dict(rule.thresholds))
+
+    def intensity_levels(self) -> IntensityLevels | None:
+        """The levels from the first running rule that owns them, after settings; else None."""
+        high_key, cool_key = INTENSITY_LEVEL_KEYS
+        for rule in self.rules:
+            if high_key in rule.thresholds and cool_key in rule.thresholds:
+                limits = self.thresholds(rule)
+                return IntensityLevels(float(limits[high_key]), float(limits[cool_key]))
+        return None
 
     def check_stop(self) -> None:
         if self.should_stop is not None and self.should_stop():
@@ -103,7 +118,11 @@ class LintContext:
             self.check_stop()
             try:
                 self._simulation = simulate(
-                    self.ds, dreamers=self.dreamers, seed=self.seed, should_stop=self.should_stop
+                    self.ds,
+                    dreamers=self.dreamers,
+                    seed=self.seed,
+                    should_stop=self.should_stop,
+                    levels=self.intensity_levels(),
                 )
             except SimulationCancelled:
                 raise

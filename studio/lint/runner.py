@@ -41,7 +41,13 @@ def lint_dreamscape(
     base = Path(base_dir) if base_dir is not None else None
     resolved = resolve_config(ds, ruleset.rules, config, base)
     ctx = LintContext(
-        ds, resolved, base_dir=base, dreamers=dreamers, seed=seed, should_stop=should_stop
+        ds,
+        resolved,
+        base_dir=base,
+        dreamers=dreamers,
+        seed=seed,
+        should_stop=should_stop,
+        rules=[r for r in ruleset.rules if resolved.runs(r.code)],
     )
     ordered = sorted(
         ruleset.rules, key=lambda r: (bool(getattr(r, "after_suppressions", False)), r.code)

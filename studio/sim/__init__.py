@@ -3,10 +3,12 @@
 from .engine import Choice, PlayEngine, PlayError, Step
 from .montecarlo import SimulationCancelled, simulate
 from .night import dream_to_clock, windows_spanned
+from .program import IntensityLevels
 from .result import SimulationResult
 
 __all__ = [
     "Choice",
+    "IntensityLevels",
     "PlayEngine",
     "PlayError",
     "SimulationCancelled",

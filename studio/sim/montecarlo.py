@@ -18,7 +18,7 @@ import numpy as np
 from studio.model import Dreamscape
 
 from .night import rem_lengths
-from .program import EffectTable, Program, TemplateGroup, compile_program
+from .program import EffectTable, IntensityLevels, Program, TemplateGroup, compile_program
 from .result import SimulationResult, Trajectory
 
 STEP_CAP = 20_000
@@ -114,8 +114,8 @@ class _Night:
         """Extend the no-cue and high-intensity stretches by `spent` minutes in `nodes`.
 
         Entering a cue scene (anchor, social, exit) resets the no-cue stretch; entering a
-        cooldown scene (intensity < 0.4) resets the high one. Lingering in a scene (after
-        a stall or at the step cap) only adds time.
+        cooldown scene (below the cooldown level) resets the high one. Lingering in a scene
+        (after a stall or at the step cap) only adds time.
         """
         prog = self.prog
         cue_reset = prog.is_cue[nodes] if entering else np.zeros(nodes.size, dtype=bool)
@@ -250,10 +250,14 @@ def simulate(
     max_steps: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     start: str | None = None,
+    levels: IntensityLevels | None = None,
 ) -> SimulationResult:
-    """Simulate a night for `dreamers` dreamers; the same document and seed give the same result."""
+    """Simulate a night for `dreamers` dreamers; the same document and seed give the same result.
+
+    `levels` (from the intensity rules) lets the night measure stretches of high intensity.
+    """
     dreamers = max(0, int(dreamers))
-    prog = compile_program(ds, start)
+    prog = compile_program(ds, start, levels)
     night = ds.night
     rem = rem_lengths(night)
     total = float(sum(rem))

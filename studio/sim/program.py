@@ -22,8 +22,18 @@ from studio.model import Dreamscape, Expression, ExpressionError, compile_expres
 from .state import initial_values, variable_types
 
 CONST_PREFIX = "_k"
-HIGH_INTENSITY = 0.7
-COOLDOWN_INTENSITY = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class IntensityLevels:
+    """Where a stretch of high intensity starts and which scenes cool it down.
+
+    The simulator only measures; the rules that judge intensity own these levels and pass
+    them in (the lint context reads them from the rules' thresholds).
+    """
+
+    high: float
+    cooldown: float
 
 
 @lru_cache(maxsize=8192)
@@ -196,8 +206,13 @@ class Program:
         return len(self.ids)
 
 
-def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
-    """Flatten the document: nodes by file index, edges grouped by source (file order kept)."""
+def compile_program(
+    ds: Dreamscape, start: str | None = None, levels: IntensityLevels | None = None
+) -> Program:
+    """Flatten the document: nodes by file index, edges grouped by source (file order kept).
+
+    Without `levels` no scene counts as high or cooling, so no high stretch is measured.
+    """
     g = graph_arrays(ds)
     nodes = ds.nodes
     ids, index, kinds, n = g.ids, g.index, g.kinds, g.n
@@ -246,8 +261,8 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
         is_anchor=kind_arr == "anchor",
         is_social=kind_arr == "social",
         is_cue=(kind_arr == "exit") | (kind_arr == "anchor") | (kind_arr == "social"),
-        is_high=intensity > HIGH_INTENSITY,
-        is_cool=intensity < COOLDOWN_INTENSITY,
+        is_high=intensity > levels.high if levels else np.zeros(n, dtype=bool),
+        is_cool=intensity < levels.cooldown if levels else np.zeros(n, dtype=bool),
         offsets=offsets,
         degree=degree,
         edge_ids=[e.id for e in edges],

@@ -51,6 +51,24 @@ def test_int001_long_simulated_stretch_above_high_intensity() -> None:
     assert found(ds, "INT001") == []
 
 
+def test_int001_owns_the_intensity_levels_the_simulation_measures() -> None:
+    ds = build(
+        [
+            node("onset", "entry"),
+            node("storm", intensity=0.8, minutes=25),
+            node("calm", intensity=0.2),
+            node("wake", "exit"),
+        ],
+        [("onset", "storm"), ("storm", "calm"), ("calm", "wake")],
+    )
+    report = run(ds, ["INT001"])
+    assert (report.simulation.longest_high_minutes == 25).all()
+    # Raising the rule's level above the storm: the simulation follows, the finding goes.
+    raised = run(ds, ["INT001"], rules={"INT001": {"high_intensity": 0.85}})
+    assert (raised.simulation.longest_high_minutes == 0).all()
+    assert [f for f in raised.findings if f.code == "INT001"] == []
+
+
 def test_int002_young_audience_nightmare_and_intensity() -> None:
     ds = build(
         [

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio.analysis import analyze
-from studio.sim import PlayEngine, SimulationCancelled, simulate
+from studio.sim import IntensityLevels, PlayEngine, SimulationCancelled, simulate
 
 from .builders import build, drunkards_walk
 
@@ -217,7 +217,7 @@ def test_stalls_and_counts_and_stretches() -> None:
         ],
         rem=[500],
     )
-    r = simulate(ds, dreamers=4000, seed=5)
+    r = simulate(ds, dreamers=4000, seed=5, levels=IntensityLevels(high=0.7, cooldown=0.4))
     fin, st_ = r.finished, r.stalled
     assert fin.any() and st_.any() and not r.captured.any()
     assert (fin ^ st_).all()
@@ -232,6 +232,11 @@ def test_stalls_and_counts_and_stretches() -> None:
     assert (r.dream_minutes[st_] == 500).all() and (r.rem_windows[st_] == 1).all()
     # High stretch: arena 10 (> 0.7), mid 0.5 neither adds nor resets, boss 8: 18, ends at boss.
     assert (r.longest_high_minutes == 18).all() and (r.longest_high_end == 3).all()
+    # The levels belong to the intensity rules: without them nothing counts as high.
+    plain = simulate(ds, dreamers=50, seed=5)
+    assert (plain.longest_high_minutes == 0).all()
+    stricter = simulate(ds, dreamers=50, seed=5, levels=IntensityLevels(high=0.92, cooldown=0.4))
+    assert (stricter.longest_high_minutes == 8).all()  # only boss (0.95) is above 0.92
     assert (r.rewards == 0.5).all() and (r.anchors == 1).all() and (r.socials == 1).all()
     assert (r.peak_intensity == 0.95).all()
     s = r.summary()
