@@ -19,9 +19,7 @@ def test_studio_gauge_and_report_gauge_share_band_colours(qtbot, score: int) -> 
     widget.set_score(score, band)
     image = widget.grab().toImage()
     colours = {
-        image.pixelColor(x, y).name()
-        for x in range(image.width())
-        for y in range(image.height())
+        image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
     }
     assert BAND_COLOURS[band] in colours
     assert f'fill="{BAND_COLOURS[band]}">{score}</text>' in gauge(score, band)
