@@ -28,9 +28,7 @@ COMMAND_OWNERS: dict[str, str] = {
     **dict.fromkeys(("analyze", "simulate"), "studio.cli.cmd_sim"),
     **dict.fromkeys(("lint", "rules", "plugins"), "studio.cli.cmd_lint"),
     "report": "studio.cli.cmd_report",
-    **dict.fromkeys(
-        ("library", "review", "export", "verify", "import"), "studio.cli.cmd_library"
-    ),
+    **dict.fromkeys(("library", "review", "export", "verify", "import"), "studio.cli.cmd_library"),
     **dict.fromkeys(("completion", "schema"), "studio.cli.cmd_tools"),
 }
 

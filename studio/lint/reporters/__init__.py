@@ -41,6 +41,7 @@ __all__ = [
     "rule_descriptor",
     "sarif_document",
     "score_line",
+    "source_map",
     "statistics",
     "statistics_lines",
     "text_lines",

@@ -102,12 +102,10 @@ def _location(uri: dict[str, Any], span: Span, finding: Finding | None) -> dict[
     }
     if finding is not None:
         logical = [
-            {"name": n, "kind": "object", "fullyQualifiedName": f"nodes/{n}"}
-            for n in finding.nodes
+            {"name": n, "kind": "object", "fullyQualifiedName": f"nodes/{n}"} for n in finding.nodes
         ]
         logical += [
-            {"name": e, "kind": "object", "fullyQualifiedName": f"edges/{e}"}
-            for e in finding.edges
+            {"name": e, "kind": "object", "fullyQualifiedName": f"edges/{e}"} for e in finding.edges
         ]
         if logical:
             location["logicalLocations"] = logical
@@ -236,9 +234,7 @@ def sarif_document(
     results = as_results(reports)
     rules = sorted(rules, key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
-    sarif_results = [
-        _result(r, f, index) for r in results for f in r.shown(suppressed=suppressed)
-    ]
+    sarif_results = [_result(r, f, index) for r in results for f in r.shown(suppressed=suppressed)]
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -85,9 +85,7 @@ def text_lines(
 def concise_lines(results: Iterable[Any]) -> list[str]:
     """Every unsuppressed finding on one line, then one summary line."""
     results = as_results(results)
-    lines = [
-        concise_line(r.path, f, r.span(f)) for r in results for f in r.shown(suppressed=False)
-    ]
+    lines = [concise_line(r.path, f, r.span(f)) for r in results for f in r.shown(suppressed=False)]
     blocked = sum(r.report.blocked for r in results)
     noun = "finding" if len(lines) == 1 else "findings"
     lines.append(f"Found {len(lines)} {noun}; {blocked} of {len(results)} files blocked.")
