@@ -240,7 +240,7 @@ def sarif_document(
             "driver": {
                 "name": "dreamstudio",
                 "fullName": "Adjuster Studio ethics linter",
-                "informationUri": rule_help_uri("").rstrip("#"),
+                "informationUri": rule_help_uri(""),
                 "version": __version__,
                 "semanticVersion": __version__,
                 "rules": [rule_descriptor(rule) for rule in rules],
