@@ -14,14 +14,35 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+GUI_MODULES = ("PySide6", "pyqtgraph")
+
+
+def missing_gui() -> str | None:
+    """The first editor dependency that cannot be found, checked before importing any Qt."""
+    import importlib.util
+
+    for name in GUI_MODULES:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):
+            return name
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        from studio.ui.app import run_app
-    except ImportError as exc:  # the editor is optional for headless installs
-        print(f"Adjuster Studio's editor needs PySide6: {exc}", file=sys.stderr)
+    missing = missing_gui()
+    if missing:
+        print(
+            f"Adjuster Studio's editor needs the gui extra ({missing} is not installed): "
+            f'pip install "adjuster-studio[gui]" (in a checkout: pip install -e ".[gui]")',
+            file=sys.stderr,
+        )
         print("The command line works without it: dreamstudio --help", file=sys.stderr)
         return 2
+    from studio.ui.app import run_app
+
     if (
         _no_display()
         and "--screenshot" not in argv

@@ -4,35 +4,16 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 import textwrap
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studio.io import dumps_dreamscape, save_dreamscape
-from studio.lint import LintConfig, LintConfigError, LintReport, apply_fixes, lint_dreamscape
-from studio.lint.plugins import RuleSet
-from studio.lint.registry import load_rules
-from studio.lint.reporters import (
-    json_document,
-    sarif_document,
-    statistics,
-    statistics_lines,
-    text_lines,
-)
-from studio.model import Dreamscape
+from .common import EXIT_BLOCKED, EXIT_OK, CliError, add_format_flag, print_json
 
-from .common import (
-    EXIT_BAD_INPUT,
-    EXIT_BLOCKED,
-    EXIT_OK,
-    CliError,
-    add_format_flag,
-    load_or_report,
-    print_json,
-)
+if TYPE_CHECKING:  # heavy layers load when a command runs, so `lint --help` starts fast
+    pass
 
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 MAX_FIX_PASSES = 5
 
 
@@ -44,8 +25,14 @@ def register(sub: Any) -> None:
         "blocked (an unsuppressed error finding or score >= threshold), 2 on bad "
         "input or usage.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    add_format_flag(p, ("text", "json", "sarif"))
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders (every *.dream below) or globs; - reads stdin (default: .)",
+    )
+    add_format_flag(p, FORMATS)
+    _add_io_flags(p)
     p.add_argument(
         "--select",
         action="append",
@@ -94,7 +81,45 @@ def register(sub: Any) -> None:
     p.add_argument("--dreamers", type=int, default=2000, help="simulated dreamers (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     p.set_defaults(func=cmd_lint)
+    _register_rules_and_plugins(sub)
 
+
+def _add_io_flags(p: argparse.ArgumentParser) -> None:
+    """Where output goes and which settings apply (ruff's conventions)."""
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only (no score lines, notes)"
+    )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (auto: on a terminal unless NO_COLOR is set)",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the path to report (and find settings from) for - (stdin)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings from this TOML file instead of the nearest pyproject.toml",
+    )
+    p.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore every settings file (the design's own lint block still applies)",
+    )
+    p.add_argument(
+        "--no-suppressed",
+        action="store_true",
+        help="leave suppressed findings out of json/sarif (no code-scanning alerts for them)",
+    )
+    p.add_argument("--watch", action="store_true", help="lint again whenever a file is saved")
+
+
+def _register_rules_and_plugins(sub: Any) -> None:
     p = sub.add_parser("rules", help="list every lint rule (or explain some) with its rationale")
     p.add_argument("codes", nargs="*", metavar="CODE", help="show these rules in full")
     add_format_flag(p)
@@ -106,146 +131,16 @@ def register(sub: Any) -> None:
 
 
 # ------------------------------------------------------------------------ lint
-def _codes(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
-
-
-def cli_config(args: argparse.Namespace) -> LintConfig:
-    """The command line as the top settings layer."""
-    if args.threshold is not None and not 0 <= args.threshold <= 100:
-        raise CliError(f"--threshold: expected a score between 0 and 100, got {args.threshold:g}")
-    if args.dreamers < 1:
-        raise CliError("--dreamers: expected at least 1")
-    rules: dict[str, dict[str, float]] = {}
-    for option in args.rule_options:
-        key, sep, value = option.partition("=")
-        code, dot, name = key.partition(".")
-        if not sep or not dot or not code or not name:
-            raise CliError(f"--set {option}: expected CODE.NAME=VALUE (e.g. EXT003.warn_steps=8)")
-        try:
-            number = float(value)
-        except ValueError:
-            raise CliError(f"--set {option}: '{value}' is not a number") from None
-        rules.setdefault(code.strip().upper(), {})[name.strip()] = number
-    return LintConfig(
-        select=_codes(args.select),
-        ignore=_codes(args.ignore),
-        threshold=args.threshold,
-        rules=rules,
-        origin="command line",
-        layer="cli",
-    )
-
-
-def fix_until_stable(
-    ds: Dreamscape, config: LintConfig, ruleset: RuleSet, *, dreamers: int, seed: int
-) -> tuple[LintReport, list[str]]:
-    """Lint, apply automatic fixes, repeat until nothing more applies; the last report is
-    of the fixed document."""
-    applied: list[str] = []
-    for _ in range(MAX_FIX_PASSES):
-        report = lint_dreamscape(ds, config, rules=ruleset, dreamers=dreamers, seed=seed)
-        done = apply_fixes(ds, report)
-        if not done:
-            return report, applied
-        applied += done
-    return lint_dreamscape(ds, config, rules=ruleset, dreamers=dreamers, seed=seed), applied
-
-
-def _diff(path: str, before: str, after: str) -> list[str]:
-    return list(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
-    )
-
-
 def cmd_lint(args: argparse.Namespace) -> int:
-    config = cli_config(args)
-    ruleset = load_rules()
-    for error in ruleset.errors:
-        print(f"dreamstudio: {error}", file=sys.stderr)
-    results: list[tuple[str, LintReport]] = []
-    bad_input = False
-    changed = False
-    warned: set[str] = set()
-    for name in args.files:
-        ds = load_or_report(name)
-        if ds is None:
-            bad_input = True
-            continue
-        try:
-            if args.fix or args.diff:
-                before = Path(name).read_text(encoding="utf-8")
-                report, applied = fix_until_stable(
-                    ds, config, ruleset, dreamers=args.dreamers, seed=args.seed
-                )
-                after = dumps_dreamscape(ds)
-                if args.diff:
-                    lines = _diff(name, before, after) if applied else []
-                    sys.stdout.writelines(lines)
-                    changed = changed or bool(lines)
-                    continue
-                if applied:
-                    save_dreamscape(ds, name)
-                    for description in applied:
-                        print(f"{name}: fixed {description}", file=sys.stderr)
-            else:
-                report = lint_dreamscape(
-                    ds, config, rules=ruleset, dreamers=args.dreamers, seed=args.seed
-                )
-        except LintConfigError as exc:
-            for line in exc.lines():
-                print(f"dreamstudio: {line}", file=sys.stderr)
-            bad_input = True
-            continue
-        for warning in report.config_warnings:
-            if warning not in warned:
-                warned.add(warning)
-                print(f"dreamstudio: warning: {warning}", file=sys.stderr)
-        for error in report.rule_errors:
-            print(f"{name}: rule error: {error}", file=sys.stderr)
-        results.append((name, report))
+    from .lint_run import run_lint
 
-    if args.diff:
-        return EXIT_BAD_INPUT if bad_input else (EXIT_BLOCKED if changed else EXIT_OK)
-    _output(args, results, ruleset)
-    if bad_input:
-        return EXIT_BAD_INPUT
-    if any(report.blocked for _, report in results) and not args.exit_zero:
-        return EXIT_BLOCKED
-    return EXIT_OK
-
-
-def _output(
-    args: argparse.Namespace, results: list[tuple[str, LintReport]], ruleset: RuleSet
-) -> None:
-    if args.format == "json":
-        doc = json_document(results)
-        if args.statistics:
-            doc["statistics"] = statistics(results)
-        print_json(doc)
-    elif args.format == "sarif":
-        print_json(sarif_document(results, ruleset.rules))
-    else:
-        lines: list[str] = []
-        if args.statistics:
-            lines += statistics_lines(statistics(results))
-        for name, report in results:
-            lines += text_lines(
-                name, report, show_suppressed=args.show_suppressed, findings=not args.statistics
-            )
-        for line in lines:
-            print(line)
+    return run_lint(args)
 
 
 # ----------------------------------------------------------------------- rules
 def cmd_rules(args: argparse.Namespace) -> int:
+    from studio.lint.registry import load_rules
+
     ruleset = load_rules()
     rules = sorted(ruleset.rules, key=lambda r: r.code)
     if args.codes:
@@ -297,6 +192,7 @@ def _explain(info: dict[str, Any]) -> None:
 # --------------------------------------------------------------------- plugins
 def cmd_plugins(args: argparse.Namespace) -> int:
     from studio import __version__
+    from studio.lint.registry import load_rules
 
     ruleset = load_rules()
     core = [r.code for r in ruleset.rules if r.plugin == "core"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studio.io import DreamFileError, load_dreamscape
-from studio.model import Dreamscape
+if TYPE_CHECKING:  # the heavy layers load only when a command runs (fast --help/--version)
+    from studio.io import DreamFileError
+    from studio.model import Dreamscape
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -31,6 +32,8 @@ def report_file_error(exc: DreamFileError) -> None:
 
 def load_or_report(path: str | Path) -> Dreamscape | None:
     """Load a dreamscape or print its located errors to stderr and return None."""
+    from studio.io import DreamFileError, load_dreamscape
+
     try:
         return load_dreamscape(path)
     except DreamFileError as exc:

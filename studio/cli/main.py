@@ -8,17 +8,29 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.io import DreamFileError
 
-from .common import EXIT_BAD_INPUT, CliError, report_file_error
+from .common import EXIT_BAD_INPUT, CliError
 
 # Each module exposes `register(subparsers)`; the order is the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_files",
     "studio.cli.cmd_sim",
     "studio.cli.cmd_lint",
+    "studio.cli.cmd_report",
     "studio.cli.cmd_library",
+    "studio.cli.cmd_tools",
 )
+
+# Which module registers a command, so that a command imports only what it needs (start-up
+# like ruff's). A command missing here still works: every module is registered for it.
+COMMAND_OWNERS: dict[str, str] = {
+    **dict.fromkeys(("new", "validate", "info", "format"), "studio.cli.cmd_files"),
+    **dict.fromkeys(("analyze", "simulate"), "studio.cli.cmd_sim"),
+    **dict.fromkeys(("lint", "rules", "plugins"), "studio.cli.cmd_lint"),
+    "report": "studio.cli.cmd_report",
+    **dict.fromkeys(("library", "review", "export", "verify", "import"), "studio.cli.cmd_library"),
+    **dict.fromkeys(("completion", "schema"), "studio.cli.cmd_tools"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +41,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """Only the module owning the named command; every module for top-level help or typos."""
+    words = [a for a in (argv or ()) if not a.startswith("-")]
+    if words and words[0] in COMMAND_OWNERS:
+        return (COMMAND_OWNERS[words[0]],)
+    return COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the subcommand it names is registered (lazy imports)."""
     parser = _Parser(
         prog="dreamstudio",
         description="Adjuster Studio on the command line: validate, analyse, simulate, lint, "
@@ -37,17 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dreamstudio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if argv is None else _modules_for(argv):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv in (["--version"], ["-V"]):
+        print(f"dreamstudio {__version__}")
+        return 0
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    from studio.io import DreamFileError
+
+    from .common import report_file_error
+
     try:
         return int(args.func(args) or 0)
     except DreamFileError as exc:

@@ -30,9 +30,13 @@ class LintConfigError(ValueError):
         return list(self.problems)
 
 
+KNOWN_KEYS = ("select", "ignore", "threshold", "rules")
+
+
 @dataclass
 class LintConfig:
-    """One layer of settings; `None` means the layer does not say."""
+    """One layer of settings; `None` means the layer does not say. On the command-line layer,
+    `config_file` replaces the discovered project settings and `isolated` drops them."""
 
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -40,54 +44,69 @@ class LintConfig:
     rules: dict[str, dict[str, float]] = field(default_factory=dict)
     origin: str = "command line"
     layer: str = "cli"
+    config_file: Path | None = None
+    isolated: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], origin: str, layer: str) -> LintConfig:
         """Read a `lint` block or `[tool.dreamstudio.lint]` table, listing every bad field."""
-        problems: list[str] = []
-        lists: dict[str, list[str] | None] = {}
-        for key in ("select", "ignore"):
-            value = data.get(key)
-            if value is None:
-                lists[key] = None
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                lists[key] = [v.strip().upper() for v in value if v.strip()]
-            else:
-                problems.append(f"{origin}: {key}: expected a list of rule codes or prefixes")
-                lists[key] = None
-        threshold = data.get("threshold")
-        if threshold is not None and (not _is_number(threshold) or not 0 <= threshold <= 100):
-            problems.append(
-                f"{origin}: threshold: expected a score between 0 and 100, got {threshold!r}"
-            )
-            threshold = None
-        rules: dict[str, dict[str, float]] = {}
-        raw_rules = data.get("rules", {})
-        if not isinstance(raw_rules, Mapping):
-            problems.append(f"{origin}: rules: expected a table of CODE: {{name: number}}")
-            raw_rules = {}
-        for code, values in raw_rules.items():
-            if not isinstance(values, Mapping):
-                problems.append(f"{origin}: rules.{code}: expected a table of name: number")
-                continue
-            rules[str(code).upper()] = {}
-            for key, value in values.items():
-                if not _is_number(value):
-                    problems.append(
-                        f"{origin}: rules.{code}.{key}: expected a number, got {value!r}"
-                    )
-                else:
-                    rules[str(code).upper()][str(key)] = float(value)
+        problems = [
+            f"{origin}: {key}: unknown key (known: {', '.join(KNOWN_KEYS)})"
+            for key in data
+            if key not in KNOWN_KEYS
+        ]
+        select = _read_codes(data, "select", origin, problems)
+        ignore = _read_codes(data, "ignore", origin, problems)
+        threshold = _read_threshold(data, origin, problems)
+        rules = _read_rules(data, origin, problems)
         if problems:
             raise LintConfigError(problems)
-        return cls(
-            lists["select"],
-            lists["ignore"],
-            float(threshold) if threshold is not None else None,
-            rules,
-            origin,
-            layer,
+        return cls(select, ignore, threshold, rules, origin, layer)
+
+
+def _read_codes(
+    data: Mapping[str, Any], key: str, origin: str, problems: list[str]
+) -> list[str] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip().upper() for v in value if v.strip()]
+    problems.append(f"{origin}: {key}: expected a list of rule codes or prefixes")
+    return None
+
+
+def _read_threshold(data: Mapping[str, Any], origin: str, problems: list[str]) -> float | None:
+    threshold = data.get("threshold")
+    if threshold is None:
+        return None
+    if not _is_number(threshold) or not 0 <= threshold <= 100:
+        problems.append(
+            f"{origin}: threshold: expected a score between 0 and 100, got {threshold!r}"
         )
+        return None
+    return float(threshold)
+
+
+def _read_rules(
+    data: Mapping[str, Any], origin: str, problems: list[str]
+) -> dict[str, dict[str, float]]:
+    rules: dict[str, dict[str, float]] = {}
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, Mapping):
+        problems.append(f"{origin}: rules: expected a table of CODE: {{name: number}}")
+        return rules
+    for code, values in raw_rules.items():
+        if not isinstance(values, Mapping):
+            problems.append(f"{origin}: rules.{code}: expected a table of name: number")
+            continue
+        rules[str(code).upper()] = {}
+        for key, value in values.items():
+            if not _is_number(value):
+                problems.append(f"{origin}: rules.{code}.{key}: expected a number, got {value!r}")
+            else:
+                rules[str(code).upper()][str(key)] = float(value)
+    return rules
 
 
 def _is_number(value: Any) -> bool:
@@ -195,31 +214,44 @@ def project_layer(ds: Dreamscape, base_dir: Path | None = None) -> LintConfig | 
     return LintConfig.from_mapping(table, f"{path}: tool.dreamstudio.lint", "project")
 
 
-def resolve_config(
-    ds: Dreamscape,
-    rules: Iterable[Rule],
-    override: LintConfig | None = None,
-    base_dir: Path | None = None,
-) -> ResolvedConfig:
-    """Merge the layers for these rules; raises LintConfigError naming each bad setting.
+def config_file_layer(path: Path) -> LintConfig:
+    """An explicit `--config FILE`: a pyproject's [tool.dreamstudio.lint], or a TOML file whose
+    top level is the lint table (a `dreamstudio.toml`)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LintConfigError([f"{path}: cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LintConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    table = data.get("tool", {}).get("dreamstudio", {}).get("lint")
+    if table is not None:
+        if not isinstance(table, dict):
+            raise LintConfigError([f"{path}: tool.dreamstudio.lint: expected a table"])
+        return LintConfig.from_mapping(table, f"{path}: tool.dreamstudio.lint", "project")
+    if Path(path).name == "pyproject.toml":
+        raise LintConfigError([f"{path}: has no [tool.dreamstudio.lint] table"])
+    return LintConfig.from_mapping(data, str(path), "project")
 
-    Selection: the last layer that lists `select` supplies the selectors, every layer's
-    `ignore` applies, the most specific selector wins and ignore wins ties. Fatal rules
-    always run. Thresholds: a later layer overrides an earlier one key by key.
-    """
-    rules = list(rules)
+
+def _layers(ds: Dreamscape, override: LintConfig | None, base_dir: Path | None) -> list[LintConfig]:
+    """Project (discovered, given with --config, or none with --isolated), file, command line."""
     layers: list[LintConfig] = []
-    project = project_layer(ds, base_dir)
-    if project is not None:
-        layers.append(project)
+    if override is not None and override.config_file is not None:
+        layers.append(config_file_layer(override.config_file))
+    elif override is None or not override.isolated:
+        project = project_layer(ds, base_dir)
+        if project is not None:
+            layers.append(project)
     layers.append(file_layer(ds))
     if override is not None:
         layers.append(override)
-    by_code = {rule.code: rule for rule in rules}
-    codes = sorted(by_code)
-    warnings: list[str] = []
-    problems: list[str] = []
+    return layers
 
+
+def _check_selectors(
+    layers: list[LintConfig], codes: list[str], problems: list[str], warnings: list[str]
+) -> None:
+    """A selector that matches nothing: an error on the command line, a warning elsewhere."""
     for layer in layers:
         for key in ("select", "ignore"):
             for selector in getattr(layer, key) or ():
@@ -227,6 +259,10 @@ def resolve_config(
                     message = f"{layer.origin}: {key}: '{selector}' matches no rule"
                     (problems if layer.layer == "cli" else warnings).append(message)
 
+
+def _decisions(
+    layers: list[LintConfig], by_code: dict[str, Rule], warnings: list[str]
+) -> dict[str, RuleDecision]:
     selecting = next((layer for layer in reversed(layers) if layer.select is not None), None)
     selectors: list[tuple[str, bool, str]] = []  # (selector, is_ignore, layer)
     if selecting is not None:
@@ -234,7 +270,8 @@ def resolve_config(
     for layer in layers:
         selectors += [(sel, True, layer.layer) for sel in layer.ignore or ()]
     decisions = {
-        code: _decide(selectors, code, selecting.layer if selecting else None) for code in codes
+        code: _decide(selectors, code, selecting.layer if selecting else None)
+        for code in sorted(by_code)
     }
     for code, rule in by_code.items():
         if rule.fatal and not decisions[code].enabled:
@@ -244,7 +281,12 @@ def resolve_config(
                     f"'{decisions[code].selector}' cannot switch it off"
                 )
             decisions[code] = RuleDecision(True, "fatal")
+    return decisions
 
+
+def _thresholds(
+    layers: list[LintConfig], by_code: dict[str, Rule], problems: list[str], warnings: list[str]
+) -> dict[str, dict[str, float]]:
     thresholds: dict[str, dict[str, float]] = {
         code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()
     }
@@ -263,13 +305,34 @@ def resolve_config(
                     )
                 else:
                     thresholds[code][key] = value
+    return thresholds
+
+
+def resolve_config(
+    ds: Dreamscape,
+    rules: Iterable[Rule],
+    override: LintConfig | None = None,
+    base_dir: Path | None = None,
+) -> ResolvedConfig:
+    """Merge the layers for these rules; raises LintConfigError naming each bad setting.
+
+    Selection: the last layer that lists `select` supplies the selectors, every layer's
+    `ignore` applies, the most specific selector wins and ignore wins ties. Fatal rules
+    always run. Thresholds: a later layer overrides an earlier one key by key.
+    """
+    layers = _layers(ds, override, base_dir)
+    by_code = {rule.code: rule for rule in rules}
+    warnings: list[str] = []
+    problems: list[str] = []
+    _check_selectors(layers, sorted(by_code), problems, warnings)
+    decisions = _decisions(layers, by_code, warnings)
+    thresholds = _thresholds(layers, by_code, problems, warnings)
     if problems:
         raise LintConfigError(problems)
-
-    threshold = DEFAULT_THRESHOLD
-    for layer in layers:
-        if layer.threshold is not None:
-            threshold = layer.threshold
+    threshold = next(
+        (layer.threshold for layer in reversed(layers) if layer.threshold is not None),
+        DEFAULT_THRESHOLD,
+    )
     return ResolvedConfig(layers, decisions, thresholds, threshold, warnings)
 
 

@@ -74,11 +74,16 @@ class RuleSet:
         return {rule.code: rule for rule in self.rules}
 
 
-def repo_plugins_dir() -> Path:
-    """The `plugins/` folder beside the `studio` package (a checkout, or site-packages)."""
+def repo_plugins_dir() -> Path | None:
+    """The checkout's `plugins/` folder, or None for an installed studio: site-packages'
+    `plugins/` belongs to whatever other distribution put it there, never to us."""
     import studio
 
-    return Path(studio.__file__).resolve().parent.parent / "plugins"
+    root = Path(studio.__file__).resolve().parent.parent
+    if not (root / "pyproject.toml").is_file() or not (root / "studio").is_dir():
+        return None
+    folder = root / "plugins"
+    return folder if folder.is_dir() else None
 
 
 def user_plugins_dir() -> Path:
@@ -86,9 +91,9 @@ def user_plugins_dir() -> Path:
     override = os.environ.get(USER_DIR_ENV)
     if override:
         return Path(override)
-    from platformdirs import user_config_dir
+    from studio.identity import user_config_path
 
-    return Path(user_config_dir("adjuster-studio")) / "plugins"
+    return user_config_path() / "plugins"
 
 
 class _Loader:
@@ -182,10 +187,10 @@ class _Loader:
             except Exception as exc:  # noqa: BLE001 - a broken pack must not stop the run
                 self.fail(ep.name, origin, _import_error(exc))
                 continue
-            module = sys.modules.get(ep.module)
-            self.add(obj, ep.name, origin, getattr(module, "__file__", None))
+            file = getattr(sys.modules.get(ep.module), "__file__", None)
+            self.add(obj, ep.name, origin, str(Path(file).resolve()) if file else None)
 
-    def from_folder(self, folder: Path, package: str | None) -> None:
+    def from_folder(self, folder: Path) -> None:
         """Each sub-package or .py file in `folder` is a pack exposing `plugin`."""
         try:
             entries = sorted(folder.iterdir())
@@ -204,7 +209,7 @@ class _Loader:
             if str(init.resolve()) in self.seen_files:
                 continue
             try:
-                module = _import_from(init, stem, package)
+                module = _import_from(init, stem)
             except Exception as exc:  # noqa: BLE001
                 self.fail(stem, origin, _import_error(exc))
                 continue
@@ -217,15 +222,9 @@ def _import_error(exc: BaseException) -> str:
     return f"import failed: {type(exc).__name__}: {exc}{at}"
 
 
-def _import_from(init: Path, stem: str, package: str | None) -> ModuleType:
-    """Import a pack by its regular name when its folder is that package, else privately."""
-    if package is not None:
-        spec = importlib.util.find_spec(package)
-        locations = (
-            [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
-        )
-        if init.parent.resolve() in locations or init.parent.parent.resolve() in locations:
-            return importlib.import_module(f"{package}.{stem}")
+def _import_from(init: Path, stem: str) -> ModuleType:
+    """Import a folder's pack under a private name, so that no installed package (a foreign
+    top-level `plugins`, say) is ever imported or shadowed by it."""
     digest = hashlib.sha1(str(init.resolve()).encode()).hexdigest()[:10]
     name = f"_dreamstudio_plugin_{digest}_{stem}"
     if name in sys.modules:
@@ -244,13 +243,6 @@ def _import_from(init: Path, stem: str, package: str | None) -> ModuleType:
         del sys.modules[name]
         raise
     return module
-
-
-def _find_package_spec(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def discover(
@@ -273,10 +265,10 @@ def discover(
         loader.from_entry_points(eps)
     if use_repo_folder:
         repo = repo_plugins_dir()
-        if repo.is_dir():
-            loader.from_folder(repo, "plugins" if _find_package_spec("plugins") else None)
+        if repo is not None:
+            loader.from_folder(repo)
     if use_user_folder:
-        loader.from_folder(user_plugins_dir(), None)
+        loader.from_folder(user_plugins_dir())
     for folder in folders or ():
-        loader.from_folder(Path(folder), None)
+        loader.from_folder(Path(folder))
     return RuleSet(loader.rules, loader.records)

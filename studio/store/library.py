@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from platformdirs import user_data_dir
 
+from studio.identity import user_data_path
 from studio.io import dreamscape_to_data, dumps_dreamscape, load_dreamscape, loads_dreamscape
 from studio.model import Dreamscape
 
@@ -34,7 +34,6 @@ from .review import Review, check_review
 from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
 
 ENV_VAR = "DREAMSTUDIO_LIBRARY"
-APP_NAME = "adjuster-studio"
 BUSY_TIMEOUT_S = 30.0
 
 
@@ -43,7 +42,7 @@ def default_library_path() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "library.db"
+    return user_data_path() / "library.db"
 
 
 def now() -> str:

@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from PySide6.QtCore import QObject, QTimer
 
+from studio.identity import user_data_path
 from studio.io import atomic_write_text, dumps_dreamscape
 
 from .document import Document
@@ -30,7 +30,7 @@ _active_keys: set[str] = set()
 
 def recovery_dir() -> Path:
     override = os.environ.get(ENV_DIR)
-    base = Path(override) if override else Path(user_data_dir("adjuster-studio")) / "recovery"
+    base = Path(override) if override else user_data_path() / "recovery"
     return base
 
 

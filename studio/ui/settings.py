@@ -6,16 +6,34 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-ORGANIZATION = "AdjusterStudio"
-APPLICATION = "AdjusterStudio"
+from studio.identity import APPLICATION, LEGACY_SETTINGS, ORGANIZATION
+
 MAX_RECENT = 10
+_carried_over = False
 
 
 def app_settings() -> QSettings:
     """INI format everywhere so the file is readable and tests can redirect it with setPath()."""
-    return QSettings(
+    settings = QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
+    _carry_over_legacy(settings)
+    return settings
+
+
+def _carry_over_legacy(settings: QSettings) -> None:
+    """Once per process: copy preferences kept under the old names, so nobody loses them."""
+    global _carried_over
+    if _carried_over:
+        return
+    _carried_over = True
+    if settings.allKeys():
+        return
+    legacy = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, *LEGACY_SETTINGS)
+    if legacy.fileName() == settings.fileName():
+        return
+    for key in legacy.allKeys():
+        settings.setValue(key, legacy.value(key))
 
 
 def recent_files() -> list[Path]:

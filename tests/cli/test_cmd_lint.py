@@ -224,7 +224,7 @@ def test_plugins_lists_found_and_failed(
     code, out, _ = _run(capsys, "plugins")
     assert code == 0
     assert out.splitlines()[0].startswith("core ")
-    assert "ethics 1.0.0  (entry point ethics = plugins.ethics:plugin)  17 rules" in out
+    assert "ethics 1.0.0  (entry point ethics = adjuster_studio_ethics:plugin)  17 rules" in out
     (tmp_path / "wobbly.py").write_text("raise ImportError('needs a missing library')\n")
     monkeypatch.setenv("DREAMSTUDIO_PLUGINS_DIR", str(tmp_path))
     load_rules(refresh=True)

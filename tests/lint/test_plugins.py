@@ -117,7 +117,7 @@ def test_pack_from_an_entry_point_of_an_installed_distribution(
 def test_broken_entry_point_is_reported_and_skipped() -> None:
     eps = [
         metadata.EntryPoint("ghost", "no_such_dream_module:plugin", ENTRY_POINT_GROUP),
-        metadata.EntryPoint("ethics", "plugins.ethics:plugin", ENTRY_POINT_GROUP),
+        metadata.EntryPoint("ethics", "adjuster_studio_ethics:plugin", ENTRY_POINT_GROUP),
     ]
     ruleset = discover(core_rules(), entry_points=eps, use_repo_folder=False, use_user_folder=False)
     (error,) = ruleset.errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins.ethics.exits import raised_exit_weights
+from adjuster_studio_ethics.exits import raised_exit_weights
 from studio.lint import apply_fixes
 from studio.model.ops import apply_all
 from tests.lint.builders import build, chain, found, node, run

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins.ethics.social import find_phrases
+from adjuster_studio_ethics.social import find_phrases
 from studio.lint import apply_fixes
 from studio.model import Edge
 from tests.lint.builders import build, chain, found, node, run

@@ -1,1 +1,0 @@
-"""Rule packs that ship with Adjuster Studio; the studio discovers them like any third-party pack."""

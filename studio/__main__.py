@@ -1,0 +1,5 @@
+"""`python -m studio` is `dreamstudio`."""
+
+from studio.cli.main import run
+
+run()
