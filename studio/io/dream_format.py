@@ -27,6 +27,7 @@ from studio.model.elements import (
     default_reward,
     is_valid_id,
 )
+from studio.model.numeric import MIN_MINUTES, MIN_WEIGHT
 
 from .atomic import atomic_write_text
 from .canonical import (
@@ -203,7 +204,7 @@ def _check_node(
         kind=kind,
         title=ck.text(data, "title", path),
         text=ck.text(data, "text", path),
-        minutes=ck.number(data, "minutes", path, 5, low=0, low_open=True),
+        minutes=ck.number(data, "minutes", path, 5, low=MIN_MINUTES),
         intensity=ck.number(data, "intensity", path, 0.3, low=0, high=1),
         valence=ck.number(data, "valence", path, 0, low=-1, high=1),
         reward=ck.number(data, "reward", path, default_reward(kind), low=0, high=1),
@@ -271,7 +272,7 @@ def _check_edge(
         source=ends[0],
         target=ends[1],
         label=ck.text(data, "label", path),
-        weight=ck.number(data, "weight", path, 1.0, low=0, low_open=True),
+        weight=ck.number(data, "weight", path, 1.0, low=MIN_WEIGHT),
         condition=condition,
         effects=ck.effects(data, path, variables),
         lint_ignore=ck.suppressions(data, path),

@@ -16,6 +16,7 @@ from studio.model.elements import (
     is_valid_id,
 )
 from studio.model.expressions import CONSTANTS, FUNCTIONS, ExpressionError, compile_expression
+from studio.model.numeric import MIN_MINUTES, MIN_WEIGHT
 
 from .canonical import (
     EDGE_KEYS,
@@ -344,7 +345,7 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
         type(title) is str
         and type(text) is str
         and type(minutes) in numbers
-        and 0 < minutes <= MAX_NUMBER
+        and MIN_MINUTES <= minutes <= MAX_NUMBER
         and type(intensity) in numbers
         and 0 <= intensity <= 1
         and type(valence) in numbers
@@ -407,7 +408,9 @@ def _fast_edge(
         return None
     label = get("label", "")
     weight = get("weight", 1.0)
-    if not (type(label) is str and type(weight) in _NUMBER_TYPES and 0 < weight <= MAX_NUMBER):
+    if not (
+        type(label) is str and type(weight) in _NUMBER_TYPES and MIN_WEIGHT <= weight <= MAX_NUMBER
+    ):
         return None
     condition = get("condition")
     if condition is not None:
