@@ -62,6 +62,7 @@ from .field_checks import (
     _number_problem,
     _short,
     _walk,
+    uncarried_text,
 )
 
 __all__ = [
@@ -463,6 +464,9 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise DreamFileError(source, [Issue("", f"invalid JSON: {exc}")]) from None
+    odd = uncarried_text(text, data)
+    if odd:
+        raise DreamFileError(source, odd)
     if bad:
         raise DreamFileError(
             source,

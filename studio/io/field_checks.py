@@ -43,6 +43,30 @@ _NO_LIST: list[Any] = []
 _NO_DICT: dict[str, Any] = {}
 
 
+# Only a \u escape can put a lone surrogate or NUL into parsed text (raw UTF-8 cannot).
+_ODD_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)").search
+_ODD_CODE_POINT = re.compile("[\x00\ud800-\udfff]").search
+
+
+def uncarried_text(text: str, data: Any) -> list[Issue]:
+    """Text UTF-8 or the library cannot carry (lone surrogates, NUL), by field path."""
+    if _ODD_ESCAPE(text) is None:
+        return []
+    issues: list[Issue] = []
+    for path, value in _walk(data):
+        strings = [value] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            strings = [key for key in value if isinstance(key, str)]
+        for item in strings:
+            found = _ODD_CODE_POINT(item)
+            if found is not None:
+                what = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
+                code = f"\\u{ord(found.group()):04x}"
+                where = path if isinstance(value, str) else _field(path, item)
+                issues.append(Issue(where, f"text holds {what} ({code}), which cannot be stored"))
+    return issues
+
+
 class _BadConstant:
     """Stands in for NaN/Infinity, which Python's JSON reader accepts and JSON does not."""
 
