@@ -395,7 +395,13 @@ def _migrate(ck: _Checker, data: dict[str, Any]) -> dict[str, Any] | None:
 
 def dreamscape_from_data(data: Any, source: str | Path = "<data>") -> Dreamscape:
     """Validate a parsed JSON tree; raises DreamFileError listing every problem."""
+    return _from_data(data, source, uncarried_text(data))
+
+
+def _from_data(data: Any, source: str | Path, odd_text: list[Issue]) -> Dreamscape:
+    """Validation proper, starting from the text problems already found."""
     ck = _Checker()
+    ck.issues.extend(odd_text)
     if not isinstance(data, dict):
         raise DreamFileError(
             source, [Issue("", f"expected a JSON object at the top, got {_kind(data)}")]
@@ -464,9 +470,6 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise DreamFileError(source, [Issue("", f"invalid JSON: {exc}")]) from None
-    odd = uncarried_text(text, data)
-    if odd:
-        raise DreamFileError(source, odd)
     if bad:
         raise DreamFileError(
             source,
@@ -476,7 +479,7 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
                 if isinstance(value, _BadConstant)
             ],
         )
-    return dreamscape_from_data(data, source)
+    return _from_data(data, source, uncarried_text(data, text))
 
 
 def load_dreamscape(path: str | Path) -> Dreamscape:

@@ -48,9 +48,12 @@ _ODD_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)").search
 _ODD_CODE_POINT = re.compile("[\x00\ud800-\udfff]").search
 
 
-def uncarried_text(text: str, data: Any) -> list[Issue]:
-    """Text UTF-8 or the library cannot carry (lone surrogates, NUL), by field path."""
-    if _ODD_ESCAPE(text) is None:
+def uncarried_text(data: Any, text: str | None = None) -> list[Issue]:
+    """Text UTF-8 or the library cannot carry (lone surrogates, NUL), by field path.
+
+    With the JSON `text` it came from, the walk is skipped unless a `\\u` escape could
+    have produced such a character."""
+    if text is not None and _ODD_ESCAPE(text) is None:
         return []
     issues: list[Issue] = []
     for path, value in _walk(data):
