@@ -194,10 +194,11 @@ def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str,
     other_w = sum(e.weight for e in out if e.target not in exits)
     if not to_exit or exit_w <= 0 or other_w <= 0 or exit_w / (exit_w + other_w) >= share:
         return {}
-    factor = (share * other_w / (1.0 - share)) / exit_w
-    # Round up to 4 decimals; while float division still lands a hair below the share,
-    # step each weight up (by at least one unit in the last place, so big weights move too).
-    new = {e.id: math.ceil(e.weight * factor * 10_000) / 10_000 for e in to_exit}
+    target = share * other_w / (1.0 - share)
+    # Split the target by each edge's part of the exit weight (never a factor over a tiny
+    # weight, which overflows); round up to 4 decimals; while float division still lands a
+    # hair below the share, step each weight up (by at least one ulp, so big weights move too).
+    new = {e.id: math.ceil(target * (e.weight / exit_w) * 10_000) / 10_000 for e in to_exit}
     while (total := sum(new.values())) / (total + other_w) < share:
         new = {k: v + max(1e-4, math.ulp(v)) for k, v in new.items()}
     return new

@@ -17,6 +17,7 @@ from typing import Any
 
 from studio.model import AUDIENCES, NODE_KINDS, VARIABLE_TYPES, Dreamscape
 from studio.model.elements import (
+    MIN_WEIGHT,
     NODE_RANGES,
     Edge,
     Group,
@@ -62,6 +63,7 @@ from .field_checks import (
     _number_problem,
     _short,
     _walk,
+    uncarried_text,
 )
 
 __all__ = [
@@ -279,7 +281,7 @@ def _check_edge(
         source=ends[0],
         target=ends[1],
         label=ck.text(data, "label", path),
-        weight=ck.number(data, "weight", path, 1.0, low=0, low_open=True),
+        weight=ck.number(data, "weight", path, 1.0, low=MIN_WEIGHT),
         condition=condition,
         effects=ck.effects(data, path, variables),
         lint_ignore=ck.suppressions(data, path),
@@ -401,7 +403,13 @@ def _migrate(ck: _Checker, data: dict[str, Any]) -> dict[str, Any] | None:
 
 def dreamscape_from_data(data: Any, source: str | Path = "<data>") -> Dreamscape:
     """Validate a parsed JSON tree; raises DreamFileError listing every problem."""
+    return _from_data(data, source, uncarried_text(data))
+
+
+def _from_data(data: Any, source: str | Path, odd_text: list[Issue]) -> Dreamscape:
+    """Validation proper, starting from the text problems already found."""
     ck = _Checker()
+    ck.issues.extend(odd_text)
     if not isinstance(data, dict):
         raise DreamFileError(
             source, [Issue("", f"expected a JSON object at the top, got {_kind(data)}")]
@@ -479,7 +487,7 @@ def _loads(text: str | bytes, source: str | Path) -> Dreamscape:
                 if isinstance(value, _BadConstant)
             ],
         )
-    return dreamscape_from_data(data, source)
+    return _from_data(data, source, uncarried_text(data, text))
 
 
 def load_dreamscape(path: str | Path) -> Dreamscape:

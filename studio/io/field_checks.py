@@ -10,6 +10,7 @@ from typing import Any
 from studio.model import NODE_KINDS
 from studio.model.elements import (
     ID_PATTERN,
+    MIN_WEIGHT,
     NODE_RANGES,
     Edge,
     Node,
@@ -42,7 +43,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*").fullmatch
 _INF = math.inf
 # The model's node defaults and ranges, read once for the fast path.
 _MINUTES, _INTENSITY, _VALENCE = (node_default(k) for k in ("minutes", "intensity", "valence"))
-_M_LOW = NODE_RANGES["minutes"].low  # open below: minutes must exceed it
+_M_LOW = NODE_RANGES["minutes"].low
 _I_LOW, _I_HIGH, _V_LOW, _V_HIGH, _R_LOW, _R_HIGH = (
     bound
     for k in ("intensity", "valence", "reward")
@@ -50,6 +51,33 @@ _I_LOW, _I_HIGH, _V_LOW, _V_HIGH, _R_LOW, _R_HIGH = (
 )
 _NO_LIST: list[Any] = []
 _NO_DICT: dict[str, Any] = {}
+
+
+# Only a \u escape can put a lone surrogate or NUL into parsed text (raw UTF-8 cannot).
+_ODD_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)").search
+_ODD_CODE_POINT = re.compile("[\x00\ud800-\udfff]").search
+
+
+def uncarried_text(data: Any, text: str | None = None) -> list[Issue]:
+    """Text UTF-8 or the library cannot carry (lone surrogates, NUL), by field path.
+
+    With the JSON `text` it came from, the walk is skipped unless a `\\u` escape could
+    have produced such a character."""
+    if text is not None and _ODD_ESCAPE(text) is None:
+        return []
+    issues: list[Issue] = []
+    for path, value in _walk(data):
+        strings = [value] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            strings = [key for key in value if isinstance(key, str)]
+        for item in strings:
+            found = _ODD_CODE_POINT(item)
+            if found is not None:
+                what = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
+                code = f"\\u{ord(found.group()):04x}"
+                where = path if isinstance(value, str) else _field(path, item)
+                issues.append(Issue(where, f"text holds {what} ({code}), which cannot be stored"))
+    return issues
 
 
 class _BadConstant:
@@ -354,7 +382,7 @@ def _fast_node(data: dict[str, Any], seen: set[str], declared: frozenset[str]) -
         type(title) is str
         and type(text) is str
         and type(minutes) in numbers
-        and _M_LOW < minutes <= MAX_NUMBER
+        and _M_LOW <= minutes <= MAX_NUMBER
         and type(intensity) in numbers
         and _I_LOW <= intensity <= _I_HIGH
         and type(valence) in numbers
@@ -417,7 +445,9 @@ def _fast_edge(
         return None
     label = get("label", "")
     weight = get("weight", 1.0)
-    if not (type(label) is str and type(weight) in _NUMBER_TYPES and 0 < weight <= MAX_NUMBER):
+    if not (
+        type(label) is str and type(weight) in _NUMBER_TYPES and MIN_WEIGHT <= weight <= MAX_NUMBER
+    ):
         return None
     condition = get("condition")
     if condition is not None:

@@ -71,8 +71,13 @@ class NumberRange:
         return above and (self.high is None or value <= self.high)
 
 
+# The smallest scene duration and transition weight a file may hold: far below anything a
+# designer means (0.06 s; a millionth of a share), far above where float division breaks.
+MIN_MINUTES = 0.001
+MIN_WEIGHT = 1e-6
+
 NODE_RANGES: dict[str, NumberRange] = {
-    "minutes": NumberRange(0, None, low_open=True),
+    "minutes": NumberRange(MIN_MINUTES, None),
     "intensity": NumberRange(0, 1),
     "valence": NumberRange(-1, 1),
     "reward": NumberRange(0, 1),

@@ -9,8 +9,10 @@ is chosen when the closures are built. Nothing is ever passed to `eval` or `exec
 from __future__ import annotations
 
 import ast
+import io
 import operator
 import re
+import tokenize
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,10 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from .numeric import VALUE_BOUND, bound_scalar, bound_vector, product_vector
+
 MAX_SOURCE_LENGTH = 500
 MAX_DEPTH = 40
 # Literals stay exact as floats and within the simulator's 64-bit integers.
-MAX_LITERAL = 2**53
+MAX_LITERAL = VALUE_BOUND
+# The documented grammar's numbers: decimal digits, an optional fraction and exponent.
+_DECIMAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?").fullmatch
 FUNCTIONS = ("min", "max", "abs")
 CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
 
@@ -43,7 +49,11 @@ Fn = Callable[[Env], Any]
 
 
 def _safe_div_scalar(a: Any, b: Any) -> Any:
-    return a / b if b != 0 else 0.0
+    return bound_scalar(a / b) if b != 0 else 0.0
+
+
+def _bounded_scalar(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    return lambda a, b: bound_scalar(fn(a, b))
 
 
 def _safe_mod_scalar(a: Any, b: Any) -> Any:
@@ -54,8 +64,9 @@ def _safe_div_vector(a: Any, b: Any) -> Any:
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     out = np.zeros(np.broadcast(a, b).shape)
-    np.divide(a, b, out=out, where=b != 0)
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.divide(a, b, out=out, where=b != 0)
+    return bound_vector(out)
 
 
 def _safe_mod_vector(a: Any, b: Any) -> Any:
@@ -76,7 +87,7 @@ def _as_number(a: Any) -> Any:
 
 
 def _vector_arith(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda a, b: fn(_as_number(a), _as_number(b))
+    return lambda a, b: bound_vector(fn(_as_number(a), _as_number(b)))
 
 
 def _fold(fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
@@ -113,6 +124,9 @@ SCALAR = _Backend(
     div=_safe_div_scalar,
     mod=_safe_mod_scalar,
     funcs={"min": min, "max": max, "abs": abs},
+    add=_bounded_scalar(operator.add),
+    sub=_bounded_scalar(operator.sub),
+    mul=_bounded_scalar(operator.mul),
 )
 VECTOR = _Backend(
     and_=lambda a, b: np.logical_and(a, b),
@@ -123,7 +137,7 @@ VECTOR = _Backend(
     funcs={"min": _fold(np.minimum), "max": _fold(np.maximum), "abs": np.abs},
     add=_vector_arith(operator.add),
     sub=_vector_arith(operator.sub),
-    mul=_vector_arith(operator.mul),
+    mul=lambda a, b: product_vector(_as_number(a), _as_number(b)),
     neg=lambda a: -_as_number(a),
     pos=lambda a: +_as_number(a),
 )
@@ -184,93 +198,189 @@ def _op_col(src: str, after: ast.AST, symbol: str, fallback: int) -> int:
     return found + 1 if found >= 0 else fallback
 
 
-def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
-    """Reject everything outside the whitelist, naming the construct and its column."""
-    if depth > MAX_DEPTH:
-        raise ExpressionError("expression is nested too deeply", _col(node, src))
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool):
-            return
-        if isinstance(node.value, int | float):
-            if not abs(node.value) <= MAX_LITERAL:
-                raise ExpressionError(
-                    f"number is too large (at most {MAX_LITERAL})", _col(node, src)
-                )
-            return
-        if isinstance(node.value, str):
-            raise ExpressionError("strings are not allowed", _col(node, src))
-        raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node, src))
-    if isinstance(node, ast.Name):
-        if node.id.startswith("__"):
-            raise ExpressionError(f"name '{node.id}' is not allowed", _col(node, src))
-        if node.id in FUNCTIONS:
-            raise ExpressionError(f"'{node.id}' must be called", _col(node, src))
+_BINOP_SYMBOLS = {
+    ast.Pow: "**",
+    ast.FloorDiv: "//",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.MatMult: "@",
+}
+_CMP_WORDS = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+
+
+def _check_constant(node: ast.Constant, depth: int, src: str) -> None:
+    """Numbers within the literal bound and true/false; no strings or other constants."""
+    if isinstance(node.value, bool):
         return
-    if isinstance(node, ast.BoolOp):
-        for value in node.values:
-            _check(value, depth + 1, src)
+    if isinstance(node.value, int | float):
+        if not abs(node.value) <= MAX_LITERAL:
+            raise ExpressionError(f"number is too large (at most {MAX_LITERAL})", _col(node, src))
         return
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
-            raise ExpressionError("operator '~' is not allowed", _col(node, src))
-        _check(node.operand, depth + 1, src)
-        return
-    if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINOPS:
-            symbol = {
-                ast.Pow: "**",
-                ast.FloorDiv: "//",
-                ast.BitAnd: "&",
-                ast.BitOr: "|",
-                ast.BitXor: "^",
-                ast.LShift: "<<",
-                ast.RShift: ">>",
-                ast.MatMult: "@",
-            }.get(type(node.op), type(node.op).__name__)
+    if isinstance(node.value, str):
+        raise ExpressionError("strings are not allowed", _col(node, src))
+    raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node, src))
+
+
+def _check_name(node: ast.Name, depth: int, src: str) -> None:
+    """Variable names, never dunders or an uncalled function."""
+    if node.id.startswith("__"):
+        raise ExpressionError(f"name '{node.id}' is not allowed", _col(node, src))
+    if node.id in FUNCTIONS:
+        raise ExpressionError(f"'{node.id}' must be called", _col(node, src))
+
+
+def _check_boolop(node: ast.BoolOp, depth: int, src: str) -> None:
+    for value in node.values:
+        _check(value, depth + 1, src)
+
+
+def _check_unary(node: ast.UnaryOp, depth: int, src: str) -> None:
+    if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
+        raise ExpressionError("operator '~' is not allowed", _col(node, src))
+    _check(node.operand, depth + 1, src)
+
+
+def _check_binop(node: ast.BinOp, depth: int, src: str) -> None:
+    """Only + - * / %, named by symbol and column otherwise."""
+    if type(node.op) not in _BINOPS:
+        symbol = _BINOP_SYMBOLS.get(type(node.op), type(node.op).__name__)
+        raise ExpressionError(
+            f"operator '{symbol}' is not allowed",
+            _op_col(src, node.left, symbol, _col(node, src)),
+        )
+    _check(node.left, depth + 1, src)
+    _check(node.right, depth + 1, src)
+
+
+def _check_compare(node: ast.Compare, depth: int, src: str) -> None:
+    """Comparisons, never membership or identity."""
+    for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
+        if type(op) not in _CMPOPS:
+            word = _CMP_WORDS.get(type(op), type(op).__name__)
             raise ExpressionError(
-                f"operator '{symbol}' is not allowed",
-                _op_col(src, node.left, symbol, _col(node, src)),
+                f"operator '{word}' is not allowed",
+                _op_col(src, before, word.split()[0], _col(node, src)),
             )
-        _check(node.left, depth + 1, src)
-        _check(node.right, depth + 1, src)
-        return
-    if isinstance(node, ast.Compare):
-        for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
-            if type(op) not in _CMPOPS:
-                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(
-                    type(op), type(op).__name__
-                )
-                raise ExpressionError(
-                    f"operator '{word}' is not allowed",
-                    _op_col(src, before, word.split()[0], _col(node, src)),
-                )
-        _check(node.left, depth + 1, src)
-        for comparator in node.comparators:
-            _check(comparator, depth + 1, src)
-        return
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            what = node.func.id if isinstance(node.func, ast.Name) else "this function"
-            raise ExpressionError(
-                f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src)
-            )
-        if node.keywords:
-            raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
-        if not node.args:
-            raise ExpressionError(f"{node.func.id}() needs an argument", _col(node, src))
-        if node.func.id == "abs" and len(node.args) != 1:
-            raise ExpressionError("abs() takes exactly one argument", _col(node, src))
-        if node.func.id in ("min", "max") and len(node.args) < 2:
-            raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node, src))
-        for arg in node.args:
-            _check(arg, depth + 1, src)
-        return
+    _check(node.left, depth + 1, src)
+    for comparator in node.comparators:
+        _check(comparator, depth + 1, src)
+
+
+def _check_call(node: ast.Call, depth: int, src: str) -> None:
+    """min/max (two or more arguments) and abs (one), positional only."""
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        what = node.func.id if isinstance(node.func, ast.Name) else "this function"
+        raise ExpressionError(
+            f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src)
+        )
+    if node.keywords:
+        raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
+    if not node.args:
+        raise ExpressionError(f"{node.func.id}() needs an argument", _col(node, src))
+    if node.func.id == "abs" and len(node.args) != 1:
+        raise ExpressionError("abs() takes exactly one argument", _col(node, src))
+    if node.func.id in ("min", "max") and len(node.args) < 2:
+        raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node, src))
+    for arg in node.args:
+        _check(arg, depth + 1, src)
+
+
+def _reject(node: ast.AST, src: str) -> None:
+    """Anything else, named in words at the column where it starts."""
     what = _DESCRIBE.get(type(node), type(node).__name__)
     if isinstance(node, ast.Attribute):
         raise ExpressionError(f"{what} not allowed", _op_col(src, node.value, ".", _col(node, src)))
     if isinstance(node, ast.Subscript):
         raise ExpressionError(f"{what} not allowed", _op_col(src, node.value, "[", _col(node, src)))
     raise ExpressionError(f"{what} not allowed", _col(node, src))
+
+
+_CHECKS: dict[type, Callable[[Any, int, str], None]] = {
+    ast.Constant: _check_constant,
+    ast.Name: _check_name,
+    ast.BoolOp: _check_boolop,
+    ast.UnaryOp: _check_unary,
+    ast.BinOp: _check_binop,
+    ast.Compare: _check_compare,
+    ast.Call: _check_call,
+}
+
+
+def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
+    """Reject everything outside the whitelist, naming the construct and its column."""
+    if depth > MAX_DEPTH:
+        raise ExpressionError("expression is nested too deeply", _col(node, src))
+    step = _CHECKS.get(type(node))
+    if step is None:
+        _reject(node, src)
+    else:
+        step(node, depth, src)
+
+
+def _check_tokens(src: str) -> None:
+    """What `ast` accepts but the documented grammar does not: comments, non-decimal or
+    underscored numbers, and non-ASCII names (Python folds them by NFKC; rename would not)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, SyntaxError):  # pragma: no cover - ast parsed it already
+        return
+    for tok in tokens:
+        column = tok.start[1] + 1
+        if tok.type == tokenize.COMMENT:
+            raise ExpressionError("comments ('#') are not part of expressions", column)
+        if tok.type == tokenize.NUMBER and not _DECIMAL(tok.string):
+            raise ExpressionError(
+                f"number {tok.string!r} is not allowed (write plain decimals like 1000 or 0.5)",
+                column,
+            )
+        if tok.type == tokenize.NAME and not tok.string.isascii():
+            raise ExpressionError(
+                f"name {tok.string!r} is not allowed (names use ASCII letters, digits and _)",
+                column,
+            )
+
+
+def _build_boolop(node: ast.BoolOp, be: _Backend) -> Fn:
+    """`and`/`or`: short-circuit for one dreamer, element-wise over arrays."""
+    parts = [_build(v, be) for v in node.values]
+    combine = be.and_ if isinstance(node.op, ast.And) else be.or_
+    if be is SCALAR:
+        if isinstance(node.op, ast.And):
+            return lambda env: all(bool(p(env)) for p in parts)
+        return lambda env: any(bool(p(env)) for p in parts)
+
+    def boolop(env: Env) -> Any:
+        result = parts[0](env)
+        for part in parts[1:]:
+            result = combine(result, part(env))
+        return result
+
+    return boolop
+
+
+def _build_compare(node: ast.Compare, be: _Backend) -> Fn:
+    """Comparisons, chained like `0 < x <= 5` (each operand evaluated once)."""
+    first = _build(node.left, be)
+    rest = [
+        (_CMPOPS[type(op)], _build(c, be)) for op, c in zip(node.ops, node.comparators, strict=True)
+    ]
+    if len(rest) == 1:
+        cmp, right = rest[0]
+        return lambda env: cmp(first(env), right(env))
+
+    def chain(env: Env) -> Any:
+        left = first(env)
+        result: Any = True
+        for cmp, right_fn in rest:
+            right = right_fn(env)
+            result = be.and_(result, cmp(left, right))
+            left = right
+        return result
+
+    return chain
 
 
 def _build(node: ast.AST, be: _Backend) -> Fn:
@@ -285,20 +395,7 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
         name = node.id
         return lambda env: env[name]
     if isinstance(node, ast.BoolOp):
-        parts = [_build(v, be) for v in node.values]
-        combine = be.and_ if isinstance(node.op, ast.And) else be.or_
-        if be is SCALAR:
-            if isinstance(node.op, ast.And):
-                return lambda env: all(bool(p(env)) for p in parts)
-            return lambda env: any(bool(p(env)) for p in parts)
-
-        def boolop(env: Env) -> Any:
-            result = parts[0](env)
-            for part in parts[1:]:
-                result = combine(result, part(env))
-            return result
-
-        return boolop
+        return _build_boolop(node, be)
     if isinstance(node, ast.UnaryOp):
         operand = _build(node.operand, be)
         if isinstance(node.op, ast.Not):
@@ -312,27 +409,9 @@ def _build(node: ast.AST, be: _Backend) -> Fn:
         ]
         return lambda env: fn(left(env), right(env))
     if isinstance(node, ast.Compare):
-        first = _build(node.left, be)
-        rest = [
-            (_CMPOPS[type(op)], _build(c, be))
-            for op, c in zip(node.ops, node.comparators, strict=True)
-        ]
-        if len(rest) == 1:
-            cmp, right = rest[0]
-            return lambda env: cmp(first(env), right(env))
-
-        def chain(env: Env) -> Any:
-            left = first(env)
-            result: Any = True
-            for cmp, right_fn in rest:
-                right = right_fn(env)
-                result = be.and_(result, cmp(left, right))
-                left = right
-            return result
-
-        return chain
+        return _build_compare(node, be)
     if isinstance(node, ast.Call):
-        func = be.funcs[node.func.id]  # type: ignore[union-attr]
+        func = be.funcs[node.func.id]  # type: ignore[attr-defined]
         args = [_build(a, be) for a in node.args]
         return lambda env: func(*(a(env) for a in args))
     raise ExpressionError(f"{type(node).__name__} not allowed", _col(node))  # pragma: no cover
@@ -398,6 +477,7 @@ def compile_expression(source: str) -> Expression:
     shift = len(source) - len(source.lstrip())
     try:
         _check(tree.body, 0, source.strip())
+        _check_tokens(source.strip())
     except ExpressionError as exc:
         exc.column += shift
         raise
@@ -412,12 +492,13 @@ def check_names(expr: Expression, declared: Mapping[str, Any]) -> list[str]:
 
 
 def coerce(value: Any, var_type: str) -> Any:
-    """Cast a computed value to a variable's declared type (ints truncate toward zero)."""
+    """Cast a computed value to a variable's declared type (ints truncate toward zero),
+    clamped to ±VALUE_BOUND like every other value."""
     if var_type == "bool":
         return bool(value)
     if var_type == "int":
-        return int(value)
-    return float(value)
+        return int(bound_scalar(value))
+    return float(bound_scalar(float(value)))
 
 
 def coerce_vector(values: Any, var_type: str, size: int) -> np.ndarray:
@@ -426,8 +507,8 @@ def coerce_vector(values: Any, var_type: str, size: int) -> np.ndarray:
     if var_type == "bool":
         return arr.astype(bool)
     if var_type == "int":
-        return np.trunc(arr.astype(float)).astype(np.int64)
-    return arr.astype(float)
+        return np.trunc(bound_vector(arr.astype(float))).astype(np.int64)
+    return np.asarray(bound_vector(arr.astype(float)), dtype=float)
 
 
 _WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"

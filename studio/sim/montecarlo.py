@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from studio.model import Dreamscape
+from studio.model.expressions import coerce_vector
 
 from .night import rem_lengths
 from .program import EffectTable, IntensityLevels, Program, TemplateGroup, compile_program
@@ -102,10 +103,7 @@ class _Night:
                 if value is None:
                     continue
                 target = self.variables[group.target]  # type: ignore[index]
-                arr = np.broadcast_to(np.asarray(value), (w.size,))
-                if target.dtype == np.int64:
-                    arr = np.trunc(arr.astype(float)).astype(np.int64)
-                target[w] = arr
+                target[w] = coerce_vector(value, group.target_type, w.size)
 
     # ------------------------------------------------------------------ moves
     def _stretch(
@@ -240,7 +238,8 @@ def default_max_steps(prog: Program, total: float) -> int:
     positive = prog.minutes[(prog.minutes > 0) & ~prog.is_exit]
     if positive.size == 0:
         return min(STEP_CAP, 1000)
-    return int(min(STEP_CAP, math.ceil(total / float(positive.min())) + 2))
+    steps = total / float(positive.min())  # a tiny duration makes this inf: cap before ceil
+    return STEP_CAP if not steps < STEP_CAP else min(STEP_CAP, math.ceil(steps) + 2)
 
 
 def simulate(

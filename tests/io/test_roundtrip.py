@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from studio.io import (
+    DreamFileError,
     canonical_json,
     content_hash,
     dreamscape_to_data,
@@ -124,17 +125,18 @@ def test_non_finite_numbers_are_refused_not_written() -> None:
         dumps_dreamscape(ds)
 
 
-def test_lone_surrogates_stay_escaped_and_round_trip() -> None:
+def test_lone_surrogates_are_refused_at_load() -> None:
+    """Issue 18: a lone surrogate once loaded and round-tripped, then broke `library add` and
+    `export` (UTF-8 cannot carry it); the loader now names the field instead."""
     data = valid_data()
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     text = text.replace('"Mae waves."', '"Mae waves \\ud83d."')
-    ds = loads_dreamscape(text)
-    assert ds.node("pier").text == "Mae waves \ud83d."
-    out = dumps_dreamscape(ds)
-    out.encode("utf-8")  # writable
-    assert out == text
-    assert loads_dreamscape(out).node("pier").text == ds.node("pier").text
-    content_hash(ds)
+    with pytest.raises(DreamFileError) as info:
+        loads_dreamscape(text)
+    pier = next(i for i, n in enumerate(data["nodes"]) if n["id"] == "pier")
+    assert [str(i) for i in info.value.issues] == [
+        f"nodes[{pier}].text: text holds a lone surrogate (\\ud83d), which cannot be stored"
+    ]
 
 
 def test_writer_handles_an_empty_document() -> None:

@@ -224,3 +224,30 @@ def test_scalar_and_vector_agree(source: str, dreamers: list[dict[str, object]])
             scalar,
             got,
         )
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "word"),
+    [
+        ("true # and courage >= 5", 6, "comments"),
+        ("courage >= 5 #", 14, "comments"),
+        ("courage >= 0x10", 12, "0x10"),
+        ("courage + 1_000", 11, "1_000"),
+        ("courage > 0o7", 11, "0o7"),
+        ("courage > 0b1", 11, "0b1"),
+        ("\uff43ourage + 1", 1, "ASCII"),  # fullwidth c, folded to 'courage' by NFKC
+        ("courage + \u0131", 11, "ASCII"),
+    ],
+)
+def test_constructs_outside_the_documented_grammar_are_rejected(
+    source: str, column: int, word: str
+) -> None:
+    with pytest.raises(ExpressionError) as info:
+        compile_expression(source)
+    assert info.value.column == column, info.value
+    assert word in info.value.message
+
+
+@pytest.mark.parametrize("source", ["1e3 + .5", "2.", "1E-3 * courage", "0.25"])
+def test_plain_decimal_numbers_stay_allowed(source: str) -> None:
+    compile_expression(source)
