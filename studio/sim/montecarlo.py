@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from studio.model import Dreamscape
+from studio.model.expressions import clamp
 
 from .night import rem_lengths
 from .program import EffectTable, Program, TemplateGroup, compile_program
@@ -105,6 +106,7 @@ class _Night:
                 arr = np.broadcast_to(np.asarray(value), (w.size,))
                 if target.dtype == np.int64:
                     arr = np.trunc(arr.astype(float)).astype(np.int64)
+                    arr = clamp(arr, *self.prog.bounds.get(group.target, (None, None)))
                 target[w] = arr
 
     # ------------------------------------------------------------------ moves

@@ -19,7 +19,7 @@ import numpy as np
 from studio.analysis.graph import as_floats, graph_arrays
 from studio.model import Dreamscape, Expression, ExpressionError, compile_expression
 
-from .state import initial_values, variable_types
+from .state import initial_values, variable_bounds, variable_types
 
 CONST_PREFIX = "_k"
 HIGH_INTENSITY = 0.7
@@ -190,6 +190,7 @@ class Program:
     types: dict[str, str]
     initial: dict[str, Any]
     problems: list[str]
+    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -261,4 +262,5 @@ def compile_program(ds: Dreamscape, start: str | None = None) -> Program:
         types=types,
         initial=initial_values(ds, types),
         problems=problems,
+        bounds=variable_bounds(ds),
     )
