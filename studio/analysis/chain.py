@@ -139,3 +139,26 @@ def solve_chain(
         else:
             return answers[: len(rhs)], answers[len(rhs) :], name
     raise ChainSolveError(f"no solver reached a residual below {RESIDUAL_TOL} ({', '.join(tried)})")
+
+
+def solve_sparse(
+    a: sparse.csr_matrix, rhs: list[np.ndarray], rhs_t: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], str]:
+    """A direct sparse LU first (product chains are sparse and often nearly singular, where
+    Krylov methods crawl); the residual is checked and `solve_chain`'s ladder is the fallback."""
+    n = a.shape[0]
+    if n <= DENSE_MAX:
+        return solve_chain(a, rhs, rhs_t)
+    a = a.tocsr()
+    at = a.T.tocsr()
+    try:
+        solve = _splu(a, "COLAMD")
+        answers = []
+        for b, transpose in [(b, False) for b in rhs] + [(c, True) for c in rhs_t]:
+            x = np.asarray(solve(b, transpose), dtype=float)
+            if not _residual_ok(a, at, x, b, transpose):
+                raise ValueError("residual")
+            answers.append(x)
+        return answers[: len(rhs)], answers[len(rhs) :], "splu"
+    except (RuntimeError, MemoryError, ValueError):
+        return solve_chain(a, rhs, rhs_t)

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from studio.model import Dreamscape
-from studio.model.elements import Edge, Node
+from studio.model.elements import Edge, Node, Variable
 
 FORMAT_NAME = "dreamscape"
 CURRENT_VERSION = 1
@@ -40,7 +40,7 @@ EDGE_KEYS = ("id", "from", "to", "label", "weight", "condition", "effects", "lin
 META_KEYS = ("title", "author", "audience", "description", "tags")
 NIGHT_KEYS = ("onset_minutes", "cycle_minutes", "rem_minutes")
 GROUP_KEYS = ("id", "title", "nodes", "color")
-VARIABLE_KEYS = ("type", "initial")
+VARIABLE_KEYS = ("type", "initial", "min", "max")
 LINT_KEYS = ("select", "ignore", "threshold")
 TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups", "lint")
 
@@ -138,6 +138,16 @@ def _with_extra(
     return out
 
 
+def variable_to_data(v: Variable) -> dict[str, Any]:
+    """A variable as canonical data; `min`/`max` only when declared (old files stay identical)."""
+    out: dict[str, Any] = {"type": v.type, "initial": v.initial}
+    if v.minimum is not None:
+        out["min"] = v.minimum
+    if v.maximum is not None:
+        out["max"] = v.maximum
+    return out
+
+
 def node_to_data(node: Node) -> dict[str, Any]:
     """A node as canonical JSON-ready data."""
     out: dict[str, Any] = {
@@ -212,7 +222,7 @@ def _document(ds: Dreamscape) -> dict[str, Any]:
             NIGHT_KEYS,
         ),
         "variables": {
-            name: _with_extra({"type": v.type, "initial": v.initial}, v.extra, VARIABLE_KEYS)
+            name: _with_extra(variable_to_data(v), v.extra, VARIABLE_KEYS)
             for name, v in ds.variables.items()
         },
         "nodes": None,

@@ -124,10 +124,44 @@ def _variables(ck: _Checker, raw: Any) -> dict[str, Variable]:
         elif var_type != "bool" and _number_problem(initial):
             ck.add(f"{path}.initial", str(_number_problem(initial)))
             initial = default
+        low, high = _bounds(ck, spec, path, var_type, initial)
         out[name] = Variable(
-            name, var_type, initial, ck.extra(spec, frozenset(VARIABLE_KEYS), path)
+            name,
+            var_type,
+            initial,
+            ck.extra(spec, frozenset(VARIABLE_KEYS), path),
+            minimum=low,
+            maximum=high,
         )
     return out
+
+
+def _bounds(
+    ck: _Checker, spec: dict[str, Any], path: str, var_type: str, initial: Any
+) -> tuple[int | None, int | None]:
+    """An `int` variable's optional `min`/`max`: whole numbers, min <= initial <= max."""
+    found: dict[str, int | None] = {"min": None, "max": None}
+    for key in found:
+        if key not in spec:
+            continue
+        value = spec[key]
+        if var_type != "int":
+            ck.add(f"{path}.{key}", f"only int variables take a {key}, this one is {var_type}")
+        elif not isinstance(value, int) or isinstance(value, bool):
+            ck.add(f"{path}.{key}", f"expected a whole number, got {_kind(value)}")
+        elif abs(value) > 2**53:
+            ck.add(f"{path}.{key}", f"{key} is too large (at most {2**53} either way)")
+        else:
+            found[key] = value
+    low, high = found["min"], found["max"]
+    if low is not None and high is not None and low > high:
+        ck.add(f"{path}.max", f"max {high} is below min {low}")
+        return None, None
+    if low is not None and isinstance(initial, int) and initial < low:
+        ck.add(f"{path}.initial", f"initial {initial} is below min {low}")
+    if high is not None and isinstance(initial, int) and initial > high:
+        ck.add(f"{path}.initial", f"initial {initial} is above max {high}")
+    return low, high
 
 
 def _meta(ck: _Checker, raw: Any) -> Meta:

@@ -135,6 +135,16 @@ class Variable:
     type: str = "int"
     initial: Any = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Optional bounds of an `int` variable: effects clamp into [minimum, maximum].
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def bounds(self) -> tuple[int | None, int | None]:
+        """The clamp range effects keep an `int` variable in (None where unbounded)."""
+        if self.type != "int":
+            return None, None
+        return self.minimum, self.maximum
 
 
 @dataclass(slots=True)

@@ -13,9 +13,9 @@ from typing import Any
 
 from studio.analysis.graph import positive_or
 from studio.model import Dreamscape, Edge, Node
-from studio.model.expressions import coerce
+from studio.model.expressions import clamp, coerce
 
-from .state import initial_values, try_compile, variable_types
+from .state import initial_values, try_compile, variable_bounds, variable_types
 
 
 class PlayError(ValueError):
@@ -55,6 +55,7 @@ class PlayEngine:
         self.problems: list[str] = []
         self._start = start
         self._types: dict[str, str] = variable_types(ds)
+        self._bounds = variable_bounds(ds)
         self.history: list[Step] = []
         self.restart(start)
 
@@ -148,6 +149,7 @@ class PlayEngine:
         """
         self.ds = ds
         self._types = variable_types(ds)
+        self._bounds = variable_bounds(ds)
         fresh = initial_values(ds, self._types)
         self.history = [
             Step(
@@ -189,7 +191,8 @@ class PlayEngine:
                 self._problem(f"{owner}: effect on {name}: {error}")
                 continue
             try:
-                env[name] = coerce(expr.evaluate(env), self._types.get(name, "float"))
+                value = coerce(expr.evaluate(env), self._types.get(name, "float"))
+                env[name] = clamp(value, *self._bounds.get(name, (None, None)))
             except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
                 self._problem(f"{owner}: effect on {name}: {exc}")
 

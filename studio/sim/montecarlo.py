@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from studio.model import Dreamscape
-from studio.model.expressions import coerce_vector
+from studio.model.expressions import clamp, coerce_vector
 
 from .night import rem_lengths
 from .program import EffectTable, IntensityLevels, Program, TemplateGroup, compile_program
@@ -103,7 +103,10 @@ class _Night:
                 if value is None:
                     continue
                 target = self.variables[group.target]  # type: ignore[index]
-                target[w] = coerce_vector(value, group.target_type, w.size)
+                arr = coerce_vector(value, group.target_type, w.size)
+                if target.dtype == np.int64:
+                    arr = clamp(arr, *self.prog.bounds.get(group.target, (None, None)))
+                target[w] = arr
 
     # ------------------------------------------------------------------ moves
     def _stretch(

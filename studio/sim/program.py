@@ -19,7 +19,7 @@ import numpy as np
 from studio.analysis.graph import as_floats, graph_arrays
 from studio.model import Dreamscape, Expression, ExpressionError, compile_expression
 
-from .state import initial_values, variable_types
+from .state import initial_values, variable_bounds, variable_types
 
 CONST_PREFIX = "_k"
 
@@ -200,6 +200,7 @@ class Program:
     types: dict[str, str]
     initial: dict[str, Any]
     problems: list[str]
+    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -276,4 +277,5 @@ def compile_program(
         types=types,
         initial=initial_values(ds, types),
         problems=problems,
+        bounds=variable_bounds(ds),
     )

@@ -57,6 +57,13 @@ def variable_types(ds: Dreamscape) -> dict[str, str]:
     return types
 
 
+def variable_bounds(ds: Dreamscape) -> dict[str, tuple[int | None, int | None]]:
+    """Declared `min`/`max` of the int variables that have any (effects clamp into them)."""
+    return {
+        name: var.bounds for name, var in ds.variables.items() if var.bounds != (None, None)
+    }
+
+
 def initial_values(ds: Dreamscape, types: dict[str, str]) -> dict[str, Any]:
     """Each variable's starting value, cast to its type (bad initial values start at 0)."""
     values: dict[str, Any] = {}
