@@ -129,7 +129,7 @@ class TrustStore:
                     if key.key_id == row["key_id"]:
                         self.keys.setdefault(key.key_id, key)
         if db["revocations"].exists():
-            for row in db.table("revocations").rows():
+            for row in db.table("revocations").rows:
                 with contextlib.suppress(KeyStoreError):
                     revocation = Revocation(
                         PublicKey.from_b64(row["public_key"], ""),
@@ -184,9 +184,12 @@ def user_trust_db(folder: Path | None = None) -> sqlite_utils.Database:
 def trust_key(db: sqlite_utils.Database, key: PublicKey) -> None:
     """Add (or refresh the name of) a trusted key in one database (not inside a transaction)."""
     ensure_trust_tables(db)
-    db["trusted_keys"].upsert(
+    # insert-or-replace, not upsert: sqlite-utils' upsert inserts the key alone first, which
+    # the NOT NULL columns would silently ignore.
+    db["trusted_keys"].insert(
         {"key_id": key.key_id, "name": key.name, "public_key": key.b64, "added": now()},
         pk="key_id",
+        replace=True,
     )
 
 
@@ -198,7 +201,7 @@ def record_revocation(db: sqlite_utils.Database, revocation: Revocation) -> None
     known = TrustStore.load(db).revocations.get(revocation.key_id)
     if known is not None and known.time <= revocation.time:
         return
-    db["revocations"].upsert(
+    db["revocations"].insert(
         {
             "key_id": revocation.key_id,
             "public_key": revocation.public.b64,
@@ -207,4 +210,5 @@ def record_revocation(db: sqlite_utils.Database, revocation: Revocation) -> None
             "signature": b64(revocation.signature),
         },
         pk="key_id",
+        replace=True,
     )
