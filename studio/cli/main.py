@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_sim",
     "studio.cli.cmd_lint",
     "studio.cli.cmd_library",
+    "studio.cli.cmd_keys",
 )
 
 

@@ -192,7 +192,9 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
-def new_key(name: str, passphrase: bytes | None = None, folder: Path | None = None) -> SecretKeyFile:
+def new_key(
+    name: str, passphrase: bytes | None = None, folder: Path | None = None
+) -> SecretKeyFile:
     """Make an Ed25519 key pair for `name` and store it (encrypted when a passphrase is given)."""
     name = " ".join(name.split())
     if not name:

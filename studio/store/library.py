@@ -33,9 +33,9 @@ from .diff import DreamDiff, diff_data
 from .errors import LibraryError
 from .keys import PublicKey, SecretKeyFile
 from .review import Review, check_review
+from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
 from .signing import sign_record
 from .trust import Revocation, TrustStore, record_revocation, trust_key
-from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
 
 ENV_VAR = "DREAMSTUDIO_LIBRARY"
 APP_NAME = "adjuster-studio"

@@ -64,13 +64,14 @@ class GateVerdict:
             review.decision == "reject" or (self.check is not None and self.check.honoured)
         )
 
-    def _by(self) -> str:
-        review = self.review
-        assert review is not None
-        if self.check is None or self.check.honoured:
-            key = f" (key {self.check.key_id})" if self.check and self.check.key_id else ""
-            return f"{review.reviewer}{key}"
-        return f"{review.reviewer} ({self.check.label})"
+    def _signed(self) -> str:
+        """`, signed with key 3f2a…` or ` (unsigned)`: how far the latest review is vouched for."""
+        check = self.check
+        if check is None:
+            return ""
+        if check.honoured:
+            return f" (signed, key {check.key_id})"
+        return f" ({check.label})"
 
     @property
     def headline(self) -> str:
@@ -79,14 +80,17 @@ class GateVerdict:
         review = self.review
         if self.allowed:
             if review and review.decision == "override" and self.honoured:
-                return f"Publishable under {self._by()}'s override: {risk}"
+                return f"Publishable under {review.reviewer}'s override{self._signed()}: {risk}"
             if review and review.decision == "approve":
-                return f"Ready to publish: {risk}; approved by {self._by()}"
+                return f"Ready to publish: {risk}; approved by {review.reviewer}{self._signed()}"
             if review and not self.honoured:
-                return f"Ready to publish: {risk}; {review.decision} by {self._by()} not counted"
+                return (
+                    f"Ready to publish: {risk}; {review.decision} by {review.reviewer} "
+                    f"not counted{self._signed()}"
+                )
             return f"Ready to publish: {risk}; no reviewer sign-off recorded"
         if review and review.decision == "reject":
-            return f"Blocked: rejected by {self._by()}; {risk}"
+            return f"Blocked: rejected by {review.reviewer}{self._signed()}; {risk}"
         if self.fatal:
             return f"Blocked: a fatal finding can never be published; {risk}"
         n = len(self.reasons)
@@ -357,7 +361,9 @@ def export_dreamscape(
         score=verdict.score,
         band=verdict.band,
         review=verdict.review.to_record() if verdict.review else None,
-        approvals=[r.to_record() for r in verdict.approvals] if verdict.required_approvals else None,
+        approvals=[r.to_record() for r in verdict.approvals]
+        if verdict.required_approvals
+        else None,
     )
     export_id = None
     if library is not None:

@@ -93,7 +93,10 @@ def revocation_payload(key_id: str, time: str, reason: str) -> bytes:
 
 
 def revoke_key(
-    secret: SecretKeyFile, passphrase: bytes | None = None, reason: str = "", time: str | None = None
+    secret: SecretKeyFile,
+    passphrase: bytes | None = None,
+    reason: str = "",
+    time: str | None = None,
 ) -> Revocation:
     """Sign a revocation of one's own key, effective from `time` (now by default)."""
     time = time or now()
