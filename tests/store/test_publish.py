@@ -39,7 +39,9 @@ def test_evaluate_without_and_with_reviews(library: Library, dream_file: Path) -
     assert not again.verdict.allowed and "rejected by Mae" in again.verdict.headline
     assert again.verdict.lines()[-2].startswith("  review: ")
     # A reject counts even unsigned (refusing is always safe); the line says it is unsigned.
-    assert again.verdict.lines()[-1] == "  signature: reject by Mae: unsigned: nobody vouches for it"
+    assert (
+        again.verdict.lines()[-1] == "  signature: reject by Mae: unsigned: nobody vouches for it"
+    )
 
 
 def test_override_lifts_a_non_fatal_block(
