@@ -58,3 +58,10 @@ def _release_clipboard_at_exit():
     if app is not None:
         QApplication.clipboard().clear()
         app.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _private_keys_dir(tmp_path_factory, monkeypatch):
+    """Reviewer keys and the user's trust store live in a fresh folder per test, never in ~."""
+    monkeypatch.setenv("DREAMSTUDIO_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))
+    monkeypatch.delenv("DREAMSTUDIO_KEY_PASSPHRASE", raising=False)

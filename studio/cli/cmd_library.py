@@ -13,16 +13,21 @@ from typing import Any
 
 from studio.io import DreamFileError, atomic_write_text, dreamscape_to_data, load_dreamscape
 from studio.io.package import PackageError
-from studio.io.package_verify import import_package, verify_package
+from studio.io.package_verify import import_package
 from studio.lint import LintConfigError
 from studio.store import Library, LibraryError, ReviewError, diff_data
+from studio.store.keys import KeyStoreError, SecretKeyFile, find_key, read_passphrase
+from studio.store.package_check import PackageCheck, check_package
+from studio.store.policy import find_policy
 from studio.store.publish import (
     ExportBlocked,
     evaluate,
     export_dreamscape,
+    judge,
     review_dreamscape,
 )
 from studio.store.review import DECISIONS
+from studio.store.trust import TrustStore
 
 from .common import (
     EXIT_BAD_INPUT,
@@ -114,6 +119,18 @@ def register(sub: Any) -> None:
         action="store_true",
         help="list the reviews of the current content and the gate verdict",
     )
+    p.add_argument(
+        "--key",
+        default=None,
+        metavar="KEY",
+        help="sign with this key (id, id prefix or name; default: your key named as --reviewer)",
+    )
+    p.add_argument(
+        "--passphrase-file",
+        default=None,
+        metavar="FILE",
+        help="the key's passphrase (or $DREAMSTUDIO_KEY_PASSPHRASE); never prompted",
+    )
     add_format_flag(p)
     _sim_flags(p)
     _library_flag(p)
@@ -126,16 +143,34 @@ def register(sub: Any) -> None:
     _library_flag(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("verify", help="check a package's files, hashes and paths")
+    p = sub.add_parser(
+        "verify", help="check a package's files, hashes, paths, review signatures and score"
+    )
     p.add_argument("packages", nargs="+", metavar="PKG")
     add_format_flag(p)
+    _trust_flags(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("import", help="verify a package and unpack it into a folder")
     p.add_argument("package", metavar="PKG")
     p.add_argument("dest", metavar="DEST")
     p.add_argument("--force", action="store_true", help="replace files that already exist")
+    _trust_flags(p)
     p.set_defaults(func=cmd_import)
+
+
+def _trust_flags(parser: Any) -> None:
+    parser.add_argument(
+        "--require-signed",
+        action="store_true",
+        help="fail unless every review is validly signed by a trusted, unrevoked key",
+    )
+    parser.add_argument(
+        "--library",
+        default=None,
+        metavar="PATH",
+        help="also honour this library's trusted keys and revocations",
+    )
 
 
 def _missing_action(parser: argparse.ArgumentParser) -> int:
@@ -178,7 +213,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 
 def cmd_library_list(args: argparse.Namespace) -> int:
     with _open_library(args) as lib:
-        entries = lib.list()
+        entries = lib.entries()
     if args.format == "json":
         print_json([_entry_dict(e) for e in entries])
         return EXIT_OK
@@ -324,7 +359,10 @@ def cmd_review(args: argparse.Namespace) -> int:
                         "file": args.file,
                         "content_sha256": evaluation.content_hash,
                         "gate": verdict.to_dict(),
-                        "reviews": [r.to_record() | {"id": r.id} for r in reviews],
+                        "reviews": [
+                            r.to_record() | {"id": r.id, "check": c.to_dict()}
+                            for r, c in judge(reviews, lib.trust_store())
+                        ],
                     }
                 )
             else:
@@ -332,10 +370,14 @@ def cmd_review(args: argparse.Namespace) -> int:
                     f"{args.file}: content {evaluation.content_hash[:12]}, "
                     f"{len(reviews)} review{'s' * (len(reviews) != 1)} of this content"
                 )
-                for r in reviews:
-                    print(f"  {r.line()}")
+                for r, check in judge(reviews, lib.trust_store()):
+                    print(
+                        f"  {r.line()}\n    {check.label}"
+                        + (f", key {r.key_id}" if r.key_id else "")
+                    )
                 print("\n".join(verdict.lines()))
             return EXIT_OK if verdict.allowed else EXIT_BLOCKED
+        key = _signing_key(args)
         try:
             review, verdict = review_dreamscape(
                 lib,
@@ -345,6 +387,8 @@ def cmd_review(args: argparse.Namespace) -> int:
                 args.decision,
                 args.justification,
                 evaluation=evaluation,
+                key=key,
+                passphrase=read_passphrase(args.passphrase_file) if key else None,
             )
         except ReviewError as exc:
             print(f"{args.file}: review refused: {exc}", file=sys.stderr)
@@ -358,9 +402,10 @@ def cmd_review(args: argparse.Namespace) -> int:
             }
         )
     else:
+        signed = f"signed with key {review.key_id}" if review.signed else "UNSIGNED"
         print(
             f"{args.file}: recorded {review.decision} by {review.reviewer} for content "
-            f"{review.content_hash[:12]} (score {review.score} {review.band})"
+            f"{review.content_hash[:12]} (score {review.score} {review.band}), {signed}"
         )
         print("\n".join(verdict.lines()))
     return EXIT_OK
@@ -394,42 +439,81 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _signing_key(args: argparse.Namespace) -> SecretKeyFile | None:
+    """The key named by --key, else the reviewer's own key by name; None (an unsigned
+    review, said so on stderr) when the reviewer has no key here."""
+    try:
+        return find_key(args.key or args.reviewer)
+    except KeyStoreError as exc:
+        if args.key:
+            raise CliError(str(exc)) from None
+    print(
+        f"{args.file}: no key named {args.reviewer!r} here, so this review is UNSIGNED: it is "
+        "recorded and shown, but cannot unblock the gate (make a key with "
+        "`dreamstudio keys new --name NAME`, or pick one with --key)",
+        file=sys.stderr,
+    )
+    return None
+
+
+def _verify_trust(args: argparse.Namespace) -> TrustStore:
+    if not args.library:
+        try:
+            return TrustStore.for_library()
+        except LibraryError as exc:
+            raise CliError(str(exc)) from None
+    with _open_library(args) as lib:
+        return lib.trust_store()
+
+
+def _check(args: argparse.Namespace, name: str) -> PackageCheck:
+    try:
+        policy = find_policy(Path.cwd())
+    except LibraryError as exc:
+        raise CliError(str(exc)) from None
+    return check_package(
+        name, _verify_trust(args), policy=policy, require_signed=args.require_signed
+    )
+
+
+def _print_reviews(check: PackageCheck) -> None:
+    for where, verdict in check.reviews:
+        print(f"  {where}: {verdict.line()}")
+    if not check.reviews:
+        print("  review: none")
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     code = EXIT_OK
-    results = [verify_package(name) for name in args.packages]
+    checks = [_check(args, name) for name in args.packages]
     if args.format == "json":
-        print_json(
-            [
-                {
-                    "package": str(r.path),
-                    "ok": r.ok,
-                    "problems": r.problems,
-                    "title": (r.manifest or {}).get("title"),
-                    "content_sha256": (r.manifest or {}).get("content_sha256"),
-                }
-                for r in results
-            ]
-        )
-    for result in results:
-        if not result.ok:
+        print_json([c.to_dict() for c in checks])
+    for check in checks:
+        if not check.ok:
             code = EXIT_BLOCKED
         if args.format == "json":
             continue
-        if result.ok:
-            m = result.manifest or {}
+        if check.ok:
+            m = check.manifest
             print(
-                f"{result.path}: ok — '{m.get('title')}', {len(m.get('files', {}))} files, "
+                f"{check.path}: ok — '{m.get('title')}', {len(m.get('files', {}))} files, "
                 f"content {str(m.get('content_sha256'))[:12]}, score {m.get('score')} "
-                f"{m.get('band')}, review {(m.get('review') or {}).get('decision', 'none')}"
+                f"{m.get('band')} (re-linted here: the same)"
             )
+            _print_reviews(check)
+            for note in check.notes:
+                print(f"  note: {note}")
         else:
-            for problem in result.problems:
-                print(f"{result.path}: {problem}", file=sys.stderr)
+            for problem in check.problems:
+                print(f"{check.path}: {problem}", file=sys.stderr)
     return code
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
+        check = _check(args, args.package)
+        if not check.ok:
+            raise PackageError(check.problems, args.package)
         result = import_package(args.package, args.dest, force=args.force)
     except PackageError as exc:
         print(f"{args.package}: import refused; nothing written", file=sys.stderr)
@@ -440,4 +524,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{result.dream_path}: imported '{result.manifest.get('title')}' with "
         f"{len(result.files) - 1} asset{'s' * (len(result.files) != 2)}"
     )
+    _print_reviews(check)
+    for note in check.notes:
+        print(f"  note: {note}")
     return EXIT_OK

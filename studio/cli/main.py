@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_lint",
     "studio.cli.cmd_report",
     "studio.cli.cmd_library",
+    "studio.cli.cmd_keys",
     "studio.cli.cmd_tools",
 )
 
@@ -29,6 +30,7 @@ COMMAND_OWNERS: dict[str, str] = {
     **dict.fromkeys(("lint", "rules", "plugins"), "studio.cli.cmd_lint"),
     "report": "studio.cli.cmd_report",
     **dict.fromkeys(("library", "review", "export", "verify", "import"), "studio.cli.cmd_library"),
+    "keys": "studio.cli.cmd_keys",
     **dict.fromkeys(("completion", "schema"), "studio.cli.cmd_tools"),
 }
 

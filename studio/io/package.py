@@ -242,6 +242,7 @@ def write_package(
     score: int | None = None,
     band: str | None = None,
     review: dict[str, Any] | None = None,
+    approvals: list[dict[str, Any]] | None = None,
 ) -> PackageInfo:
     """Write the package atomically (temp file beside it, then rename) and describe it."""
     out = Path(out)
@@ -260,7 +261,9 @@ def write_package(
     if not directory.is_dir():
         raise PackageError([f"folder {directory} does not exist"], out)
     with atomic_open(out, "w+b") as handle:
-        files = _write_archive(handle, memory, assets, title, content_sha256, score, band, review)
+        files = _write_archive(
+            handle, memory, assets, title, content_sha256, score, band, review, approvals
+        )
         handle.flush()
         size = handle.tell()
         handle.seek(0)
@@ -279,6 +282,7 @@ def _write_archive(
     score: int | None,
     band: str | None,
     review: dict[str, Any] | None,
+    approvals: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Entries in sorted order: assets/… (hashed while streaming), then the rest."""
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in memory.items()}
@@ -296,6 +300,8 @@ def _write_archive(
             "band": band,
             "review": review,
         }
+        if approvals is not None:  # the distinct trusted approvals a threshold policy asked for
+            manifest["approvals"] = approvals
         rest = dict(memory)
         rest[MANIFEST_NAME] = json_bytes(manifest)
         order = [a.name for a in assets] + sorted(rest)

@@ -66,6 +66,7 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
     dreamscape: Dreamscape | None = None
+    report: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -203,6 +204,47 @@ def _manifest_problems(manifest: Any) -> list[str]:
     content = manifest.get("content_sha256")
     if not (isinstance(content, str) and len(content) == 64 and set(content) <= _HEX):
         problems.append("manifest.json: content_sha256 is not a sha256 hex digest")
+    return problems + _review_problems(manifest)
+
+
+REVIEW_TEXT_FIELDS = ("reviewer", "decision", "justification", "time", "content_sha256")
+
+
+def review_records(manifest: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(where, record) for the manifest's review and each extra approval it carries."""
+    records: list[tuple[str, Any]] = []
+    if manifest.get("review") is not None:
+        records.append(("review", manifest["review"]))
+    approvals = manifest.get("approvals")
+    if isinstance(approvals, list):
+        records += [(f"approvals[{i}]", record) for i, record in enumerate(approvals)]
+    return records
+
+
+def _review_problems(manifest: dict[str, Any]) -> list[str]:
+    """Each review record is an object about this very content (signatures are judged above
+    io, where the trust store lives)."""
+    problems = []
+    if "approvals" in manifest and not isinstance(manifest["approvals"], list):
+        problems.append("manifest.json: approvals: expected a list of review records")
+    for where, record in review_records(manifest):
+        if not isinstance(record, dict):
+            problems.append(f"manifest.json: {where}: expected an object or null")
+            continue
+        for name in REVIEW_TEXT_FIELDS:
+            if not isinstance(record.get(name), str):
+                problems.append(f"manifest.json: {where}.{name}: missing or not text")
+        if record.get("decision") not in (None, "approve", "reject", "override"):
+            problems.append(
+                f"manifest.json: {where}.decision: {record.get('decision')!r} is unknown"
+            )
+        if isinstance(record.get("content_sha256"), str) and record[
+            "content_sha256"
+        ] != manifest.get("content_sha256"):
+            problems.append(
+                f"manifest.json: {where}.content_sha256: the review is of other content "
+                f"({record['content_sha256'][:12]}…), not this package's"
+            )
     return problems
 
 
@@ -314,6 +356,7 @@ def _content_problems(
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             problems.append(f"report.json: does not parse ({exc})")
         else:
+            result.report = data if isinstance(data, dict) else None
             lint = data.get("lint") if isinstance(data, dict) else None
             score = lint.get("score") if isinstance(lint, dict) else None
             if (

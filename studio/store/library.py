@@ -24,14 +24,18 @@ from typing import Any
 
 import sqlite_utils
 
+from studio import __version__ as STUDIO_VERSION
 from studio.identity import user_data_path
 from studio.io import dreamscape_to_data, dumps_dreamscape, load_dreamscape, loads_dreamscape
 from studio.model import Dreamscape
 
 from .diff import DreamDiff, diff_data
 from .errors import LibraryError
+from .keys import PublicKey, SecretKeyFile
 from .review import Review, check_review
 from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
+from .signing import sign_record
+from .trust import Revocation, TrustStore, record_revocation, trust_key
 
 ENV_VAR = "DREAMSTUDIO_LIBRARY"
 BUSY_TIMEOUT_S = 30.0
@@ -287,7 +291,7 @@ class Library:
         return diff_data(old, new)
 
     # ------------------------------------------------------------ listing and search
-    def list(self) -> list[LibraryEntry]:
+    def entries(self) -> list[LibraryEntry]:
         """Every known file, most recently updated first."""
         rows = self._rows("""
             SELECT d.path, d.title, d.latest_hash, d.created, d.updated,
@@ -362,51 +366,77 @@ class Library:
         lint: dict[str, Any] | None = None,
         path: str | Path | None = None,
         lint_run_id: int | None = None,
+        *,
+        key: SecretKeyFile | None = None,
+        passphrase: bytes | None = None,
     ) -> Review:
-        """Record a review after checking the rules (raises ReviewError with why)."""
+        """Record a review after checking the rules (raises ReviewError with why), signed with
+        `key` when given (KeyStoreError if it cannot be unlocked); unsigned otherwise."""
         check_review(reviewer, decision, justification, lint)
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
-        stamp = now()
         findings = [
             {k: f.get(k) for k in ("code", "severity", "points", "suppressed", "fatal")}
             for f in (lint or {}).get("findings", [])
         ]
-        score = int(lint["score"]) if lint else None
-        band = str(lint["band"]) if lint else None
-        fatal = bool(lint and lint.get("fatal"))
-        with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO reviews (content_hash, dreamscape_id, lint_run_id, reviewer, decision, "
-                "justification, created, score, band, fatal, findings) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    content_hash,
-                    dreamscape_id,
-                    lint_run_id,
-                    reviewer.strip(),
-                    decision,
-                    (justification or "").strip(),
-                    stamp,
-                    score,
-                    band,
-                    int(fatal),
-                    json.dumps(findings, ensure_ascii=False),
-                ),
-            )
-        return Review(
-            int(cur.lastrowid or 0),
+        review = Review(
+            0,
             content_hash,
             reviewer.strip(),
             decision,
             (justification or "").strip(),
-            stamp,
-            score,
-            band,
-            fatal,
+            now(),
+            int(lint["score"]) if lint else None,
+            str(lint["band"]) if lint else None,
+            bool(lint and lint.get("fatal")),
             findings,
             lint_run_id,
             path_key(path) if path is not None else None,
+            STUDIO_VERSION,
         )
+        if key is not None:
+            signed = sign_record(review.to_record(), key, passphrase)
+            review.key_id, review.public_key = signed["key_id"], signed["public_key"]
+            review.signature = signed["signature"]
+        row = {
+            "content_hash": review.content_hash,
+            "dreamscape_id": dreamscape_id,
+            "lint_run_id": lint_run_id,
+            "reviewer": review.reviewer,
+            "decision": review.decision,
+            "justification": review.justification,
+            "created": review.created,
+            "score": review.score,
+            "band": review.band,
+            "fatal": int(review.fatal),
+            "findings": json.dumps(findings, ensure_ascii=False),
+            "studio_version": review.studio_version,
+            "key_id": review.key_id,
+            "public_key": review.public_key,
+            "signature": review.signature,
+        }
+        with self._write() as conn:
+            cur = conn.execute(
+                f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+        review.id = int(cur.lastrowid or 0)
+        return review
+
+    # ------------------------------------------------------------ trust
+    def trust_store(self) -> TrustStore:
+        """The keys honoured here: the user's trust store and this library's."""
+        with self._lock:
+            return TrustStore.for_library(self.db)
+
+    def trust_key(self, key: PublicKey) -> None:
+        """Trust a reviewer's key for everyone using this library."""
+        with self._lock:
+            trust_key(self.db, key)
+
+    def record_revocation(self, revocation: Revocation) -> None:
+        """Honour a key's signed revocation in this library."""
+        with self._lock:
+            record_revocation(self.db, revocation)
 
     def reviews_for(self, content_hash: str) -> list[Review]:
         """Reviews of exactly this content, newest first."""

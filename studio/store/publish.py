@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,12 @@ from studio.lint import LintConfig, LintReport, gate_decision, lint_dreamscape
 from studio.model import Dreamscape
 from studio.report.html import render_report_html
 
+from .keys import SecretKeyFile
 from .library import Library
+from .policy import ReviewPolicy, find_policy
 from .review import Review
+from .signing import ReviewCheck, check_record
+from .trust import TrustStore
 
 REPORT_FORMAT = "dreampkg-report"
 MAX_CURVE_POINTS = 400
@@ -48,6 +52,26 @@ class GateVerdict:
     band: str
     fatal: bool
     review: Review | None = None
+    check: ReviewCheck | None = None
+    approvals: list[Review] = field(default_factory=list)
+    required_approvals: int = 0
+
+    @property
+    def honoured(self) -> bool:
+        """True when the latest review counts: a reject (always), or a trusted signature."""
+        review = self.review
+        return review is not None and (
+            review.decision == "reject" or (self.check is not None and self.check.honoured)
+        )
+
+    def _signed(self) -> str:
+        """`, signed with key 3f2a…` or ` (unsigned)`: how far the latest review is vouched for."""
+        check = self.check
+        if check is None:
+            return ""
+        if check.honoured:
+            return f" (signed, key {check.key_id})"
+        return f" ({check.label})"
 
     @property
     def headline(self) -> str:
@@ -55,13 +79,18 @@ class GateVerdict:
         risk = f"escapism risk {self.score}/100 ({self.band})"
         review = self.review
         if self.allowed:
-            if review and review.decision == "override":
-                return f"Publishable under {review.reviewer}'s override: {risk}"
+            if review and review.decision == "override" and self.honoured:
+                return f"Publishable under {review.reviewer}'s override{self._signed()}: {risk}"
             if review and review.decision == "approve":
-                return f"Ready to publish: {risk}; approved by {review.reviewer}"
+                return f"Ready to publish: {risk}; approved by {review.reviewer}{self._signed()}"
+            if review and not self.honoured:
+                return (
+                    f"Ready to publish: {risk}; {review.decision} by {review.reviewer} "
+                    f"not counted{self._signed()}"
+                )
             return f"Ready to publish: {risk}; no reviewer sign-off recorded"
         if review and review.decision == "reject":
-            return f"Blocked: rejected by {review.reviewer}; {risk}"
+            return f"Blocked: rejected by {review.reviewer}{self._signed()}; {risk}"
         if self.fatal:
             return f"Blocked: a fatal finding can never be published; {risk}"
         n = len(self.reasons)
@@ -71,11 +100,12 @@ class GateVerdict:
         """The headline, each reason, and the review applied (what `review --show` prints)."""
         out = [self.headline]
         out += [f"  - {reason}" for reason in self.reasons]
-        out.append(
-            f"  review: {self.review.line()}"
-            if self.review
-            else "  review: none recorded for this content"
-        )
+        if self.review is None:
+            out.append("  review: none recorded for this content")
+        else:
+            out.append(f"  review: {self.review.line()}")
+            if self.check is not None:
+                out.append(f"  signature: {self.check.line()}")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +118,9 @@ class GateVerdict:
             "band": self.band,
             "fatal": self.fatal,
             "review": self.review.to_record() if self.review else None,
+            "signature": self.check.to_dict() if self.check else None,
+            "approvals": [r.to_record() for r in self.approvals],
+            "required_approvals": self.required_approvals,
         }
 
 
@@ -101,6 +134,7 @@ class Evaluation:
     dreamers: int
     seed: int
     text: str = field(repr=False, default="")
+    policy: ReviewPolicy | None = None
 
 
 class ExportBlocked(Exception):
@@ -128,9 +162,58 @@ class ExportResult:
     export_id: int | None = None
 
 
-def gate_verdict(report: LintReport, content_hash: str, review: Review | None) -> GateVerdict:
-    """Apply the gate with a review (None: no review recorded)."""
-    allowed, reasons = gate_decision(report, review.decision if review else None)
+Judged = list[tuple[Review, ReviewCheck]]
+
+
+def judge(reviews: Sequence[Review], trust: TrustStore | None) -> Judged:
+    """Each review (newest first) with the verdict on its signature."""
+    return [(review, check_record(review.to_record(), trust)) for review in reviews]
+
+
+def trusted_approvals(judged: Judged) -> list[Review]:
+    """Approvals and overrides by distinct trusted keys and reviewers (each key's latest counts)."""
+    latest_by_key: dict[str, Review] = {}
+    for review, check in judged:
+        if check.honoured and check.key_id and check.key_id not in latest_by_key:
+            latest_by_key[check.key_id] = review
+    names: set[str] = set()
+    out = []
+    for review in latest_by_key.values():
+        if review.decision in ("approve", "override") and review.reviewer.casefold() not in names:
+            names.add(review.reviewer.casefold())
+            out.append(review)
+    return out
+
+
+def gate_verdict(
+    report: LintReport,
+    content_hash: str,
+    judged: Judged,
+    policy: ReviewPolicy | None = None,
+    audience: str = "",
+) -> GateVerdict:
+    """Apply the gate with the reviews of this content (newest first, judged): a reject always
+    counts; an approval or override only with a valid signature by a trusted, unrevoked key."""
+    review, check = judged[0] if judged else (None, None)
+    applied = None
+    if review is not None and check is not None:
+        applied = review.decision if review.decision == "reject" or check.honoured else None
+    allowed, reasons = gate_decision(report, applied)
+    if review is not None and check is not None and applied is None and not allowed:
+        reasons.append(
+            f"{review.reviewer}'s {review.decision} cannot lift the block: {check.label}"
+            + (f" ({check.detail})" if check.detail else "")
+        )
+    need = policy.required(audience) if policy is not None else 0
+    approvals = trusted_approvals(judged) if need else []
+    if need and len(approvals) < need and applied != "reject" and not report.fatal:
+        allowed = False
+        names = ", ".join(r.reviewer for r in approvals) or "none"
+        reasons.append(
+            f"a {audience} audience needs {need} trusted approvals from different reviewers "
+            f"(policy in {policy.source if policy else '?'}); this content has "
+            f"{len(approvals)} ({names})"
+        )
     return GateVerdict(
         allowed,
         reasons,
@@ -139,6 +222,9 @@ def gate_verdict(report: LintReport, content_hash: str, review: Review | None) -
         str(report.band),
         bool(report.fatal),
         review,
+        check,
+        approvals,
+        need,
     )
 
 
@@ -152,6 +238,7 @@ def evaluate(
     dreamers: int = 2000,
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
+    policy: ReviewPolicy | None = None,
 ) -> Evaluation:
     """Lint (unless a report of this content is given) and decide the gate; `should_stop`
     lets a dialog cancel the lint (it then raises studio.lint.LintCancelled)."""
@@ -163,10 +250,11 @@ def evaluate(
         report = lint_dreamscape(
             ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed, should_stop=should_stop
         )
-    review = library.latest_review(content_hash) if library is not None else None
-    return Evaluation(
-        content_hash, report, gate_verdict(report, content_hash, review), dreamers, seed, text
-    )
+    if policy is None:
+        policy = find_policy(base_dir)
+    judged = judge(library.reviews_for(content_hash), library.trust_store()) if library else []
+    verdict = gate_verdict(report, content_hash, judged, policy, ds.meta.audience)
+    return Evaluation(content_hash, report, verdict, dreamers, seed, text, policy)
 
 
 def lint_summary(evaluation: Evaluation) -> dict[str, Any]:
@@ -197,9 +285,12 @@ def review_dreamscape(
     *,
     evaluation: Evaluation | None = None,
     author: str | None = None,
+    key: SecretKeyFile | None = None,
+    passphrase: bytes | None = None,
 ) -> tuple[Review, GateVerdict]:
-    """Record the file's revision, the lint run the reviewer saw and the review (ReviewError
-    if the rules refuse it); returns the review and the verdict it leads to."""
+    """Record the file's revision, the lint run the reviewer saw and the review, signed with
+    `key` when given (ReviewError if the rules refuse it, KeyStoreError if the key cannot be
+    used); returns the review and the verdict it leads to."""
     evaluation = evaluation or evaluate(ds, base_dir=Path(path).parent, library=library)
     library.record_save(
         ds, path, author=author, text=evaluation.text, message=f"reviewed by {reviewer}"
@@ -207,9 +298,21 @@ def review_dreamscape(
     summary = lint_summary(evaluation)
     run_id = library.record_lint_run(evaluation.content_hash, summary, path)
     review = library.add_review(
-        evaluation.content_hash, reviewer, decision, justification, summary, path, run_id
+        evaluation.content_hash,
+        reviewer,
+        decision,
+        justification,
+        summary,
+        path,
+        run_id,
+        key=key,
+        passphrase=passphrase,
     )
-    return review, gate_verdict(evaluation.report, evaluation.content_hash, review)
+    judged = judge(library.reviews_for(evaluation.content_hash), library.trust_store())
+    verdict = gate_verdict(
+        evaluation.report, evaluation.content_hash, judged, evaluation.policy, ds.meta.audience
+    )
+    return review, verdict
 
 
 def default_package_path(path: str | Path) -> Path:
@@ -258,6 +361,9 @@ def export_dreamscape(
         score=verdict.score,
         band=verdict.band,
         review=verdict.review.to_record() if verdict.review else None,
+        approvals=[r.to_record() for r in verdict.approvals]
+        if verdict.required_approvals
+        else None,
     )
     export_id = None
     if library is not None:

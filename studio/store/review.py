@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ReviewError
+from .signing import field_digests
 
 DECISIONS: tuple[str, ...] = ("approve", "reject", "override")
 MIN_JUSTIFICATION = 20
@@ -28,10 +29,19 @@ class Review:
     findings: list[dict[str, Any]] = field(default_factory=list)
     lint_run_id: int | None = None
     path: str | None = None
+    studio_version: str | None = None
+    key_id: str | None = None
+    public_key: str | None = None
+    signature: str | None = None
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None
 
     def to_record(self) -> dict[str, Any]:
-        """What a package's manifest carries: who decided what, when, and on which score."""
-        return {
+        """What a package's manifest carries: who decided what, when, on which score, and
+        (when signed) the reviewer's key and signature over exactly these fields."""
+        record: dict[str, Any] = {
             "reviewer": self.reviewer,
             "decision": self.decision,
             "justification": self.justification,
@@ -39,7 +49,14 @@ class Review:
             "content_sha256": self.content_hash,
             "score": self.score,
             "band": self.band,
+            "studio_version": self.studio_version,
+            "key_id": self.key_id,
+            "signature": self.signature,
         }
+        if self.signature is not None:
+            record["public_key"] = self.public_key
+            record["signed_fields"] = field_digests(record)
+        return record
 
     def line(self) -> str:
         """`2025-05-01T10:00:00Z  override  by Dr. Lorne (score 74 high): why…`."""
@@ -62,6 +79,10 @@ class Review:
             findings=json.loads(row["findings"] or "[]"),
             lint_run_id=row["lint_run_id"],
             path=path,
+            studio_version=row.get("studio_version"),
+            key_id=row.get("key_id"),
+            public_key=row.get("public_key"),
+            signature=row.get("signature"),
         )
 
 

@@ -15,9 +15,12 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from .errors import LibraryError
+import sqlite_utils
 
-CURRENT_SCHEMA = 2
+from .errors import LibraryError
+from .trust import ensure_trust_tables
+
+CURRENT_SCHEMA = 3
 
 FTS_TABLE = "dreamscapes"
 FTS_COLUMNS = ("title", "scene_text")
@@ -161,8 +164,18 @@ def _create_fts(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) 
     )
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """Signed reviews: each review's key, public key, signature and studio version; and the
+    library's own trust store (trusted keys, revocations)."""
+    db = sqlite_utils.Database(conn)
+    reviews = db.table("reviews")
+    for column in ("studio_version", "key_id", "public_key", "signature"):
+        reviews.add_column(column, str)
+    ensure_trust_tables(db)
+
+
 # Step N brings a version N-1 database to version N.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 class SchemaError(LibraryError):

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,15 +38,18 @@ from PySide6.QtWidgets import (
 from studio.io import load_dreamscape
 from studio.model import Dreamscape
 from studio.store import MIN_JUSTIFICATION, Review, ReviewError, check_review
+from studio.store.keys import KeyStoreError, SecretKeyFile, list_keys
 from studio.store.publish import (
     Evaluation,
     GateVerdict,
     evaluate,
+    judge,
     lint_summary,
     render_report,
     review_dreamscape,
 )
 from studio.store.review import fatal_codes
+from studio.store.signing import ReviewCheck
 
 from . import publish_common as common
 from .panels.score_gauge import ScoreGauge
@@ -81,6 +85,7 @@ class Checked:
     html: str
     reviews: list[Review] = field(default_factory=list)
     library_error: str | None = None
+    checks: list[ReviewCheck] = field(default_factory=list)
 
 
 def check_file(path: Path) -> Checked:
@@ -95,8 +100,15 @@ def check_file(path: Path) -> Checked:
         )
     with library:
         evaluation = evaluate(ds, base_dir=path.parent, library=library)
-        reviews = library.reviews_for(evaluation.content_hash)
-    return Checked(path, ds, evaluation, render_report(ds, evaluation), reviews)
+        judged = judge(library.reviews_for(evaluation.content_hash), library.trust_store())
+    return Checked(
+        path,
+        ds,
+        evaluation,
+        render_report(ds, evaluation),
+        [r for r, _ in judged],
+        checks=[c for _, c in judged],
+    )
 
 
 # ---------------------------------------------------------------- the verdict header
@@ -235,11 +247,13 @@ class ReviewDialog(QDialog):
         self.load_error: str | None = None
         self.last_review: Review | None = None
         self._recorded_inputs: tuple[str, str | None, str] | None = None
+        self._trusted_ids: set[str] = set()
         self.setObjectName("reviewDialog")
         self.setWindowTitle(f"Review — {self.path.name}")
         self.resize(920, 820)
         self._build()
         self._connect()
+        self._key_changed()
         self.start()
 
     # ------------------------------------------------------------ building
@@ -258,19 +272,19 @@ class ReviewDialog(QDialog):
         hash_row.addWidget(self.hash_field, 1)
 
         self.report = make_report_browser()
-        self.reviews = QTableWidget(0, 5)
+        self.reviews = QTableWidget(0, 6)
         self.reviews.setObjectName("previousReviews")
         self.reviews.setHorizontalHeaderLabels(
-            ["Time", "Reviewer", "Decision", "Score", "Justification"]
+            ["Time", "Reviewer", "Decision", "Score", "Signature", "Justification"]
         )
         self.reviews.verticalHeader().setVisible(False)
         self.reviews.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.reviews.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.reviews.setWordWrap(True)
         header = self.reviews.horizontalHeader()
-        for column in range(4):
+        for column in range(5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.report, "Ethics report")
         self.tabs.addTab(self.reviews, "Reviews of this content")
@@ -303,6 +317,27 @@ class ReviewDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Reviewer", self.reviewer)
+        self.key_choice = QComboBox()
+        self.key_choice.setObjectName("signingKey")
+        self.key_choice.setToolTip(
+            "Only a review signed with a key the studio trusts can unblock the gate"
+        )
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("keyPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("Passphrase of this key")
+        self.signing_note = common.set_role(QLabel(), "muted")
+        self.signing_note.setObjectName("signingNote")
+        self.signing_note.setWordWrap(True)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_choice, 2)
+        key_row.addWidget(self.passphrase, 1)
+        key_column = QVBoxLayout()
+        key_column.setSpacing(4)
+        key_column.addLayout(key_row)
+        key_column.addWidget(self.signing_note)
+        form.addRow("Signing key", key_column)
+        self._fill_keys()
         decision_column = QVBoxLayout()
         decision_column.setSpacing(4)
         decision_column.addLayout(choices)
@@ -341,8 +376,55 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.result)
         layout.addWidget(self.buttons)
 
+    def _fill_keys(self) -> None:
+        """The reviewer's own keys, then "Unsigned"; the key named like the reviewer first."""
+        self._trusted_ids = self._load_trusted()
+        self.key_choice.clear()
+        for key in reversed(list_keys()):
+            lock = ", passphrase" if key.encrypted else ""
+            self.key_choice.addItem(f"{key.name} — key {key.key_id}{lock}", key)
+        self.key_choice.addItem("Unsigned (recorded, but cannot unblock the gate)", None)
+        self._match_key()
+
+    def _match_key(self) -> None:
+        name = self.reviewer.text().strip().casefold()
+        for index in range(self.key_choice.count()):
+            key = self.key_choice.itemData(index)
+            if key is not None and key.name.casefold() == name:
+                self.key_choice.setCurrentIndex(index)
+                return
+        # Nobody else's key signs by default: a name without a key of its own is unsigned.
+        self.key_choice.setCurrentIndex(self.key_choice.count() - 1)
+
+    def signing_key(self) -> SecretKeyFile | None:
+        data = self.key_choice.currentData()
+        return data if isinstance(data, SecretKeyFile) else None
+
+    def _key_changed(self, *_: Any) -> None:
+        key = self.signing_key()
+        self.passphrase.setVisible(bool(key and key.encrypted))
+        if key is None:
+            text = (
+                "This review will be UNSIGNED: it is recorded and shown, but an approval or "
+                "override cannot unblock the gate. Make a key with "
+                "`dreamstudio keys new --name NAME`."
+            )
+        else:
+            trust = key.key_id in self._trusted_ids
+            text = f"Signed with key {key.key_id} ({key.name}); " + (
+                "trusted here." if trust else "not trusted by this library or studio yet."
+            )
+        self.signing_note.setText(text)
+        self.validate()
+
+    def _reviewer_changed(self, *_: Any) -> None:
+        self._match_key()
+        self.validate()
+
     def _connect(self) -> None:
-        self.reviewer.textChanged.connect(self.validate)
+        self.reviewer.textChanged.connect(self._reviewer_changed)
+        self.key_choice.currentIndexChanged.connect(self._key_changed)
+        self.passphrase.textChanged.connect(self.validate)
         self.justification.textChanged.connect(self.validate)
         self.decisions.buttonToggled.connect(self._decision_toggled)
         self.record_button.clicked.connect(self.record)
@@ -370,7 +452,8 @@ class ReviewDialog(QDialog):
         self.hash_field.setText(checked.evaluation.content_hash)
         self.hash_field.setCursorPosition(0)
         show_report(self.report, checked.html)
-        self._show_reviews(checked.reviews)
+        self._show_reviews(checked.reviews, checked.checks)
+        self._fill_keys()
         self.browser_button.setEnabled(True)
         fatal = fatal_codes(lint_summary(checked.evaluation))
         override = self.decision_buttons["override"]
@@ -398,15 +481,27 @@ class ReviewDialog(QDialog):
         self.header.show_error(f"The saved file could not be checked:\n{self.load_error}")
         self.validate()
 
-    def _show_reviews(self, reviews: list[Review]) -> None:
+    def _load_trusted(self) -> set[str]:
+        try:
+            with common.open_library() as library:
+                return set(library.trust_store().keys)
+        except Exception:  # no library: nothing is trusted beyond what the check said
+            return set()
+
+    def _show_reviews(self, reviews: list[Review], checks: list[ReviewCheck]) -> None:
         self.reviews.setRowCount(len(reviews))
         for row, review in enumerate(reviews):
             score = "" if review.score is None else f"{review.score} ({review.band})"
+            check = checks[row] if row < len(checks) else None
+            signature = check.label if check else ""
+            if check and check.key_id:
+                signature += f" · key {check.key_id}"
             values = (
                 common.local_time(review.created),
                 review.reviewer,
                 DECISION_LABELS.get(review.decision, review.decision),
                 score,
+                signature,
                 review.justification,
             )
             for column, value in enumerate(values):
@@ -431,6 +526,9 @@ class ReviewDialog(QDialog):
         self.justification.setPlaceholderText(
             DECISION_HINTS.get(decision or "", "Choose a decision first.")
         )
+        # Qt does not always repaint a changed placeholder (seen once text was typed and
+        # deleted): repaint, or the previous decision's hint stays on screen.
+        self.justification.viewport().update()
         self.validate()
 
     def problem(self) -> tuple[str | None, bool]:
@@ -449,6 +547,9 @@ class ReviewDialog(QDialog):
             return "Enter your name as the reviewer.", False
         if decision is None:
             return "Choose approve, reject or override.", False
+        key = self.signing_key()
+        if key is not None and key.encrypted and not self.passphrase.text():
+            return f"Enter the passphrase of key {key.key_id} to sign.", False
         if self._recorded_inputs == (reviewer, decision, text):
             return (
                 "Recorded. Change the decision or justification to record another review; "
@@ -507,9 +608,13 @@ class ReviewDialog(QDialog):
                     decision,
                     self.justification.toPlainText().strip(),
                     evaluation=checked.evaluation,
+                    key=self.signing_key(),
+                    passphrase=self.passphrase.text().encode("utf-8") or None,
                 )
-                reviews = library.reviews_for(checked.evaluation.content_hash)
-        except ReviewError as exc:
+                judged = judge(
+                    library.reviews_for(checked.evaluation.content_hash), library.trust_store()
+                )
+        except (ReviewError, KeyStoreError) as exc:
             self._refused(str(exc))
             return None
         except Exception as exc:  # the library is busy, full or unreadable
@@ -518,16 +623,18 @@ class ReviewDialog(QDialog):
         common.remember_reviewer(reviewer)
         self._recorded_inputs = (reviewer, decision, self.justification.toPlainText().strip())
         checked.evaluation.verdict = verdict
-        checked.reviews = reviews
+        checked.reviews = [r for r, _ in judged]
+        checked.checks = [c for _, c in judged]
         self.last_review = review
         self.header.show_verdict(checked.ds.meta.title, self.path, verdict)
-        self._show_reviews(reviews)
+        self._show_reviews(checked.reviews, checked.checks)
         show_report(self.report, render_report(checked.ds, checked.evaluation))
         kind = "allowed" if verdict.allowed else "blocked"
+        signed = f"signed with key {review.key_id}" if review.signed else "UNSIGNED"
         self.result.setText(
             f"{common.pill_html('RECORDED', kind)}&nbsp; {html.escape(review.decision)} by "
             f"{html.escape(review.reviewer)} at {html.escape(common.local_time(review.created))}"
-            f" — {html.escape(verdict.headline)}"
+            f", {signed} — {html.escape(verdict.headline)}"
         )
         self.result.show()
         self.validate()

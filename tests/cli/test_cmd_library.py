@@ -17,6 +17,8 @@ from studio.model.elements import Edge
 from studio.model.ops import AddEdge, RemoveEdge, UpdateNode
 from studio.model.starter import starter_dreamscape
 from studio.store import ENV_VAR, Library
+from studio.store.keys import new_key
+from studio.store.trust import trust_key, user_trust_db
 
 JUSTIFIED = "Supervised sleep-lab trial; Dr. Lorne checks every night."
 
@@ -32,6 +34,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "bay.png").write_bytes(bytes(range(256)) * 64)
     save_dreamscape(ds, tmp_path / "bay.dream")
+    # Dr. Lorne has a signing key on this machine, trusted in the user's trust store.
+    lorne = new_key("Dr. Lorne")
+    db = user_trust_db()
+    trust_key(db, lorne.public)
+    db.close()
     return tmp_path
 
 

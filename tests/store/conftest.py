@@ -27,3 +27,18 @@ def dream_file(tmp_path: Path) -> Path:
     ).text = "Mae flies a periwinkle kite above the driftwood while the tide comes in."
     save_dreamscape(ds, path)
     return path
+
+
+@pytest.fixture
+def lorne_key():
+    """Dr. Lorne's signing key, not yet trusted anywhere."""
+    from studio.store.keys import new_key
+
+    return new_key("Dr. Lorne")
+
+
+@pytest.fixture
+def trusted_lorne(library: Library, lorne_key):
+    """Dr. Lorne's key, trusted by this library."""
+    library.trust_key(lorne_key.public)
+    return lorne_key

@@ -37,10 +37,16 @@ def test_evaluate_without_and_with_reviews(library: Library, dream_file: Path) -
     assert not verdict.allowed and verdict.review.id == review.id
     again = evaluate(ds, library=library, dreamers=200)
     assert not again.verdict.allowed and "rejected by Mae" in again.verdict.headline
-    assert again.verdict.lines()[-1].startswith("  review: ")
+    assert again.verdict.lines()[-2].startswith("  review: ")
+    # A reject counts even unsigned (refusing is always safe); the line says it is unsigned.
+    assert (
+        again.verdict.lines()[-1] == "  signature: reject by Mae: unsigned: nobody vouches for it"
+    )
 
 
-def test_override_lifts_a_non_fatal_block(library: Library, dream_file: Path) -> None:
+def test_override_lifts_a_non_fatal_block(
+    library: Library, dream_file: Path, trusted_lorne
+) -> None:
     ds = load_dreamscape(dream_file)
     UpdateNode("first_scene", {"intensity": 0.95}).apply(ds)  # INT002 for a teen audience
     save_dreamscape(ds, dream_file)
@@ -54,6 +60,20 @@ def test_override_lifts_a_non_fatal_block(library: Library, dream_file: Path) ->
     assert library.lint_runs_for(blocked.content_hash)[0]["blocked"] is True
     review_dreamscape(
         library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED, evaluation=blocked
+    )
+    # Unsigned, the override is recorded but does not lift the block.
+    unsigned = evaluate(ds, library=library, dreamers=200)
+    assert not unsigned.verdict.allowed
+    assert "cannot lift the block: unsigned" in unsigned.verdict.reasons[-1]
+    review_dreamscape(
+        library,
+        ds,
+        dream_file,
+        "Dr. Lorne",
+        "override",
+        JUSTIFIED,
+        evaluation=unsigned,
+        key=trusted_lorne,
     )
     result = export_dreamscape(ds, dream_file, library=library, dreamers=200)
     assert result.evaluation.verdict.allowed

@@ -420,8 +420,24 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(
     review.justification.setPlainText(
         "The lantern flare lasts one minute and ends in a calm anchor scene."
     )
-    assert review.record() is not None
+    # Without a key the override is recorded, shown as unsigned, and the block stays.
+    assert review.signing_key() is None and "UNSIGNED" in review.signing_note.text()
+    unsigned = review.record()
+    assert unsigned is not None and not unsigned.signed
+    assert "EXPORT BLOCKED" in review.header.verdict.text()
+    assert review.reviews.item(0, 4).text() == "unsigned"
+    lorne = trusted_key("Dr. Lorne")
+    review._fill_keys()
+    assert review.signing_key().key_id == lorne.key_id
+    assert "trusted here" in review.signing_note.text()
+    review.justification.setPlainText(
+        "The lantern flare lasts one minute and ends in a calm anchor scene, signed."
+    )
+    signed = review.record()
+    assert signed is not None and signed.key_id == lorne.key_id
     assert "override" in review.header.verdict.text()
+    assert "EXPORT ALLOWED" in review.header.verdict.text()
+    assert review.reviews.item(0, 4).text().startswith("signed, valid and trusted")
 
     allowed = window.publish.export()
     wait_for(qtbot, lambda: allowed.prepared is not None)
@@ -431,6 +447,65 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(
     manifest = verify_package(allowed.result.package.path).manifest
     assert manifest["review"]["decision"] == "override"
     assert manifest["review"]["reviewer"] == "Dr. Lorne"
+    assert manifest["review"]["key_id"] == lorne.key_id
+
+
+def test_the_hint_follows_the_decision_on_screen(editor, tmp_path, qtbot) -> None:
+    """Issue 13, defect 6: after text was typed and deleted, changing the decision left the
+    previous decision's hint painted in the justification box."""
+    window = editor(example(tmp_path, "reality-somnos"))
+    window.save()
+    dialog = window.publish.review()
+    wait_for(qtbot, lambda: dialog.checked is not None)
+    dialog.reviewer.setText("Dr. Lorne")
+    box = dialog.justification
+
+    def on_screen():
+        QApplication.processEvents()
+        corner = box.mapTo(dialog, box.rect().topLeft())
+        shot = dialog.screen().grabWindow(
+            dialog.winId(), corner.x(), corner.y(), box.width(), box.height()
+        )
+        return shot.toImage()
+
+    dialog.set_decision("reject")
+    box.setPlainText("Too long for Eli.")
+    box.setPlainText("")
+    before = on_screen()
+    dialog.set_decision("approve")
+    assert box.placeholderText() == "Optional: what you checked."
+    assert on_screen() != before  # the approve hint is painted, not the reject one
+
+
+def test_an_encrypted_key_asks_for_its_passphrase(editor, tmp_path, qtbot) -> None:
+    from studio.store.keys import new_key
+
+    new_key("Dr. Lorne", passphrase=b"lantern bay")
+    window = editor(example(tmp_path, "reality-somnos"))
+    window.save()
+    dialog = window.publish.review()
+    wait_for(qtbot, lambda: dialog.checked is not None)
+    dialog.reviewer.setText("Dr. Lorne")
+    dialog.set_decision("approve")
+    assert dialog.passphrase.isVisibleTo(dialog)
+    assert not dialog.record_button.isEnabled() and "passphrase" in dialog.validation.text()
+    dialog.passphrase.setText("wrong")
+    assert dialog.record() is None and "wrong passphrase" in dialog.validation.text()
+    dialog.passphrase.setText("lantern bay")
+    review = dialog.record()
+    assert review is not None and review.signed
+
+
+def trusted_key(name: str):
+    """A reviewer key made on this machine and trusted in the user's trust store."""
+    from studio.store.keys import new_key
+    from studio.store.trust import trust_key, user_trust_db
+
+    key = new_key(name)
+    db = user_trust_db()
+    trust_key(db, key.public)
+    db.close()
+    return key
 
 
 def test_allowed_export_writes_a_package_that_verifies(
