@@ -40,6 +40,8 @@ class LintConfig:
     rules: dict[str, dict[str, float]] = field(default_factory=dict)
     origin: str = "command line"
     layer: str = "cli"
+    # `rebalance.costs`: what the rebalancer charges per kind of edit (e.g. {"text": 10}).
+    costs: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], origin: str, layer: str) -> LintConfig:
@@ -78,6 +80,7 @@ class LintConfig:
                     )
                 else:
                     rules[str(code).upper()][str(key)] = float(value)
+        costs = _rebalance_costs(data.get("rebalance"), origin, problems)
         if problems:
             raise LintConfigError(problems)
         return cls(
@@ -87,7 +90,27 @@ class LintConfig:
             rules,
             origin,
             layer,
+            costs,
         )
+
+
+def _rebalance_costs(raw: Any, origin: str, problems: list[str]) -> dict[str, float]:
+    """The `rebalance.costs` table: edit kind → a cost of zero or more."""
+    if raw is None:
+        return {}
+    costs = raw.get("costs", {}) if isinstance(raw, Mapping) else None
+    if not isinstance(costs, Mapping):
+        problems.append(f"{origin}: rebalance.costs: expected a table of edit kind: number")
+        return {}
+    out: dict[str, float] = {}
+    for kind, value in costs.items():
+        if not _is_number(value) or value < 0:
+            problems.append(
+                f"{origin}: rebalance.costs.{kind}: expected a number >= 0, got {value!r}"
+            )
+        else:
+            out[str(kind)] = float(value)
+    return out
 
 
 def _is_number(value: Any) -> bool:
@@ -162,6 +185,7 @@ class ResolvedConfig:
     thresholds: dict[str, dict[str, float]]
     threshold: float
     warnings: list[str]
+    costs: dict[str, float] = field(default_factory=dict)
 
     def runs(self, code: str) -> bool:
         """Rules turned off by the file still run (their findings show as suppressed)."""
@@ -270,7 +294,8 @@ def resolve_config(
     for layer in layers:
         if layer.threshold is not None:
             threshold = layer.threshold
-    return ResolvedConfig(layers, decisions, thresholds, threshold, warnings)
+    costs = {kind: cost for layer in layers for kind, cost in layer.costs.items()}
+    return ResolvedConfig(layers, decisions, thresholds, threshold, warnings, costs)
 
 
 def _decide(
