@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studio.cli.cmd_files",
     "studio.cli.cmd_sim",
     "studio.cli.cmd_lint",
+    "studio.cli.cmd_rebalance",
     "studio.cli.cmd_library",
 )
 

@@ -209,7 +209,9 @@ class Search:
                 return best[2]
         return None
 
-    def minimise(self, outcome: Outcome, dreamers: int) -> tuple[Outcome, dict[int, Outcome]]:
+    def minimise(
+        self, outcome: Outcome, dreamers: int, span: tuple[float, float] = (0.7, 1.0)
+    ) -> tuple[Outcome, dict[int, Outcome]]:
         """Drop edits while the design still passes, until dropping any single one blocks it.
 
         Dearest edits are tried first. Returns the final outcome and, per kept edit (by
@@ -220,7 +222,8 @@ class Search:
             without: dict[tuple[object, ...], Outcome] = {}
             dropped = False
             for n, edit in enumerate(order):
-                self.say(0.7 + 0.3 * n / max(1, len(order)), f"checking edit {n + 1}/{len(order)}")
+                done = span[0] + (span[1] - span[0]) * n / max(1, len(order))
+                self.say(done, f"checking edit {n + 1}/{len(order)}")
                 rest = [e for e in self.edits if e is not edit]
                 trial = self.ev.evaluate(rest, dreamers)
                 if trial is not None and not trial.blocked:
@@ -272,18 +275,19 @@ def rebalance(
     ev.cache[(dreamers,)] = original
     if not original.blocked:
         return _explain(ds, search, original, original, {}, None, True, started)
-    outcome, stopped, minimal, without = original, None, False, {}
+    outcome, stopped, minimal = original, None, False
+    without: dict[int, Outcome] = {}
     try:
         outcome = search.climb(ev.evaluate([], search_dreamers) or original, search_dreamers)
         if not outcome.blocked:
-            outcome, _ = search.minimise(outcome, search_dreamers)
+            outcome, _ = search.minimise(outcome, search_dreamers, (0.7, 0.85))
             verified = ev.evaluate(search.edits, dreamers)
             assert verified is not None
             if verified.blocked:  # the smaller simulation was too kind: carry on at full strength
                 verified = search.climb(verified, dreamers)
             outcome = verified
             if not outcome.blocked:  # the certificate: every edit checked at full strength
-                outcome, without = search.minimise(outcome, dreamers)
+                outcome, without = search.minimise(outcome, dreamers, (0.85, 1.0))
                 minimal = True
     except SearchStopped as exc:
         stopped = str(exc)

@@ -30,6 +30,7 @@ from studio.model import Dreamscape
 from studio.report.html import render_report_html
 
 from .library import Library
+from .lineage import report_entry
 from .review import Review
 
 REPORT_FORMAT = "dreampkg-report"
@@ -101,6 +102,7 @@ class Evaluation:
     dreamers: int
     seed: int
     text: str = field(repr=False, default="")
+    rebalanced: dict[str, Any] | None = None  # lineage: the parent design and what changed
 
 
 class ExportBlocked(Exception):
@@ -164,8 +166,15 @@ def evaluate(
             ds, config, base_dir=base_dir, dreamers=dreamers, seed=seed, should_stop=should_stop
         )
     review = library.latest_review(content_hash) if library is not None else None
+    lineage = report_entry(library, content_hash) if library is not None else None
     return Evaluation(
-        content_hash, report, gate_verdict(report, content_hash, review), dreamers, seed, text
+        content_hash,
+        report,
+        gate_verdict(report, content_hash, review),
+        dreamers,
+        seed,
+        text,
+        lineage,
     )
 
 
@@ -374,6 +383,8 @@ def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
         "analysis": report.analysis.to_dict() if report.analysis is not None else None,
         "simulation": _simulation_data(report.simulation),
     }
+    if evaluation.rebalanced:
+        data["rebalanced"] = evaluation.rebalanced
     return _clean(data)
 
 
