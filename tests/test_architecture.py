@@ -18,10 +18,11 @@ ALLOWED = {
     "analysis": {"model"},
     "sim": {"model", "analysis"},
     "lint": {"model", "io", "analysis", "sim"},
-    "report": {"model", "io", "analysis", "sim", "lint"},
-    "store": {"model", "io", "analysis", "sim", "lint", "report"},
-    "cli": {"model", "io", "analysis", "sim", "lint", "report", "store"},
-    "ui": {"model", "io", "analysis", "sim", "lint", "report", "store"},
+    "repair": {"model", "io", "analysis", "sim", "lint"},
+    "report": {"model", "io", "analysis", "sim", "lint", "repair"},
+    "store": {"model", "io", "analysis", "sim", "lint", "report", "repair"},
+    "cli": {"model", "io", "analysis", "sim", "lint", "report", "store", "repair"},
+    "ui": {"model", "io", "analysis", "sim", "lint", "report", "store", "repair"},
 }
 
 

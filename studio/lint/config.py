@@ -30,7 +30,7 @@ class LintConfigError(ValueError):
         return list(self.problems)
 
 
-KNOWN_KEYS = ("select", "ignore", "threshold", "rules")
+KNOWN_KEYS = ("select", "ignore", "threshold", "rules", "rebalance")
 
 
 @dataclass
@@ -46,6 +46,8 @@ class LintConfig:
     layer: str = "cli"
     config_file: Path | None = None
     isolated: bool = False
+    # `rebalance.costs`: what the rebalancer charges per kind of edit (e.g. {"text": 10}).
+    costs: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], origin: str, layer: str) -> LintConfig:
@@ -59,9 +61,10 @@ class LintConfig:
         ignore = _read_codes(data, "ignore", origin, problems)
         threshold = _read_threshold(data, origin, problems)
         rules = _read_rules(data, origin, problems)
+        costs = _rebalance_costs(data.get("rebalance"), origin, problems)
         if problems:
             raise LintConfigError(problems)
-        return cls(select, ignore, threshold, rules, origin, layer)
+        return cls(select, ignore, threshold, rules, origin, layer, costs=costs)
 
 
 def _read_codes(
@@ -107,6 +110,25 @@ def _read_rules(
             else:
                 rules[str(code).upper()][str(key)] = float(value)
     return rules
+
+
+def _rebalance_costs(raw: Any, origin: str, problems: list[str]) -> dict[str, float]:
+    """The `rebalance.costs` table: edit kind → a cost of zero or more."""
+    if raw is None:
+        return {}
+    costs = raw.get("costs", {}) if isinstance(raw, Mapping) else None
+    if not isinstance(costs, Mapping):
+        problems.append(f"{origin}: rebalance.costs: expected a table of edit kind: number")
+        return {}
+    out: dict[str, float] = {}
+    for kind, value in costs.items():
+        if not _is_number(value) or value < 0:
+            problems.append(
+                f"{origin}: rebalance.costs.{kind}: expected a number >= 0, got {value!r}"
+            )
+        else:
+            out[str(kind)] = float(value)
+    return out
 
 
 def _is_number(value: Any) -> bool:
@@ -181,6 +203,7 @@ class ResolvedConfig:
     thresholds: dict[str, dict[str, float]]
     threshold: float
     warnings: list[str]
+    costs: dict[str, float] = field(default_factory=dict)
 
     def runs(self, code: str) -> bool:
         """Rules turned off by the file still run (their findings show as suppressed)."""
@@ -333,7 +356,8 @@ def resolve_config(
         (layer.threshold for layer in reversed(layers) if layer.threshold is not None),
         DEFAULT_THRESHOLD,
     )
-    return ResolvedConfig(layers, decisions, thresholds, threshold, warnings)
+    costs = {kind: cost for layer in layers for kind, cost in layer.costs.items()}
+    return ResolvedConfig(layers, decisions, thresholds, threshold, warnings, costs)
 
 
 def _decide(

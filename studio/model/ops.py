@@ -256,3 +256,28 @@ class UpdateRecord(Op):
 def apply_all(ds: Dreamscape, ops: list[Op], label: str = "Edit") -> Op:
     """Apply ops as one step and return the single inverse."""
     return Batch(list(ops), label).apply(ds)
+
+
+@dataclass
+class InsertOnEdge(Op):
+    """Put a new scene in the middle of a transition: source → node → the old target.
+
+    The transition keeps its id, label, weight and condition and now leads into the scene;
+    `onward` (its source and target are set here) carries the dreamer on.
+    """
+
+    edge_id: str
+    node: Node
+    onward: Edge
+    label: str = "Insert scene"
+
+    def apply(self, ds: Dreamscape) -> Op:
+        edge = ds.edge(self.edge_id)
+        onward = copy.deepcopy(self.onward)
+        onward.source, onward.target = self.node.id, edge.target
+        ops: list[Op] = [
+            AddNode(self.node, ds.node_index(edge.target)),
+            UpdateEdge(self.edge_id, {"target": self.node.id}),
+            AddEdge(onward, ds.edge_index(self.edge_id) + 1),
+        ]
+        return Batch(ops, self.label).apply(ds)

@@ -362,6 +362,29 @@ def _footer(report: dict[str, Any]) -> str:
     )
 
 
+def _rebalanced(report: dict[str, Any]) -> str:
+    """What the rebalancer changed to make this design from its parent, and why."""
+    entry = report.get("rebalanced")
+    if not entry:
+        return ""
+    items = "".join(
+        f"<li>{_e(e.get('summary'))}"
+        + (
+            f"<br><small>resolves: {_e('; '.join(e['resolves']))}</small>"
+            if e.get("resolves")
+            else ""
+        )
+        + "</li>"
+        for e in entry.get("edits", [])
+    )
+    return (
+        "<section><h2>Rebalanced</h2>"
+        f"<p>Made from the design with content hash <code>{_e(entry.get('parent_sha256'))}</code> "
+        f"by the Reality Somnos rebalancer: escapism risk {_e(entry.get('score_before'))} → "
+        f"{_e(entry.get('score_after'))}.</p><ol>{items}</ol></section>"
+    )
+
+
 def render_report_html(report: dict[str, Any]) -> str:
     """The whole page for one report (the data written to a package's report.json)."""
     titles = report.get("dreamscape", {}).get("node_titles", {})
@@ -369,6 +392,7 @@ def render_report_html(report: dict[str, Any]) -> str:
     body = (
         _header(report)
         + _verdict(report)
+        + _rebalanced(report)
         + _ledger(report, titles)
         + _findings(report, titles)
         + _simulation(report)

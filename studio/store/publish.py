@@ -31,6 +31,7 @@ from studio.report.html import render_report_html
 
 from .keys import SecretKeyFile
 from .library import Library
+from .lineage import report_entry
 from .policy import ReviewPolicy, find_policy
 from .review import Review
 from .signing import ReviewCheck, check_record
@@ -135,6 +136,7 @@ class Evaluation:
     seed: int
     text: str = field(repr=False, default="")
     policy: ReviewPolicy | None = None
+    rebalanced: dict[str, Any] | None = None  # lineage: the parent design and what changed
 
 
 class ExportBlocked(Exception):
@@ -254,7 +256,8 @@ def evaluate(
         policy = find_policy(base_dir)
     judged = judge(library.reviews_for(content_hash), library.trust_store()) if library else []
     verdict = gate_verdict(report, content_hash, judged, policy, ds.meta.audience)
-    return Evaluation(content_hash, report, verdict, dreamers, seed, text, policy)
+    lineage = report_entry(library, content_hash) if library is not None else None
+    return Evaluation(content_hash, report, verdict, dreamers, seed, text, policy, lineage)
 
 
 def lint_summary(evaluation: Evaluation) -> dict[str, Any]:
@@ -480,6 +483,8 @@ def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
         "analysis": report.analysis.to_dict() if report.analysis is not None else None,
         "simulation": _simulation_data(report.simulation),
     }
+    if evaluation.rebalanced:
+        data["rebalanced"] = evaluation.rebalanced
     return _clean(data)
 
 
