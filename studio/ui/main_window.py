@@ -58,6 +58,8 @@ class MainWindow(FileHandling, QMainWindow):
         self.view = DreamView(self.scene)
         self.setCentralWidget(self.view)
         self.minimap = _make_minimap(self.view)
+        if self.minimap is not None:
+            self.view.fit_obstacles.append(self.minimap)
         self.view.installEventFilter(self)
         self._dock_actions: list = []
         self._build_docks()

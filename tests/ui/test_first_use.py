@@ -79,7 +79,7 @@ def test_opening_a_wider_design_lets_the_whole_graph_be_scrolled_to(
 
 def test_fit_all_keeps_the_graph_clear_of_the_minimap(window, tmp_path) -> None:
     square = tmp_path / "square.dream"
-    square.write_text(_design(16, 400, columns=4), encoding="utf-8")
+    square.write_text(_design(18, 400, columns=3), encoding="utf-8")
     assert window.open_path(square)
     window.actions_.minimap.setChecked(True)
     window.view.fit_all()
