@@ -100,7 +100,7 @@ def test_shortcuts_dialog_shows_every_action_name_whole(window) -> None:
     for column in range(3):
         widest = max(metrics.horizontalAdvance(table.item(r, column).text())
                      for r in range(table.rowCount()))
-        assert table.columnWidth(column) >= widest + 8, column
+        assert table.columnWidth(column) >= widest + 2, column
     assert not table.horizontalScrollBar().isVisible()
     dialog.close()
 
