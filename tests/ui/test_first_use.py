@@ -143,9 +143,9 @@ def test_library_window_closes_with_a_button_escape_and_ctrl_w(qtbot, how) -> No
     if how == "button":
         library.close_button.click()
     elif how == "escape":
-        qtbot.keyClick(library, Qt.Key.Key_Escape)
+        qtbot.keyClick(library.search, Qt.Key.Key_Escape)
     else:
-        qtbot.keyClick(library, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(library.search, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert not library.isVisible()
 
