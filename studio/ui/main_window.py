@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
@@ -30,6 +30,8 @@ from .publish_actions import install_publish_actions
 from .theme import apply_theme, current_theme
 
 MINIMAP_MARGIN = 12
+FIRST_SIZE = (1600, 1000)  # the first window's size on a large screen
+FRAME_ALLOWANCE = (8, 36)  # room for the window manager's frame and title bar
 WINDOWS: list[MainWindow] = []  # every open editor window of this process
 
 
@@ -74,7 +76,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.actions_.minimap.setChecked(True)
         self._install_panels(live_panels)
         install_publish_actions(self)
-        self.resize(1440, 900)
+        self.resize(*first_window_size(self.screen().availableGeometry()))
         if remember_layout:
             self._restore_layout()
         self._update_title()
@@ -554,6 +556,14 @@ class MainWindow(FileHandling, QMainWindow):
         if self in WINDOWS:
             WINDOWS.remove(self)
         event.accept()
+
+
+def first_window_size(available: QRect) -> tuple[int, int]:
+    """The first window fills a small screen's free area (title bar included) and stays
+    modest on a large one."""
+    width = min(FIRST_SIZE[0], available.width() - FRAME_ALLOWANCE[0])
+    height = min(FIRST_SIZE[1], available.height() - FRAME_ALLOWANCE[1])
+    return max(640, width), max(480, height)
 
 
 def _make_minimap(view: DreamView) -> QWidget | None:
