@@ -17,7 +17,7 @@ from studio.model.starter import starter_dreamscape
 from . import dialogs, settings
 from .autosave import Autosaver
 from .canvas.scene import DreamScene
-from .canvas.view import DreamView
+from .canvas.view import JUMP_ZOOM, DreamView
 from .clipboard import put_on_clipboard, read_clipboard
 from .document import Document
 from .files import FileHandling
@@ -239,6 +239,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.view.zoom_changed.connect(self._on_zoom)
         self.palette.kind_activated.connect(self._add_at_centre)
         self.outline.node_clicked.connect(lambda nid: self.select_and_center([nid]))
+        self.outline.match_chosen.connect(self.jump_to_node)
         doc.modified_changed.connect(lambda _m: self._update_title())
         doc.path_changed.connect(lambda _p: self._update_title())
         doc.document_replaced.connect(self._document_replaced)
@@ -336,6 +337,14 @@ class MainWindow(FileHandling, QMainWindow):
             self.view.center_on_node(node_ids[0])
         elif edge_ids and (item := self.scene.edge_item(edge_ids[0])) is not None:
             self.view.centerOn(item.sceneBoundingRect().center())
+
+    def jump_to_node(self, node_id: str) -> None:
+        """Select a scene, show it at a readable zoom and hand the keyboard to the canvas."""
+        self.scene.select([node_id])
+        if self.view.zoom() < JUMP_ZOOM:
+            self.view.set_zoom(JUMP_ZOOM)
+        self.view.center_on_node(node_id)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _context_menu(self, what: str, item_id: str, screen_pos: object) -> None:
         menu = QMenu(self)

@@ -19,6 +19,8 @@ KIND_MIME = "application/x-dreamstudio-kind"
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 FIT_MARGIN = 48
+READABLE_ZOOM = LOD_SIMPLE  # from here up cards draw their titles and text
+JUMP_ZOOM = 0.8  # a jump to one scene (search, finding) shows it comfortably large
 
 
 class DreamView(QGraphicsView):
