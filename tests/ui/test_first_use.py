@@ -33,8 +33,13 @@ def _design(count: int, spread: float, columns: int = 0, edges_too: bool = True)
     edges = [{"id": f"e{i}", "from": f"n{i}", "to": f"n{i + 1}"} for i in range(count - 1)]
     edges = edges if edges_too else []
     return json.dumps(
-        {"format": "dreamscape", "version": 1, "meta": {"title": "Wide"}, "nodes": nodes,
-         "edges": edges}
+        {
+            "format": "dreamscape",
+            "version": 1,
+            "meta": {"title": "Wide"},
+            "nodes": nodes,
+            "edges": edges,
+        }
     )
 
 
@@ -98,16 +103,18 @@ def test_shortcuts_dialog_shows_every_action_name_whole(window) -> None:
     table = dialog.table
     metrics = QFontMetrics(table.font())
     for column in range(3):
-        widest = max(metrics.horizontalAdvance(table.item(r, column).text())
-                     for r in range(table.rowCount()))
+        widest = max(
+            metrics.horizontalAdvance(table.item(r, column).text()) for r in range(table.rowCount())
+        )
         assert table.columnWidth(column) >= widest + 2, column
     assert not table.horizontalScrollBar().isVisible()
     dialog.close()
 
 
 def test_window_can_be_narrow_and_the_left_dock_widened(qtbot) -> None:
-    window = MainWindow(Document(loads_dreamscape(_design(3, 260), "s.dream")),
-                        remember_layout=False)
+    window = MainWindow(
+        Document(loads_dreamscape(_design(3, 260), "s.dream")), remember_layout=False
+    )
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
@@ -241,7 +248,9 @@ def test_missing_xcb_libraries_are_named_with_their_packages(monkeypatch, capsys
     from studio.ui import platform_check
 
     monkeypatch.setattr(
-        platform_check, "_loadable", lambda soname: "icccm" not in soname and "keysyms" not in soname
+        platform_check,
+        "_loadable",
+        lambda soname: "icccm" not in soname and "keysyms" not in soname,
     )
     message = platform_check.missing_xcb_message()
     assert message is not None
