@@ -40,6 +40,7 @@ def test_double_clicking_a_past_step_rewinds_to_that_step(make_window, qtbot) ->
 def test_settling_fix_lands_on_free_canvas_and_carries_the_exit_label(make_window) -> None:
     window, panels = make_window()
     doc = window.document
+    doc.auto_layout(None)  # the fixture's scenes all start at (0, 0)
     doc.push(UpdateNode("lantern", {"intensity": 0.9}), "Edit")
     ds = doc.ds
     edge = next(e for e in ds.edges if e.source == "lantern" and e.target == "wake")
@@ -49,9 +50,7 @@ def test_settling_fix_lands_on_free_canvas_and_carries_the_exit_label(make_windo
     # A card sits exactly where the fix would put the settling scene.
     lantern, wake = ds.node("lantern"), ds.node("wake")
     doc.push(
-        UpdateNode(
-            "kitchen", {"x": (lantern.x + wake.x) / 2, "y": (lantern.y + wake.y) / 2 + 60}
-        ),
+        UpdateNode("kitchen", {"x": (lantern.x + wake.x) / 2, "y": (lantern.y + wake.y) / 2 + 60}),
         "Move",
     )
     wait(panels)
