@@ -281,3 +281,29 @@ def test_readme_names_the_packages_the_check_asks_for() -> None:
 def test_dock_titles_are_collapsible_docks(window) -> None:
     for dock in window.findChildren(QDockWidget):
         assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
+
+
+def test_report_without_a_browser_says_where_the_file_is(qtbot, monkeypatch, tmp_path) -> None:
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from studio.ui import publish_common
+
+    report = tmp_path / "eli-report.html"
+    report.write_text("<html></html>", encoding="utf-8")
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()))
+    )
+    shown: list[str] = []
+
+    def fake_exec(box):  # noqa: ANN001, ANN202
+        shown.append(box.text() + "\n" + box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Copy Path").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    assert publish_common.open_in_browser(report) is False
+    assert opened == [str(report)]
+    assert shown and str(report) in shown[0] and "browser" in shown[0]
+    assert QGuiApplication.clipboard().text() == str(report)
