@@ -191,12 +191,16 @@ def _settling_fix(edge_id: str) -> Fix:
             y=(source.y + target.y) / 2 + 60,
             tags=["settling"],
         )
+        # The old label named the way out: it moves to the edge that now reaches the exit.
         onward = Edge(
-            ds.unique_id(f"{node_id}_out", [node_id]), node_id, target.id, label="Drift into sleep"
+            ds.unique_id(f"{node_id}_out", [node_id]),
+            node_id,
+            target.id,
+            label=edge.label or "Drift into sleep",
         )
         return [
             AddNode(settle, ds.node_index(target.id)),
-            UpdateEdge(edge_id, {"target": node_id}, "Settle before the exit"),
+            UpdateEdge(edge_id, {"target": node_id, "label": ""}, "Settle before the exit"),
             AddEdge(onward, ds.edge_index(edge_id) + 1),
         ]
 

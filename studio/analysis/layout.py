@@ -132,6 +132,45 @@ def layered_layout(
     return out
 
 
+def free_spot(
+    ds: Dreamscape,
+    x: float,
+    y: float,
+    size: tuple[float, float] = (180.0, 84.0),
+    gap: float = 24.0,
+    ignore: Iterable[str] = (),
+    taken: Iterable[Position] = (),
+) -> Position:
+    """The free place nearest (x, y) for a card of `size`: no overlap with other cards
+    (nor with `taken` places, for cards placed in the same edit)."""
+    width, height = size
+    skip = set(ignore)
+    boxes = [(n.x, n.y) for n in ds.nodes if n.id not in skip] + list(taken)
+
+    def clear(px: float, py: float) -> bool:
+        return all(
+            px + width + gap <= bx
+            or bx + width + gap <= px
+            or py + height + gap <= by
+            or by + height + gap <= py
+            for bx, by in boxes
+        )
+
+    step_x, step_y = (width + gap) / 2, (height + gap) / 2
+    for ring in range(0, 60):
+        ring_spots = [
+            (x + i * step_x, y + j * step_y)
+            for i in range(-ring, ring + 1)
+            for j in range(-ring, ring + 1)
+            if max(abs(i), abs(j)) == ring
+        ]
+        ring_spots.sort(key=lambda p: (p[0] - x) ** 2 + (p[1] - y) ** 2)
+        for px, py in ring_spots:
+            if clear(px, py):
+                return (float(px), float(py))
+    return (float(x), float(y))
+
+
 def crossings(ds: Dreamscape, positions: dict[str, Position]) -> int:
     """Count crossing pairs of forward edges between adjacent columns (a layout quality measure)."""
     segs = []

@@ -76,6 +76,11 @@ def run_app(argv: Sequence[str]) -> int:
     if args.screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
         return screenshot(args.file, args.screenshot, args.size, args.theme or "dark")
+    from . import platform_check
+
+    if platform_check.wants_xcb() and (problem := platform_check.missing_xcb_message()):
+        print(problem, file=sys.stderr)  # Qt would abort with a misleading message instead
+        return 1
     app = _application(sys.argv[0] if sys.argv else "adjuster-studio")
     from . import settings
     from .main_window import MainWindow

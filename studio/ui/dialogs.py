@@ -27,12 +27,12 @@ import studio
 FILE_FILTER = "Dreamscapes (*.dream);;All files (*)"
 
 
-def ask_save_changes(parent: QWidget | None, name: str) -> str:
-    """'save', 'discard' or 'cancel' for a document with unsaved changes."""
+def ask_save_changes(parent: QWidget | None, name: str, before: str = "closing") -> str:
+    """'save', 'discard' or 'cancel' for a document with unsaved changes; `before` says why."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Unsaved changes")
-    box.setText(f"Save the changes to “{name}” before closing?")
+    box.setText(f"Save the changes to “{name}” before {before}?")
     box.setInformativeText("Your changes will be lost if you don't save them.")
     box.setStandardButtons(
         QMessageBox.StandardButton.Save
@@ -60,7 +60,7 @@ class ErrorListDialog(QDialog):
         layout.addWidget(heading)
         self.text = QPlainTextEdit("\n".join(lines))
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -137,12 +137,26 @@ class ShortcutsDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setAccessibleName("Keyboard shortcuts")
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setDefault(True)
         layout.addWidget(buttons)
+        self.resize(self._wanted_width(), 620)
+
+    def _wanted_width(self) -> int:
+        """Wide enough for every column whole (capped by the screen), so nothing is clipped."""
+        table = self.table
+        table.resizeColumnsToContents()
+        columns = sum(table.sizeHintForColumn(c) for c in range(table.columnCount()))
+        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width() + 48
+        screen = self.screen().availableGeometry().width() if self.screen() else 1280
+        return min(screen - 40, max(560, columns + frame))
 
 
 def shortcut_rows(

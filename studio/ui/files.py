@@ -23,17 +23,17 @@ def _issue_summary(path: Path | str, count: int) -> str:
 class FileHandling:
     """Mixed into MainWindow; every path that could lose work asks first."""
 
-    def maybe_save(self: MainWindow) -> bool:
+    def maybe_save(self: MainWindow, before: str = "closing") -> bool:
         """True when it is fine to drop the current document (saved, discarded or clean)."""
         if not self.document.modified:
             return True
-        answer = dialogs.ask_save_changes(self, self.document.display_name())
+        answer = dialogs.ask_save_changes(self, self.document.display_name(), before)
         if answer == "save":
             return self.save()
         return answer == "discard"
 
     def new_document(self: MainWindow) -> None:
-        if self.maybe_save():
+        if self.maybe_save("starting a new dreamscape"):
             self.document.replace(starter_dreamscape(), None)
 
     def open_dialog(self: MainWindow) -> None:
@@ -54,7 +54,7 @@ class FileHandling:
             if not path.exists():
                 settings.remove_recent_file(path)
             return False
-        if not self.maybe_save():
+        if not self.maybe_save(f"opening “{path.name}”"):
             return False
         recovery = recovery_for(path)
         self.document.replace(ds, path)

@@ -136,6 +136,10 @@ class LibraryWindow(QMainWindow):
         buttons.addWidget(self.open_revision_button)
         buttons.addWidget(self.open_file_button)
         buttons.addStretch(1)
+        self.close_button = QPushButton("Close")
+        self.close_button.setObjectName("libraryClose")
+        self.close_button.setToolTip("Close the library (Esc, Ctrl+W)")
+        self.close_button.clicked.connect(self.close)
         history_layout = QVBoxLayout(self.history_box)
         history_layout.addWidget(self.history_table, 1)
         history_layout.addLayout(buttons)
@@ -168,6 +172,10 @@ class LibraryWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addWidget(splitter)
+        close_row = QHBoxLayout()
+        close_row.addStretch(1)
+        close_row.addWidget(self.close_button)
+        layout.addLayout(close_row)
         self.setCentralWidget(central)
         self.location = QLabel()
         self.statusBar().addPermanentWidget(self.location)
@@ -188,6 +196,15 @@ class LibraryWindow(QMainWindow):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self._update_buttons()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        """Esc and Close (Ctrl+W) close the library like any secondary window."""
+        closing = event.key() == Qt.Key.Key_Escape and not event.modifiers()
+        if closing or event.matches(QKeySequence.StandardKey.Close):
+            self.close()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------ the list
     def refresh(self) -> None:

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
@@ -17,7 +17,7 @@ from studio.model.starter import starter_dreamscape
 from . import dialogs, settings
 from .autosave import Autosaver
 from .canvas.scene import DreamScene
-from .canvas.view import DreamView
+from .canvas.view import JUMP_ZOOM, DreamView
 from .clipboard import put_on_clipboard, read_clipboard
 from .document import Document
 from .files import FileHandling
@@ -30,6 +30,8 @@ from .publish_actions import install_publish_actions
 from .theme import apply_theme, current_theme
 
 MINIMAP_MARGIN = 12
+FIRST_SIZE = (1600, 1000)  # the first window's size on a large screen
+FRAME_ALLOWANCE = (8, 36)  # room for the window manager's frame and title bar
 WINDOWS: list[MainWindow] = []  # every open editor window of this process
 
 
@@ -58,6 +60,8 @@ class MainWindow(FileHandling, QMainWindow):
         self.view = DreamView(self.scene)
         self.setCentralWidget(self.view)
         self.minimap = _make_minimap(self.view)
+        if self.minimap is not None:
+            self.view.fit_obstacles.append(self.minimap)
         self.view.installEventFilter(self)
         self._dock_actions: list = []
         self._build_docks()
@@ -72,7 +76,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.actions_.minimap.setChecked(True)
         self._install_panels(live_panels)
         install_publish_actions(self)
-        self.resize(1440, 900)
+        self.resize(*first_window_size(self.screen().availableGeometry()))
         if remember_layout:
             self._restore_layout()
         self._update_title()
@@ -235,6 +239,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.view.zoom_changed.connect(self._on_zoom)
         self.palette.kind_activated.connect(self._add_at_centre)
         self.outline.node_clicked.connect(lambda nid: self.select_and_center([nid]))
+        self.outline.match_chosen.connect(self.jump_to_node)
         doc.modified_changed.connect(lambda _m: self._update_title())
         doc.path_changed.connect(lambda _p: self._update_title())
         doc.document_replaced.connect(self._document_replaced)
@@ -332,6 +337,14 @@ class MainWindow(FileHandling, QMainWindow):
             self.view.center_on_node(node_ids[0])
         elif edge_ids and (item := self.scene.edge_item(edge_ids[0])) is not None:
             self.view.centerOn(item.sceneBoundingRect().center())
+
+    def jump_to_node(self, node_id: str) -> None:
+        """Select a scene, show it at a readable zoom and hand the keyboard to the canvas."""
+        self.scene.select([node_id])
+        if self.view.zoom() < JUMP_ZOOM:
+            self.view.set_zoom(JUMP_ZOOM)
+        self.view.center_on_node(node_id)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _context_menu(self, what: str, item_id: str, screen_pos: object) -> None:
         menu = QMenu(self)
@@ -552,6 +565,14 @@ class MainWindow(FileHandling, QMainWindow):
         if self in WINDOWS:
             WINDOWS.remove(self)
         event.accept()
+
+
+def first_window_size(available: QRect) -> tuple[int, int]:
+    """The first window fills a small screen's free area (title bar included) and stays
+    modest on a large one."""
+    width = min(FIRST_SIZE[0], available.width() - FRAME_ALLOWANCE[0])
+    height = min(FIRST_SIZE[1], available.height() - FRAME_ALLOWANCE[1])
+    return max(640, width), max(480, height)
 
 
 def _make_minimap(view: DreamView) -> QWidget | None:

@@ -145,6 +145,7 @@ class OutlinePanel(QWidget):
     """Search field plus list; activating a row asks the window to select and centre it."""
 
     node_clicked = Signal(str)
+    match_chosen = Signal(str)  # Enter in the search: jump there and leave the search box
 
     def __init__(self, ds: Dreamscape, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,7 +197,7 @@ class OutlinePanel(QWidget):
         if self.proxy.rowCount():
             index = self.proxy.index(0, 0)
             self.view.setCurrentIndex(index)
-            self._clicked(index)
+            self.match_chosen.emit(index.data(Qt.ItemDataRole.UserRole))
 
     def show_selection(self, node_ids: list[str]) -> None:
         """Mirror the canvas selection without echoing it back."""

@@ -251,9 +251,39 @@ def ask_overwrite(parent: QWidget | None, path: Path) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def open_in_browser(path: Path) -> bool:
-    """Show a file (the full HTML report) in the system browser."""
+def open_in_browser(path: Path, parent: QWidget | None = None) -> bool:
+    """Show a file (the full HTML report) in the system browser; say so if none starts."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    show_unopened_file(parent, path)
+    return False
+
+
+def show_unopened_file(parent: QWidget | None, path: Path) -> str:
+    """No browser could be started: tell where the file is, offer to copy its path or open
+    its folder. Returns what the user chose ('copy', 'folder' or 'close')."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    box = QMessageBox(parent or QApplication.activeWindow())
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Could not open the report")
+    box.setText("No web browser could be started to show the report.")
+    box.setInformativeText(f"The report is saved at:\n{path}")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    copy = box.addButton("Copy Path", QMessageBox.ButtonRole.ActionRole)
+    folder = box.addButton("Open Folder", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is copy:
+        QGuiApplication.clipboard().setText(str(path))
+        return "copy"
+    if clicked is folder:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        return "folder"
+    return "close"

@@ -74,16 +74,16 @@ def test_unsaved_changes_prompt_cancel_discard_and_save(make_window, monkeypatch
     win.document.add_node("scene", 0, 0)
     asked = []
     monkeypatch.setattr(
-        dialogs, "ask_save_changes", lambda parent, name: asked.append(name) or "cancel"
+        dialogs, "ask_save_changes", lambda parent, name, *_: asked.append(name) or "cancel"
     )
     assert not win.close() and win.isVisible()
     assert asked == ["g.dream"]
-    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "save")
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name, *_: "save")
     assert win.close()
     assert len(load_dreamscape(path).nodes) == len(load_dreamscape(EXAMPLE).nodes) + 1
     win2 = make_window(path)
     win2.document.add_node("scene", 0, 0)
-    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name, *_: "discard")
     assert win2.close()
     assert len(load_dreamscape(path).nodes) == len(load_dreamscape(EXAMPLE).nodes) + 1
 

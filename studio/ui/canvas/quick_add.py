@@ -67,8 +67,6 @@ class QuickAddPopup(QFrame):
             item.setData(_KIND_ROLE, kind)
             item.setToolTip(KIND_HINTS.get(kind, ""))
             self.list.addItem(item)
-        rows = len(NODE_KINDS)
-        self.list.setFixedHeight(self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth())
         self.hint = QLabel("")
         self.hint.setObjectName("QuickAddHint")
         self.hint.setWordWrap(True)
@@ -88,6 +86,9 @@ class QuickAddPopup(QFrame):
         """Show at a screen position (kept on screen), with an empty search focused."""
         self.search.clear()
         self._filter("")
+        self._fit_list()
+        self.layout().invalidate()
+        self.layout().activate()
         self.adjustSize()
         screen = self.screen().availableGeometry() if self.screen() else None
         pos = QPoint(global_pos)
@@ -99,6 +100,19 @@ class QuickAddPopup(QFrame):
         self.raise_()
         self.activateWindow()
         self.search.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _fit_list(self) -> None:
+        """Every kind whole, once the style sheet's padding is known (after polishing)."""
+        self.list.ensurePolished()
+        self.list.doItemsLayout()
+        rows = range(self.list.count())
+        height = sum(
+            max(self.list.sizeHintForRow(i), self.list.visualItemRect(self.list.item(i)).height())
+            for i in rows
+        )
+        self.list.setFixedHeight(height + 2 * self.list.frameWidth() + 2)
+        self.hint.ensurePolished()
+        self.hint.setMinimumHeight(2 * self.hint.fontMetrics().lineSpacing() + 4)
 
     def visible_kinds(self) -> list[str]:
         return [

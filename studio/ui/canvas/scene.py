@@ -134,9 +134,11 @@ class DreamScene(SceneGestures, QGraphicsScene):
             self._selection_batch -= 1
         for name, handler in self._handlers():
             getattr(ds.events, name).connect(handler)
+        # A new document is new geometry: bump the revision before the bounds are measured.
+        self.ctx.touch_overview(geometry=True)
+        self._bounds_cache = (-1, QRectF())
         self._update_scene_rect()
         self._last_selection = ([], [])
-        self.ctx.touch_overview(geometry=True)
         self.dreamscape_replaced.emit()
 
     # ------------------------------------------------------------ items

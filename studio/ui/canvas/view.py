@@ -19,6 +19,8 @@ KIND_MIME = "application/x-dreamstudio-kind"
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 FIT_MARGIN = 48
+READABLE_ZOOM = LOD_SIMPLE  # from here up cards draw their titles and text
+JUMP_ZOOM = 0.8  # a jump to one scene (search, finding) shows it comfortably large
 
 
 class DreamView(QGraphicsView):
@@ -56,6 +58,7 @@ class DreamView(QGraphicsView):
             None,
         )
         self._last_mouse: QPoint | None = None  # over the viewport, else None
+        self.fit_obstacles: list[QWidget] = []  # overlays (the minimap) that fitting keeps clear
         self._bind(scene)
         self._after_zoom()
 
@@ -128,22 +131,35 @@ class DreamView(QGraphicsView):
         self.set_zoom(self.zoom() * math.pow(1.0015, delta), event.position().toPoint())
         event.accept()
 
-    def fit_rect(self, rect: QRectF, max_zoom: float = 1.0) -> None:
-        """Show `rect` whole and centred; never magnify beyond `max_zoom`."""
+    def fit_rect(self, rect: QRectF, max_zoom: float = 1.0, min_zoom: float = MIN_ZOOM) -> None:
+        """Show `rect` whole and centred beside the overlays; zoom kept in min..max_zoom."""
         if rect.isNull() or not rect.isValid():
             return
         self.dream_scene().flush_scene_rect()
-        view = self.viewport().rect()
-        if view.width() <= 2 * FIT_MARGIN or view.height() <= 2 * FIT_MARGIN:
-            margin = 4
-        else:
-            margin = FIT_MARGIN
-        sx = (view.width() - 2 * margin) / max(rect.width(), 1.0)
-        sy = (view.height() - 2 * margin) / max(rect.height(), 1.0)
-        target = min(MAX_ZOOM, max(MIN_ZOOM, min(sx, sy, max_zoom)))
+        area = self._fit_area(rect)
+        target = min(MAX_ZOOM, max(MIN_ZOOM, min_zoom, min(_fit_scale(rect, area), max_zoom)))
         self.scale(target / self.zoom(), target / self.zoom())
         self.centerOn(rect.center())
+        if target <= _fit_scale(rect, area) + 1e-9:
+            # Whole graph shown: centre it in the free area, not under an overlay.
+            shift = area.center() - self.viewport().rect().center()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - shift.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - shift.y())
         self._after_zoom()
+
+    def _fit_area(self, rect: QRectF) -> QRect:
+        """The viewport minus visible overlays (the minimap): beside or above, whichever is larger."""
+        area = self.viewport().rect()
+        for widget in self.fit_obstacles:
+            if not widget.isVisible():
+                continue
+            box = widget.geometry().translated(-self.viewport().pos())
+            if not area.intersects(box):
+                continue
+            beside = QRect(area.left(), area.top(), box.left() - area.left(), area.height())
+            above = QRect(area.left(), area.top(), area.width(), box.top() - area.top())
+            area = max((beside, above), key=lambda a: _fit_scale(rect, a))
+        return area
 
     def fit_all(self) -> None:
         self.fit_rect(self.dream_scene().items_bounding_rect())
@@ -376,6 +392,14 @@ class DreamView(QGraphicsView):
             pos = self.mapToScene(event.position().toPoint())
             self.dream_scene().add_node_requested.emit(kind, pos.x(), pos.y())
         event.acceptProposedAction()
+
+
+def _fit_scale(rect: QRectF, area: QRect) -> float:
+    """The zoom that shows `rect` whole inside `area` with the fit margin."""
+    margin = 4 if min(area.width(), area.height()) <= 2 * FIT_MARGIN else FIT_MARGIN
+    sx = (area.width() - 2 * margin) / max(rect.width(), 1.0)
+    sy = (area.height() - 2 * margin) / max(rect.height(), 1.0)
+    return max(0.0, min(sx, sy))
 
 
 def _grid_lines(rect: QRectF, step: int, skip: int = 0) -> list[QLineF]:

@@ -6,7 +6,10 @@ from typing import Any
 
 from studio.lint.vocabulary import severity_rank
 from studio.model import Dreamscape
-from studio.model.ops import Batch, Op, UpdateEdge, UpdateNode, UpdateRecord
+from studio.analysis.layout import free_spot
+from studio.model.ops import AddNode, Batch, Op, UpdateEdge, UpdateNode, UpdateRecord
+
+from ..canvas.geometry import NODE_H, NODE_W
 
 
 class ActionError(ValueError):
@@ -30,7 +33,18 @@ def fix_op(ds: Dreamscape, finding: Any) -> Batch:
     ops = finding.fix.make_ops(ds)
     if not ops:
         raise ActionError(f"the fix for {finding.code} has nothing left to change")
+    _place_new_cards(ds, ops)
     return Batch(list(ops), fix_label(finding))
+
+
+def _place_new_cards(ds: Dreamscape, ops: list[Op]) -> None:
+    """Scenes a fix inserts go to the free spot nearest where the rule suggested."""
+    taken: list[tuple[float, float]] = []
+    for op in ops:
+        if isinstance(op, AddNode):
+            spot = free_spot(ds, op.node.x, op.node.y, (NODE_W, NODE_H), taken=taken)
+            op.node.x, op.node.y = spot
+            taken.append(spot)
 
 
 def _check_still_there(ds: Dreamscape, finding: Any) -> None:

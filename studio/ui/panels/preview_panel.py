@@ -142,8 +142,9 @@ class PreviewPanel(QWidget):
         self.history = QListWidget(self)
         self.history.setObjectName("previewHistory")
         self.history.setToolTip("Double-click a step to rewind to it")
+        # Activation covers double-click and Enter; connecting itemDoubleClicked too ran the
+        # rewind twice, the second time on an item of the rebuilt (shorter) list.
         self.history.itemActivated.connect(self._history_activated)
-        self.history.itemDoubleClicked.connect(self._history_activated)
         self.lower = QSplitter(Qt.Orientation.Horizontal, self)
         self.lower.addWidget(self.variables)
         self.lower.addWidget(self.history)
@@ -280,7 +281,9 @@ class PreviewPanel(QWidget):
         self.refresh()
 
     def _history_activated(self, item: QListWidgetItem) -> None:
-        self.rewind_to(self.history.row(item))
+        row = self.history.row(item)
+        if row >= 0:  # an item of a list already rebuilt is no step any more
+            self.rewind_to(row)
 
     # ------------------------------------------------------------- display
     def set_active(self, active: bool) -> None:

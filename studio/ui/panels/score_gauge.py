@@ -42,6 +42,12 @@ class ScoreGauge(QWidget):
         self.setAccessibleName(f"Escapism-risk score {text}")
         self.update()
 
+    def band_text(self) -> str:
+        """The words under the number: "no risk", "low risk", … (never the raw band "none")."""
+        if self.score is None:
+            return "…"
+        return BAND_LABELS.get(self.band or "", f"{self.band} risk" if self.band else "")
+
     def set_updating(self, updating: bool) -> None:
         """Dim the number while a newer run is computing: the old value is not current."""
         if updating != self.updating:
@@ -90,7 +96,7 @@ class ScoreGauge(QWidget):
             font.setBold(False)
             font.setPixelSize(max(8, int(side * 0.11)))
             p.setFont(font)
-            band = "…" if self.score is None else (self.band or "")
+            band = self.band_text()
             p.drawText(
                 rect.adjusted(0, side * 0.26, 0, side * 0.26), Qt.AlignmentFlag.AlignCenter, band
             )
