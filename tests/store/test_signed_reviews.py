@@ -150,6 +150,10 @@ def test_an_unsigned_override_is_recorded_but_does_not_unblock(
     review, verdict = review_dreamscape(library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED)
     assert not review.signed and not verdict.allowed
     assert verdict.check.status is Status.UNSIGNED
+    from studio.store.publish import render_report
+
+    page = render_report(ds, evaluate(ds, library=library, dreamers=200))
+    assert "<b>Unsigned</b>: nobody vouches for this review." in page
     assert "cannot lift the block: unsigned" in verdict.reasons[-1]
 
 
@@ -163,6 +167,9 @@ def test_a_valid_signed_review_verifies_and_imports(
     [(where, verdict)] = check.reviews
     assert where == "review" and verdict.status is Status.TRUSTED
     assert verdict.key_id == trusted_lorne.key_id and verdict.reviewer == "Dr. Lorne"
+    page = zipfile.ZipFile(package).read("report.html").decode("utf-8")
+    assert f"Signed by Dr. Lorne with key <code>{trusted_lorne.key_id}</code>" in page
+    assert "(signed, valid and trusted)" in page
     _, imported = check_and_import(package, tmp_path / "shelf", trusting(trusted_lorne))
     assert imported.dream_path.is_file()
     assert cli("verify", str(package), "--require-signed", "--library", str(library.path)) == 0
