@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlite_utils
 from platformdirs import user_data_dir
+from sqlite_utils.db import Table
 
 from studio import __version__ as STUDIO_VERSION
 from studio.io import dreamscape_to_data, dumps_dreamscape, load_dreamscape, loads_dreamscape
@@ -349,7 +350,7 @@ class Library:
         read first; `record_save`, which must, keeps its `BEGIN IMMEDIATE` transaction.
         """
         with self._lock:
-            return int(self.db.table(table).insert(row).last_pk or 0)
+            return int(Table(self.db, table).insert(row).last_pk or 0)
 
     def lint_runs_for(self, content_hash: str) -> list[dict[str, Any]]:
         """Lint runs of that content, newest first."""
