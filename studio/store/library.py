@@ -406,6 +406,7 @@ class Library:
             signed = sign_record(review.to_record(), key, passphrase)
             review.key_id, review.public_key = signed["key_id"], signed["public_key"]
             review.signature = signed["signature"]
+            review.signed_fields = signed["signed_fields"]
         row = {
             "content_hash": review.content_hash,
             "dreamscape_id": dreamscape_id,
@@ -422,6 +423,9 @@ class Library:
             "key_id": review.key_id,
             "public_key": review.public_key,
             "signature": review.signature,
+            "signed_fields": (
+                json.dumps(review.signed_fields, sort_keys=True) if review.signed_fields else None
+            ),
         }
         review.id = self._insert("reviews", row)
         return review

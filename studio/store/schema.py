@@ -170,7 +170,7 @@ def _v3(conn: sqlite3.Connection) -> None:
     library's own trust store (trusted keys, revocations)."""
     db = sqlite_utils.Database(conn)
     reviews = Table(db, "reviews")
-    for column in ("studio_version", "key_id", "public_key", "signature"):
+    for column in ("studio_version", "key_id", "public_key", "signature", "signed_fields"):
         reviews.add_column(column, str)
     ensure_trust_tables(db)
 
