@@ -110,6 +110,17 @@ def _header(report: dict[str, Any]) -> str:
     )
 
 
+def _signature_html(review: dict[str, Any], check: Any) -> str:
+    """Who signed the review, with the key id, and what the studio made of the signature."""
+    label = check.get("label") if isinstance(check, dict) else None
+    if not review.get("signature"):
+        return "<b>Unsigned</b>: nobody vouches for this review. "
+    signer = (
+        f"Signed by {_e(review.get('reviewer'))} with key <code>{_e(review.get('key_id'))}</code>"
+    )
+    return signer + (f" ({_e(label)}). " if label else ". ")
+
+
 def _verdict(report: dict[str, Any]) -> str:
     lint = report.get("lint", {})
     gate = report.get("gate", {})
@@ -126,7 +137,8 @@ def _verdict(report: dict[str, Any]) -> str:
         review_html = (
             f'<div class="review"><b>{_e(review.get("decision", "")).capitalize()}</b> '
             f"by {_e(review.get('reviewer'))} on {_e(review.get('time'))}, having seen "
-            f"score {_e(review.get('score'))} ({_e(review.get('band'))}).{just}</div>"
+            f"score {_e(review.get('score'))} ({_e(review.get('band'))}). "
+            f"{_signature_html(review, gate.get('signature'))}{just}</div>"
         )
     else:
         review_html = '<div class="review">No reviewer has signed off this exact content.</div>'

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
 from studio import __version__ as STUDIO_VERSION
 from studio.identity import user_data_path
@@ -327,30 +328,37 @@ class Library:
     ) -> int:
         """Store a lint summary (score, band, blocked, fatal, findings, reasons, settings)."""
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
-        with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO lint_runs (dreamscape_id, content_hash, created, score, band, "
-                "blocked, fatal, findings, reasons, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    dreamscape_id,
-                    content_hash,
-                    now(),
-                    int(lint["score"]),
-                    str(lint["band"]),
-                    int(bool(lint.get("blocked"))),
-                    int(bool(lint.get("fatal"))),
-                    json.dumps(lint.get("findings", []), ensure_ascii=False),
-                    json.dumps(lint.get("reasons", []), ensure_ascii=False),
-                    json.dumps(lint.get("settings", {}), ensure_ascii=False),
-                ),
-            )
-        return int(cur.lastrowid or 0)
+        row = {
+            "dreamscape_id": dreamscape_id,
+            "content_hash": content_hash,
+            "created": now(),
+            "score": int(lint["score"]),
+            "band": str(lint["band"]),
+            "blocked": int(bool(lint.get("blocked"))),
+            "fatal": int(bool(lint.get("fatal"))),
+            "findings": json.dumps(lint.get("findings", []), ensure_ascii=False),
+            "reasons": json.dumps(lint.get("reasons", []), ensure_ascii=False),
+            "settings": json.dumps(lint.get("settings", {}), ensure_ascii=False),
+        }
+        return self._insert("lint_runs", row)
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Append one row (a single statement: atomic without a transaction of our own).
+
+        sqlite-utils' insert commits as it goes, so it is used only for writes that do not
+        read first; `record_save`, which must, keeps its `BEGIN IMMEDIATE` transaction.
+        """
+        with self._lock:
+            return int(Table(self.db, table).insert(row).last_pk or 0)
 
     def lint_runs_for(self, content_hash: str) -> list[dict[str, Any]]:
         """Lint runs of that content, newest first."""
-        rows = self._rows(
-            "SELECT * FROM lint_runs WHERE content_hash = ? ORDER BY id DESC", (content_hash,)
-        )
+        with self._lock:
+            rows = list(
+                self.db.table("lint_runs").rows_where(
+                    "content_hash = ?", [content_hash], order_by="id desc"
+                )
+            )
         for row in rows:
             for key in ("findings", "reasons", "settings"):
                 row[key] = json.loads(row[key])
@@ -397,6 +405,7 @@ class Library:
             signed = sign_record(review.to_record(), key, passphrase)
             review.key_id, review.public_key = signed["key_id"], signed["public_key"]
             review.signature = signed["signature"]
+            review.signed_fields = signed["signed_fields"]
         row = {
             "content_hash": review.content_hash,
             "dreamscape_id": dreamscape_id,
@@ -413,13 +422,11 @@ class Library:
             "key_id": review.key_id,
             "public_key": review.public_key,
             "signature": review.signature,
+            "signed_fields": (
+                json.dumps(review.signed_fields, sort_keys=True) if review.signed_fields else None
+            ),
         }
-        with self._write() as conn:
-            cur = conn.execute(
-                f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-        review.id = int(cur.lastrowid or 0)
+        review.id = self._insert("reviews", row)
         return review
 
     # ------------------------------------------------------------ trust
@@ -466,29 +473,27 @@ class Library:
     ) -> int:
         """Remember that this content was published as this package."""
         dreamscape_id = self._dreamscape_id(path) if path is not None else None
-        with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO exports (dreamscape_id, content_hash, review_id, created, "
-                "package_path, package_sha256, size, score, band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    dreamscape_id,
-                    content_hash,
-                    review_id,
-                    now(),
-                    path_key(package_path),
-                    package_sha256,
-                    int(size),
-                    score,
-                    band,
-                ),
-            )
-        return int(cur.lastrowid or 0)
+        row = {
+            "dreamscape_id": dreamscape_id,
+            "content_hash": content_hash,
+            "review_id": review_id,
+            "created": now(),
+            "package_path": path_key(package_path),
+            "package_sha256": package_sha256,
+            "size": int(size),
+            "score": score,
+            "band": band,
+        }
+        return self._insert("exports", row)
 
     def exports_for(self, content_hash: str) -> list[dict[str, Any]]:
         """Packages made from this content, newest first."""
-        return self._rows(
-            "SELECT * FROM exports WHERE content_hash = ? ORDER BY id DESC", (content_hash,)
-        )
+        with self._lock:
+            return list(
+                self.db.table("exports").rows_where(
+                    "content_hash = ?", [content_hash], order_by="id desc"
+                )
+            )
 
 
 def _default_author() -> str:

@@ -108,11 +108,17 @@ def _review_verdicts(
     return judged
 
 
+def _lint_of(result: VerifyResult) -> dict[str, Any]:
+    """report.json's lint section, or {} when it has none."""
+    lint = (result.report or {}).get("lint")
+    return lint if isinstance(lint, dict) else {}
+
+
 def _relint(result: VerifyResult) -> LintReport:
     """Lint the packaged dreamscape with the simulation settings and threshold it recorded."""
-    lint = (result.report or {}).get("lint")
-    lint = lint if isinstance(lint, dict) else {}
-    settings = lint.get("settings") if isinstance(lint.get("settings"), dict) else {}
+    lint = _lint_of(result)
+    found = lint.get("settings")
+    settings: dict[str, Any] = found if isinstance(found, dict) else {}
     dreamers, seed = settings.get("dreamers", 2000), settings.get("seed", 0)
     dreamers = dreamers if isinstance(dreamers, int) and 0 < dreamers <= 100_000 else 2000
     seed = seed if isinstance(seed, int) else 0
@@ -127,8 +133,7 @@ def _relint(result: VerifyResult) -> LintReport:
 def _claims_problems(result: VerifyResult, report: LintReport) -> list[str]:
     """Where the manifest or report.json claims a score, band or finding this studio does not."""
     manifest = result.manifest or {}
-    lint = (result.report or {}).get("lint")
-    lint = lint if isinstance(lint, dict) else {}
+    lint = _lint_of(result)
     score, band = int(report.score), str(report.band)
     problems = []
     claims = [
@@ -142,9 +147,10 @@ def _claims_problems(result: VerifyResult, report: LintReport) -> list[str]:
     for where, claimed, actual in claims:
         if claimed != actual:
             problems.append(f"{where} says {claimed!r}, but this studio computes {actual!r}")
-    found = lint.get("findings") if isinstance(lint.get("findings"), list) else []
-    claimed_codes = Counter(f.get("code") for f in found if isinstance(f, dict))
-    actual_codes = Counter(f.code for f in report.findings)
+    listed = lint.get("findings")
+    found: list[Any] = listed if isinstance(listed, list) else []
+    claimed_codes = Counter(str(f.get("code")) for f in found if isinstance(f, dict))
+    actual_codes = Counter(str(f.code) for f in report.findings)
     if claimed_codes != actual_codes:
         missing = sorted((actual_codes - claimed_codes).elements())
         extra = sorted(str(c) for c in (claimed_codes - actual_codes).elements())

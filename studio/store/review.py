@@ -33,6 +33,7 @@ class Review:
     key_id: str | None = None
     public_key: str | None = None
     signature: str | None = None
+    signed_fields: dict[str, str] | None = None  # digests as signed, to name an edited field
 
     @property
     def signed(self) -> bool:
@@ -55,7 +56,7 @@ class Review:
         }
         if self.signature is not None:
             record["public_key"] = self.public_key
-            record["signed_fields"] = field_digests(record)
+            record["signed_fields"] = self.signed_fields or field_digests(record)
         return record
 
     def line(self) -> str:
@@ -83,6 +84,7 @@ class Review:
             key_id=row.get("key_id"),
             public_key=row.get("public_key"),
             signature=row.get("signature"),
+            signed_fields=json.loads(row["signed_fields"]) if row.get("signed_fields") else None,
         )
 
 

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
 from .errors import LibraryError
 from .trust import ensure_trust_tables
@@ -168,8 +169,8 @@ def _v3(conn: sqlite3.Connection) -> None:
     """Signed reviews: each review's key, public key, signature and studio version; and the
     library's own trust store (trusted keys, revocations)."""
     db = sqlite_utils.Database(conn)
-    reviews = db.table("reviews")
-    for column in ("studio_version", "key_id", "public_key", "signature"):
+    reviews = Table(db, "reviews")
+    for column in ("studio_version", "key_id", "public_key", "signature", "signed_fields"):
         reviews.add_column(column, str)
     ensure_trust_tables(db)
 

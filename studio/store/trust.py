@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
 from .keys import KeyStoreError, PublicKey, SecretKeyFile, b64, keys_dir, now, private_folder, unb64
 
@@ -189,7 +190,7 @@ def trust_key(db: sqlite_utils.Database, key: PublicKey) -> None:
     ensure_trust_tables(db)
     # insert-or-replace, not upsert: sqlite-utils' upsert inserts the key alone first, which
     # the NOT NULL columns would silently ignore.
-    db["trusted_keys"].insert(
+    Table(db, "trusted_keys").insert(
         {"key_id": key.key_id, "name": key.name, "public_key": key.b64, "added": now()},
         pk="key_id",
         replace=True,
@@ -204,7 +205,7 @@ def record_revocation(db: sqlite_utils.Database, revocation: Revocation) -> None
     known = TrustStore.load(db).revocations.get(revocation.key_id)
     if known is not None and known.time <= revocation.time:
         return
-    db["revocations"].insert(
+    Table(db, "revocations").insert(
         {
             "key_id": revocation.key_id,
             "public_key": revocation.public.b64,

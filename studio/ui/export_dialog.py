@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from studio.io import load_dreamscape
 from studio.io.package import PackageError, collect_assets
-from studio.io.package_verify import VerifyResult, verify_package
 from studio.model import Dreamscape
+from studio.store.package_check import PackageCheck, check_package
 from studio.store.publish import (
     Evaluation,
     ExportBlocked,
@@ -41,6 +41,7 @@ from studio.store.publish import (
     evaluate,
     export_dreamscape,
 )
+from studio.store.trust import TrustStore
 
 from . import publish_common as common
 from .review_dialog import VerdictHeader
@@ -305,10 +306,16 @@ class ExportDialog(QDialog):
                 f"{verdict.review.reviewer} rejected this exact content. Change the "
                 "design and ask for a new review."
             )
+        elif verdict.review and not verdict.honoured and verdict.check is not None:
+            parts.append(
+                f"{verdict.review.reviewer}'s {verdict.review.decision} does not count: it is "
+                f"{verdict.check.label}. Only a review signed with a key trusted here can "
+                "unblock the export."
+            )
         elif not verdict.allowed:
             parts.append(
                 "Fix or suppress (with a reason) the findings in the lint panel, or "
-                "ask a reviewer to record an override for this exact content."
+                "ask a reviewer to record a signed override for this exact content."
             )
         if prepared.asset_problems:
             parts.append("Every asset a scene uses must exist beside the file to be packed.")
@@ -425,13 +432,23 @@ class ExportDialog(QDialog):
 # ---------------------------------------------------------------- verifying
 @dataclass
 class Verified:
-    result: VerifyResult
+    result: PackageCheck
     sha256: str | None
 
 
+def _trust() -> TrustStore:
+    """The library's and the user's trusted keys (just the user's without a library)."""
+    try:
+        with common.open_library() as library:
+            return library.trust_store()
+    except Exception:  # no usable library: the user's own trust store still applies
+        return TrustStore.for_library()
+
+
 def verify_file(path: Path) -> Verified:
-    """Verify the package and hash its bytes (runs on the thread pool)."""
-    result = verify_package(path)
+    """Verify the package, its reviews' signatures and its score, and hash its bytes (runs on
+    the thread pool)."""
+    result = check_package(path, _trust())
     digest = None
     if path.is_file():
         sha = hashlib.sha256()
@@ -499,7 +516,8 @@ class VerifyDialog(QDialog):
         if result.ok:
             self.headline.setText(
                 f"{common.pill_html('VERIFIED', 'allowed')}&nbsp; <b>Every file matches its "
-                f"sha256 and the package is safe to import.</b>"
+                f"sha256, the score is what this studio computes, and the package is safe "
+                f"to import.</b>"
             )
         else:
             n = len(result.problems)
@@ -511,10 +529,9 @@ class VerifyDialog(QDialog):
         if verified.sha256:
             facts.append(f"Package sha256 <code>{verified.sha256}</code>")
         if manifest:
-            review = manifest.get("review")
             review_text = (
-                f"{review.get('decision')} by {review.get('reviewer')}"
-                if isinstance(review, dict)
+                "; ".join(check.line() for _, check in result.reviews)
+                if result.reviews
                 else "no review recorded"
             )
             facts.append(
@@ -530,6 +547,8 @@ class VerifyDialog(QDialog):
         if result.ok:
             for name, digest in sorted(manifest.get("files", {}).items()):
                 self.lines.addItem(QListWidgetItem(f"✓ {name}  {str(digest)[:16]}…"))
+            for note in result.notes:
+                self.lines.addItem(QListWidgetItem(f"! {note}"))
         else:
             for problem in result.problems:
                 self.lines.addItem(QListWidgetItem(f"✗ {problem}"))

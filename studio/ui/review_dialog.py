@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 from studio.io import load_dreamscape
 from studio.model import Dreamscape
 from studio.store import MIN_JUSTIFICATION, Review, ReviewError, check_review
-from studio.store.keys import KeyStoreError, SecretKeyFile, list_keys
+from studio.store.keys import KeyStoreError, SecretKeyFile
 from studio.store.publish import (
     Evaluation,
     GateVerdict,
@@ -53,6 +52,7 @@ from studio.store.signing import ReviewCheck
 
 from . import publish_common as common
 from .panels.score_gauge import ScoreGauge
+from .signing_key_picker import SigningKeyPicker
 from .theme import repolish
 
 DECISION_LABELS = {"approve": "Approve", "reject": "Reject", "override": "Override"}
@@ -247,13 +247,11 @@ class ReviewDialog(QDialog):
         self.load_error: str | None = None
         self.last_review: Review | None = None
         self._recorded_inputs: tuple[str, str | None, str] | None = None
-        self._trusted_ids: set[str] = set()
         self.setObjectName("reviewDialog")
         self.setWindowTitle(f"Review — {self.path.name}")
         self.resize(920, 820)
         self._build()
         self._connect()
-        self._key_changed()
         self.start()
 
     # ------------------------------------------------------------ building
@@ -317,27 +315,9 @@ class ReviewDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Reviewer", self.reviewer)
-        self.key_choice = QComboBox()
-        self.key_choice.setObjectName("signingKey")
-        self.key_choice.setToolTip(
-            "Only a review signed with a key the studio trusts can unblock the gate"
-        )
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("keyPassphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText("Passphrase of this key")
-        self.signing_note = common.set_role(QLabel(), "muted")
-        self.signing_note.setObjectName("signingNote")
-        self.signing_note.setWordWrap(True)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_choice, 2)
-        key_row.addWidget(self.passphrase, 1)
-        key_column = QVBoxLayout()
-        key_column.setSpacing(4)
-        key_column.addLayout(key_row)
-        key_column.addWidget(self.signing_note)
-        form.addRow("Signing key", key_column)
-        self._fill_keys()
+        self.signing = SigningKeyPicker()
+        self.signing.fill(self.reviewer.text())
+        form.addRow("Signing key", self.signing)
         decision_column = QVBoxLayout()
         decision_column.setSpacing(4)
         decision_column.addLayout(choices)
@@ -376,55 +356,16 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.result)
         layout.addWidget(self.buttons)
 
-    def _fill_keys(self) -> None:
-        """The reviewer's own keys, then "Unsigned"; the key named like the reviewer first."""
-        self._trusted_ids = self._load_trusted()
-        self.key_choice.clear()
-        for key in reversed(list_keys()):
-            lock = ", passphrase" if key.encrypted else ""
-            self.key_choice.addItem(f"{key.name} — key {key.key_id}{lock}", key)
-        self.key_choice.addItem("Unsigned (recorded, but cannot unblock the gate)", None)
-        self._match_key()
-
-    def _match_key(self) -> None:
-        name = self.reviewer.text().strip().casefold()
-        for index in range(self.key_choice.count()):
-            key = self.key_choice.itemData(index)
-            if key is not None and key.name.casefold() == name:
-                self.key_choice.setCurrentIndex(index)
-                return
-        # Nobody else's key signs by default: a name without a key of its own is unsigned.
-        self.key_choice.setCurrentIndex(self.key_choice.count() - 1)
-
     def signing_key(self) -> SecretKeyFile | None:
-        data = self.key_choice.currentData()
-        return data if isinstance(data, SecretKeyFile) else None
-
-    def _key_changed(self, *_: Any) -> None:
-        key = self.signing_key()
-        self.passphrase.setVisible(bool(key and key.encrypted))
-        if key is None:
-            text = (
-                "This review will be UNSIGNED: it is recorded and shown, but an approval or "
-                "override cannot unblock the gate. Make a key with "
-                "`dreamstudio keys new --name NAME`."
-            )
-        else:
-            trust = key.key_id in self._trusted_ids
-            text = f"Signed with key {key.key_id} ({key.name}); " + (
-                "trusted here." if trust else "not trusted by this library or studio yet."
-            )
-        self.signing_note.setText(text)
-        self.validate()
+        return self.signing.key()
 
     def _reviewer_changed(self, *_: Any) -> None:
-        self._match_key()
+        self.signing.match(self.reviewer.text())
         self.validate()
 
     def _connect(self) -> None:
         self.reviewer.textChanged.connect(self._reviewer_changed)
-        self.key_choice.currentIndexChanged.connect(self._key_changed)
-        self.passphrase.textChanged.connect(self.validate)
+        self.signing.changed.connect(self.validate)
         self.justification.textChanged.connect(self.validate)
         self.decisions.buttonToggled.connect(self._decision_toggled)
         self.record_button.clicked.connect(self.record)
@@ -453,7 +394,7 @@ class ReviewDialog(QDialog):
         self.hash_field.setCursorPosition(0)
         show_report(self.report, checked.html)
         self._show_reviews(checked.reviews, checked.checks)
-        self._fill_keys()
+        self.signing.fill(self.reviewer.text())
         self.browser_button.setEnabled(True)
         fatal = fatal_codes(lint_summary(checked.evaluation))
         override = self.decision_buttons["override"]
@@ -480,13 +421,6 @@ class ReviewDialog(QDialog):
         self.load_error = common.describe_error(exc)
         self.header.show_error(f"The saved file could not be checked:\n{self.load_error}")
         self.validate()
-
-    def _load_trusted(self) -> set[str]:
-        try:
-            with common.open_library() as library:
-                return set(library.trust_store().keys)
-        except Exception:  # no library: nothing is trusted beyond what the check said
-            return set()
 
     def _show_reviews(self, reviews: list[Review], checks: list[ReviewCheck]) -> None:
         self.reviews.setRowCount(len(reviews))
@@ -547,9 +481,8 @@ class ReviewDialog(QDialog):
             return "Enter your name as the reviewer.", False
         if decision is None:
             return "Choose approve, reject or override.", False
-        key = self.signing_key()
-        if key is not None and key.encrypted and not self.passphrase.text():
-            return f"Enter the passphrase of key {key.key_id} to sign.", False
+        if self.signing.problem():
+            return self.signing.problem(), False
         if self._recorded_inputs == (reviewer, decision, text):
             return (
                 "Recorded. Change the decision or justification to record another review; "
@@ -608,8 +541,8 @@ class ReviewDialog(QDialog):
                     decision,
                     self.justification.toPlainText().strip(),
                     evaluation=checked.evaluation,
-                    key=self.signing_key(),
-                    passphrase=self.passphrase.text().encode("utf-8") or None,
+                    key=self.signing.key(),
+                    passphrase=self.signing.passphrase_bytes(),
                 )
                 judged = judge(
                     library.reviews_for(checked.evaluation.content_hash), library.trust_store()

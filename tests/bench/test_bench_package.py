@@ -17,6 +17,8 @@ from studio.io import load_dreamscape, save_dreamscape
 from studio.io.package_verify import verify_package
 from studio.lint import load_rules
 from studio.store import Library
+from studio.store.keys import new_key
+from studio.store.package_check import check_package
 from studio.store.publish import evaluate, export_dreamscape, review_dreamscape
 from tests.bench.generate import generate_dreamscape
 
@@ -32,6 +34,8 @@ def project(tmp_path_factory) -> tuple[Path, Library]:
     """A saved 10k-node dreamscape using 50 MB of art, with a reviewer's override recorded
     (the generated graph scores high, as a dense synthetic graph does)."""
     folder = tmp_path_factory.mktemp("bench-package")
+    keys = pytest.MonkeyPatch()  # module-scoped: the per-test keys folder is not set up yet
+    keys.setenv("DREAMSTUDIO_KEYS_DIR", str(folder / "keys"))
     rng = random.Random(7)
     (folder / "art").mkdir()
     for i in range(IMAGES):
@@ -45,9 +49,14 @@ def project(tmp_path_factory) -> tuple[Path, Library]:
     load_rules()
     evaluation = evaluate(ds, base_dir=folder, library=lib)
     assert not evaluation.report.fatal
-    review_dreamscape(lib, ds, path, "Dr. Lorne", "override", JUSTIFICATION, evaluation=evaluation)
+    lorne = new_key("Dr. Lorne")
+    lib.trust_key(lorne.public)
+    review_dreamscape(
+        lib, ds, path, "Dr. Lorne", "override", JUSTIFICATION, evaluation=evaluation, key=lorne
+    )
     yield path, lib
     lib.close()
+    keys.undo()
 
 
 def _export(path: Path, lib: Library, out: Path):
@@ -75,3 +84,16 @@ def test_bench_verify_10k_50mb(benchmark, project) -> None:
         verify_package, args=(out,), rounds=5, iterations=1, warmup_rounds=1
     )
     assert result.ok, result.problems
+
+
+def test_bench_check_package_10k_50mb(benchmark, project) -> None:
+    """What `dreamstudio verify` does: the archive, the review's signature, the re-lint with
+    the recorded simulation settings, and the gate re-applied."""
+    path, lib = project
+    out = path.with_name("check-me.dreampkg")
+    _export(path, lib, out)
+    trust = lib.trust_store()
+    check = benchmark.pedantic(
+        check_package, args=(out, trust), rounds=3, iterations=1, warmup_rounds=1
+    )
+    assert check.ok, check.problems

@@ -136,3 +136,22 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "lint_runs" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 2
     conn.close()
+
+
+def test_v2_reviews_gain_signature_columns_and_read_as_unsigned(tmp_path: Path) -> None:
+    db_path = tmp_path / "v2.db"
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    assert migrate(conn, target=2) == [1, 2]
+    conn.execute(
+        "INSERT INTO reviews (content_hash, reviewer, decision, justification, created) "
+        "VALUES (?, 'Dr. Lorne', 'approve', '', '2025-05-01T10:00:00.000Z')",
+        ("c" * 64,),
+    )
+    conn.close()
+    with Library.open(db_path) as lib:
+        assert lib.schema_version == CURRENT_SCHEMA == 3
+        columns = set(lib.db["reviews"].columns_dict)
+        assert {"key_id", "public_key", "signature", "studio_version"} <= columns
+        assert {"trusted_keys", "revocations"} <= set(lib.db.table_names())
+        [old] = lib.reviews_for("c" * 64)
+        assert not old.signed and old.to_record()["signature"] is None

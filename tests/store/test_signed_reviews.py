@@ -140,6 +140,7 @@ def test_a_review_edited_in_the_database_no_longer_unblocks(
     )
     edited = evaluate(ds, library=library, dreamers=200).verdict
     assert not edited.allowed and edited.check.status is Status.BAD
+    assert edited.check.detail == "review.justification changed after signing"
 
 
 def test_an_unsigned_override_is_recorded_but_does_not_unblock(
@@ -150,6 +151,10 @@ def test_an_unsigned_override_is_recorded_but_does_not_unblock(
     review, verdict = review_dreamscape(library, ds, dream_file, "Dr. Lorne", "override", JUSTIFIED)
     assert not review.signed and not verdict.allowed
     assert verdict.check.status is Status.UNSIGNED
+    from studio.store.publish import render_report
+
+    page = render_report(ds, evaluate(ds, library=library, dreamers=200))
+    assert "<b>Unsigned</b>: nobody vouches for this review." in page
     assert "cannot lift the block: unsigned" in verdict.reasons[-1]
 
 
@@ -163,6 +168,9 @@ def test_a_valid_signed_review_verifies_and_imports(
     [(where, verdict)] = check.reviews
     assert where == "review" and verdict.status is Status.TRUSTED
     assert verdict.key_id == trusted_lorne.key_id and verdict.reviewer == "Dr. Lorne"
+    page = zipfile.ZipFile(package).read("report.html").decode("utf-8")
+    assert f"Signed by Dr. Lorne with key <code>{trusted_lorne.key_id}</code>" in page
+    assert "(signed, valid and trusted)" in page
     _, imported = check_and_import(package, tmp_path / "shelf", trusting(trusted_lorne))
     assert imported.dream_path.is_file()
     assert cli("verify", str(package), "--require-signed", "--library", str(library.path)) == 0
@@ -383,3 +391,63 @@ def _shared_key(factory):
     if not _KEY:
         _KEY.append(new_key("Dr. Lorne", folder=factory.mktemp("hypothesis-keys")))
     return _KEY[0]
+
+
+def test_forged_and_replayed_rows_in_the_library_do_not_unblock(
+    library: Library, dream_file: Path, tmp_path: Path, trusted_lorne
+) -> None:
+    make_blocked(dream_file)
+    ds = load_dreamscape(dream_file)
+    blocked = evaluate(ds, library=library, dreamers=200)
+    # Forged: a row written straight into the database, with Dr. Lorne's key id and a
+    # made-up signature.
+    library.conn.execute(
+        "INSERT INTO reviews (content_hash, reviewer, decision, justification, created, "
+        "key_id, public_key, signature) VALUES (?, 'Dr. Lorne', 'override', ?, ?, ?, ?, ?)",
+        (
+            blocked.content_hash,
+            JUSTIFIED,
+            "2026-05-01T10:00:00.000Z",
+            trusted_lorne.key_id,
+            trusted_lorne.public.b64,
+            base64.b64encode(bytes(64)).decode(),
+        ),
+    )
+    forged = evaluate(ds, library=library, dreamers=200).verdict
+    assert not forged.allowed and forged.check.status is Status.BAD
+    # Replayed: a genuine signed override of other content, copied onto this content.
+    other = tmp_path / "other.dream"
+    save_dreamscape(load_dreamscape(dream_file), other)
+    ods = load_dreamscape(other)
+    UpdateNode("first_scene", {"text": "Another night at the harbour."}).apply(ods)
+    save_dreamscape(ods, other)
+    genuine, _ = review_dreamscape(
+        library, ods, other, "Dr. Lorne", "override", JUSTIFIED, key=trusted_lorne
+    )
+    library.conn.execute(
+        "INSERT INTO reviews (content_hash, reviewer, decision, justification, created, score, "
+        "band, studio_version, key_id, public_key, signature, signed_fields) "
+        "SELECT ?, reviewer, decision, justification, created, score, band, studio_version, "
+        "key_id, public_key, signature, signed_fields FROM reviews WHERE id = ?",
+        (blocked.content_hash, genuine.id),
+    )
+    replayed = evaluate(ds, library=library, dreamers=200).verdict
+    assert not replayed.allowed and replayed.check.status is Status.BAD
+    assert "review.content_sha256 changed after signing" in replayed.reasons[-1]
+
+
+def test_a_malformed_policy_names_the_file_and_field(tmp_path: Path) -> None:
+    from studio.store.policy import PolicyError, find_policy
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.dreamstudio.review]\napprovals = { kids = 2 }\n"
+    )
+    with pytest.raises(
+        PolicyError, match=r"pyproject.toml: tool.dreamstudio.review.approvals.kids"
+    ):
+        find_policy(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.dreamstudio.review]\napprovals = { child = -1 }\n"
+    )
+    with pytest.raises(PolicyError, match="expected a whole number 0-10"):
+        find_policy(tmp_path)

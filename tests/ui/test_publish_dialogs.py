@@ -421,15 +421,15 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(
         "The lantern flare lasts one minute and ends in a calm anchor scene."
     )
     # Without a key the override is recorded, shown as unsigned, and the block stays.
-    assert review.signing_key() is None and "UNSIGNED" in review.signing_note.text()
+    assert review.signing_key() is None and "UNSIGNED" in review.signing.note.text()
     unsigned = review.record()
     assert unsigned is not None and not unsigned.signed
     assert "EXPORT BLOCKED" in review.header.verdict.text()
     assert review.reviews.item(0, 4).text() == "unsigned"
     lorne = trusted_key("Dr. Lorne")
-    review._fill_keys()
+    review.signing.fill(review.reviewer.text())
     assert review.signing_key().key_id == lorne.key_id
-    assert "trusted here" in review.signing_note.text()
+    assert "trusted here" in review.signing.note.text()
     review.justification.setPlainText(
         "The lantern flare lasts one minute and ends in a calm anchor scene, signed."
     )
@@ -487,11 +487,11 @@ def test_an_encrypted_key_asks_for_its_passphrase(editor, tmp_path, qtbot) -> No
     wait_for(qtbot, lambda: dialog.checked is not None)
     dialog.reviewer.setText("Dr. Lorne")
     dialog.set_decision("approve")
-    assert dialog.passphrase.isVisibleTo(dialog)
+    assert dialog.signing.passphrase.isVisibleTo(dialog)
     assert not dialog.record_button.isEnabled() and "passphrase" in dialog.validation.text()
-    dialog.passphrase.setText("wrong")
+    dialog.signing.passphrase.setText("wrong")
     assert dialog.record() is None and "wrong passphrase" in dialog.validation.text()
-    dialog.passphrase.setText("lantern bay")
+    dialog.signing.passphrase.setText("lantern bay")
     review = dialog.record()
     assert review is not None and review.signed
 
