@@ -50,4 +50,3 @@ def product_vector(a: Any, b: Any) -> Any:
     if a.dtype.kind in "iub" and b.dtype.kind in "iub":
         return out.astype(np.int64)
     return out
-
