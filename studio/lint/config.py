@@ -8,12 +8,24 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from studio.model import Dreamscape
 
-    from .rule import Rule
+
+class RuleTerms(Protocol):
+    """What settings know of a rule (a Rule satisfies it; settings never import the Rule API)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def fatal(self) -> bool: ...
+
+    @property
+    def thresholds(self) -> Mapping[str, float]: ...
+
 
 DEFAULT_THRESHOLD = 70.0
 LAYER_ORDER = ("project", "file", "cli")
@@ -197,7 +209,7 @@ def project_layer(ds: Dreamscape, base_dir: Path | None = None) -> LintConfig | 
 
 def resolve_config(
     ds: Dreamscape,
-    rules: Iterable[Rule],
+    rules: Iterable[RuleTerms],
     override: LintConfig | None = None,
     base_dir: Path | None = None,
 ) -> ResolvedConfig:

@@ -33,6 +33,7 @@ from studio.store import DreamDiff, LibraryEntry, Revision, diff_data
 
 from . import publish_common as common
 from .panels.style import BAND_COLOURS, is_dark
+from .windows import new_editor
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -558,10 +559,9 @@ def describe_diff(diff: DreamDiff) -> str:
 def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool = True) -> Any:
     """A new editor window holding the revision as an unsaved, untitled document."""
     from .document import Document
-    from .main_window import MainWindow
     from .theme import current_theme
 
-    window = MainWindow(Document(ds, None), live_panels=live_panels)
+    window = new_editor(Document(ds, None), live_panels=live_panels)
     window.scene.set_theme(current_theme())
     window.show()
     QTimer.singleShot(0, window.view.fit_all)
@@ -574,10 +574,9 @@ def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool =
 
 
 def open_file_window(path: Path, live_panels: bool = True) -> Any:
-    from .main_window import MainWindow
     from .theme import current_theme
 
-    window = MainWindow(live_panels=live_panels)
+    window = new_editor(live_panels=live_panels)
     window.scene.set_theme(current_theme())
     if window.open_path(path):
         window.show()

@@ -28,6 +28,7 @@ from .outline import OutlinePanel
 from .palette import PaletteList
 from .publish_actions import install_publish_actions
 from .theme import apply_theme, current_theme
+from .windows import register_editor
 
 MINIMAP_MARGIN = 12
 WINDOWS: list[MainWindow] = []  # every open editor window of this process
@@ -564,6 +565,9 @@ def _make_minimap(view: DreamView) -> QWidget | None:
     if minimap.parent() is None:
         minimap.setParent(view)
     return minimap
+
+
+register_editor(MainWindow)  # the library and publish dialogs open editors through this
 
 
 def _qpoint(value: object) -> QPoint:

@@ -6,7 +6,7 @@ Document turns into undoable operations; the operations' events then update the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -304,7 +304,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
     def node_items(self) -> Iterable[NodeItem]:
         return self._nodes.values()
 
-    def edge_items(self) -> Iterable[EdgeItem]:
+    def edge_items(self) -> Collection[EdgeItem]:
         return self._edges.values()
 
     def group_items(self) -> Iterable[GroupItem]:
