@@ -40,6 +40,7 @@ class MainWindow(FileHandling, QMainWindow):
     extends_context_menus = True  # the live panels add finding actions to _context_menu
 
     document_changed = Signal()
+    panels_menu: QMenu  # filled in by build_menus
 
     def __init__(
         self,
@@ -62,7 +63,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.view.installEventFilter(self)
         self._dock_actions: list = []
         self._build_docks()
-        self.actions_ = build_menus(self)
+        self.actions_ = build_menus(self, self)
         self._build_status_bar()
         self._connect()
         self.autosaver = Autosaver(self.document, parent=self)
