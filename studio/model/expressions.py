@@ -184,86 +184,32 @@ def _op_col(src: str, after: ast.AST, symbol: str, fallback: int) -> int:
     return found + 1 if found >= 0 else fallback
 
 
+_OPERATOR_SYMBOLS: dict[type, str] = {
+    ast.Pow: "**",
+    ast.FloorDiv: "//",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.MatMult: "@",
+}
+_COMPARE_WORDS: dict[type, str] = {
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+
+
 def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
     """Reject everything outside the whitelist, naming the construct and its column."""
     if depth > MAX_DEPTH:
         raise ExpressionError("expression is nested too deeply", _col(node, src))
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool):
-            return
-        if isinstance(node.value, int | float):
-            if not abs(node.value) <= MAX_LITERAL:
-                raise ExpressionError(
-                    f"number is too large (at most {MAX_LITERAL})", _col(node, src)
-                )
-            return
-        if isinstance(node.value, str):
-            raise ExpressionError("strings are not allowed", _col(node, src))
-        raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node, src))
-    if isinstance(node, ast.Name):
-        if node.id.startswith("__"):
-            raise ExpressionError(f"name '{node.id}' is not allowed", _col(node, src))
-        if node.id in FUNCTIONS:
-            raise ExpressionError(f"'{node.id}' must be called", _col(node, src))
-        return
-    if isinstance(node, ast.BoolOp):
-        for value in node.values:
-            _check(value, depth + 1, src)
-        return
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
-            raise ExpressionError("operator '~' is not allowed", _col(node, src))
-        _check(node.operand, depth + 1, src)
-        return
-    if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINOPS:
-            symbol = {
-                ast.Pow: "**",
-                ast.FloorDiv: "//",
-                ast.BitAnd: "&",
-                ast.BitOr: "|",
-                ast.BitXor: "^",
-                ast.LShift: "<<",
-                ast.RShift: ">>",
-                ast.MatMult: "@",
-            }.get(type(node.op), type(node.op).__name__)
-            raise ExpressionError(
-                f"operator '{symbol}' is not allowed",
-                _op_col(src, node.left, symbol, _col(node, src)),
-            )
-        _check(node.left, depth + 1, src)
-        _check(node.right, depth + 1, src)
-        return
-    if isinstance(node, ast.Compare):
-        for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
-            if type(op) not in _CMPOPS:
-                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(
-                    type(op), type(op).__name__
-                )
-                raise ExpressionError(
-                    f"operator '{word}' is not allowed",
-                    _op_col(src, before, word.split()[0], _col(node, src)),
-                )
-        _check(node.left, depth + 1, src)
-        for comparator in node.comparators:
-            _check(comparator, depth + 1, src)
-        return
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            what = node.func.id if isinstance(node.func, ast.Name) else "this function"
-            raise ExpressionError(
-                f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src)
-            )
-        if node.keywords:
-            raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
-        if not node.args:
-            raise ExpressionError(f"{node.func.id}() needs an argument", _col(node, src))
-        if node.func.id == "abs" and len(node.args) != 1:
-            raise ExpressionError("abs() takes exactly one argument", _col(node, src))
-        if node.func.id in ("min", "max") and len(node.args) < 2:
-            raise ExpressionError(f"{node.func.id}() needs at least two arguments", _col(node, src))
-        for arg in node.args:
-            _check(arg, depth + 1, src)
+    check = _CHECKS.get(type(node))
+    if check is not None:
+        for child in check(node, src):
+            _check(child, depth + 1, src)
         return
     what = _DESCRIBE.get(type(node), type(node).__name__)
     if isinstance(node, ast.Attribute):
@@ -273,69 +219,178 @@ def _check(node: ast.AST, depth: int = 0, src: str = "") -> None:
     raise ExpressionError(f"{what} not allowed", _col(node, src))
 
 
+# Each check raises for what its node type may not do and returns the children to check.
+def _check_constant(node: ast.Constant, src: str) -> list[ast.AST]:
+    if isinstance(node.value, bool):
+        return []
+    if isinstance(node.value, int | float):
+        if not abs(node.value) <= MAX_LITERAL:
+            raise ExpressionError(f"number is too large (at most {MAX_LITERAL})", _col(node, src))
+        return []
+    if isinstance(node.value, str):
+        raise ExpressionError("strings are not allowed", _col(node, src))
+    raise ExpressionError(f"constant {node.value!r} is not allowed", _col(node, src))
+
+
+def _check_name(node: ast.Name, src: str) -> list[ast.AST]:
+    if node.id.startswith("__"):
+        raise ExpressionError(f"name '{node.id}' is not allowed", _col(node, src))
+    if node.id in FUNCTIONS:
+        raise ExpressionError(f"'{node.id}' must be called", _col(node, src))
+    return []
+
+
+def _check_boolop(node: ast.BoolOp, src: str) -> list[ast.AST]:
+    return list(node.values)
+
+
+def _check_unaryop(node: ast.UnaryOp, src: str) -> list[ast.AST]:
+    if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
+        raise ExpressionError("operator '~' is not allowed", _col(node, src))
+    return [node.operand]
+
+
+def _check_binop(node: ast.BinOp, src: str) -> list[ast.AST]:
+    if type(node.op) not in _BINOPS:
+        symbol = _OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
+        raise ExpressionError(
+            f"operator '{symbol}' is not allowed",
+            _op_col(src, node.left, symbol, _col(node, src)),
+        )
+    return [node.left, node.right]
+
+
+def _check_compare(node: ast.Compare, src: str) -> list[ast.AST]:
+    for op, before in zip(node.ops, [node.left, *node.comparators], strict=False):
+        if type(op) not in _CMPOPS:
+            word = _COMPARE_WORDS.get(type(op), type(op).__name__)
+            raise ExpressionError(
+                f"operator '{word}' is not allowed",
+                _op_col(src, before, word.split()[0], _col(node, src)),
+            )
+    return [node.left, *node.comparators]
+
+
+def _check_call(node: ast.Call, src: str) -> list[ast.AST]:
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        what = node.func.id if isinstance(node.func, ast.Name) else "this function"
+        raise ExpressionError(
+            f"calling '{what}' is not allowed (only min, max, abs)", _col(node, src)
+        )
+    name = node.func.id
+    if node.keywords:
+        raise ExpressionError("keyword arguments are not allowed", _col(node.keywords[0], src))
+    if not node.args:
+        raise ExpressionError(f"{name}() needs an argument", _col(node, src))
+    if name == "abs" and len(node.args) != 1:
+        raise ExpressionError("abs() takes exactly one argument", _col(node, src))
+    if name in ("min", "max") and len(node.args) < 2:
+        raise ExpressionError(f"{name}() needs at least two arguments", _col(node, src))
+    return list(node.args)
+
+
+_CHECKS: dict[type, Callable[[Any, str], list[ast.AST]]] = {
+    ast.Constant: _check_constant,
+    ast.Name: _check_name,
+    ast.BoolOp: _check_boolop,
+    ast.UnaryOp: _check_unaryop,
+    ast.BinOp: _check_binop,
+    ast.Compare: _check_compare,
+    ast.Call: _check_call,
+}
+
+
 def _build(node: ast.AST, be: _Backend) -> Fn:
     """Turn a checked AST into closures for one backend."""
-    if isinstance(node, ast.Constant):
-        value = node.value
+    build = _BUILDERS.get(type(node))
+    if build is None:  # pragma: no cover - _check let something through
+        raise ExpressionError(f"{type(node).__name__} not allowed", _col(node))
+    return build(node, be)
+
+
+def _build_constant(node: ast.Constant, be: _Backend) -> Fn:
+    value = node.value
+    return lambda env: value
+
+
+def _build_name(node: ast.Name, be: _Backend) -> Fn:
+    if node.id in CONSTANTS:
+        value = CONSTANTS[node.id]
         return lambda env: value
-    if isinstance(node, ast.Name):
-        if node.id in CONSTANTS:
-            value = CONSTANTS[node.id]
-            return lambda env: value
-        name = node.id
-        return lambda env: env[name]
-    if isinstance(node, ast.BoolOp):
-        parts = [_build(v, be) for v in node.values]
-        combine = be.and_ if isinstance(node.op, ast.And) else be.or_
-        if be is SCALAR:
-            if isinstance(node.op, ast.And):
-                return lambda env: all(bool(p(env)) for p in parts)
-            return lambda env: any(bool(p(env)) for p in parts)
+    name = node.id
+    return lambda env: env[name]
 
-        def boolop(env: Env) -> Any:
-            result = parts[0](env)
-            for part in parts[1:]:
-                result = combine(result, part(env))
-            return result
 
-        return boolop
-    if isinstance(node, ast.UnaryOp):
-        operand = _build(node.operand, be)
-        if isinstance(node.op, ast.Not):
-            return lambda env: be.not_(operand(env))
-        sign = be.neg if isinstance(node.op, ast.USub) else be.pos
-        return lambda env: sign(operand(env))
-    if isinstance(node, ast.BinOp):
-        left, right = _build(node.left, be), _build(node.right, be)
-        fn = {ast.Add: be.add, ast.Sub: be.sub, ast.Mult: be.mul, ast.Div: be.div, ast.Mod: be.mod}[
-            type(node.op)
-        ]
-        return lambda env: fn(left(env), right(env))
-    if isinstance(node, ast.Compare):
-        first = _build(node.left, be)
-        rest = [
-            (_CMPOPS[type(op)], _build(c, be))
-            for op, c in zip(node.ops, node.comparators, strict=True)
-        ]
-        if len(rest) == 1:
-            cmp, right = rest[0]
-            return lambda env: cmp(first(env), right(env))
+def _build_boolop(node: ast.BoolOp, be: _Backend) -> Fn:
+    parts = [_build(v, be) for v in node.values]
+    combine = be.and_ if isinstance(node.op, ast.And) else be.or_
+    if be is SCALAR:
+        if isinstance(node.op, ast.And):
+            return lambda env: all(bool(p(env)) for p in parts)
+        return lambda env: any(bool(p(env)) for p in parts)
 
-        def chain(env: Env) -> Any:
-            left = first(env)
-            result: Any = True
-            for cmp, right_fn in rest:
-                right = right_fn(env)
-                result = be.and_(result, cmp(left, right))
-                left = right
-            return result
+    def boolop(env: Env) -> Any:
+        result = parts[0](env)
+        for part in parts[1:]:
+            result = combine(result, part(env))
+        return result
 
-        return chain
-    if isinstance(node, ast.Call):
-        func = be.funcs[node.func.id]  # type: ignore[union-attr]
-        args = [_build(a, be) for a in node.args]
-        return lambda env: func(*(a(env) for a in args))
-    raise ExpressionError(f"{type(node).__name__} not allowed", _col(node))  # pragma: no cover
+    return boolop
+
+
+def _build_unaryop(node: ast.UnaryOp, be: _Backend) -> Fn:
+    operand = _build(node.operand, be)
+    if isinstance(node.op, ast.Not):
+        return lambda env: be.not_(operand(env))
+    sign = be.neg if isinstance(node.op, ast.USub) else be.pos
+    return lambda env: sign(operand(env))
+
+
+def _build_binop(node: ast.BinOp, be: _Backend) -> Fn:
+    left, right = _build(node.left, be), _build(node.right, be)
+    fn = {ast.Add: be.add, ast.Sub: be.sub, ast.Mult: be.mul, ast.Div: be.div, ast.Mod: be.mod}[
+        type(node.op)
+    ]
+    return lambda env: fn(left(env), right(env))
+
+
+def _build_compare(node: ast.Compare, be: _Backend) -> Fn:
+    first = _build(node.left, be)
+    rest = [
+        (_CMPOPS[type(op)], _build(c, be)) for op, c in zip(node.ops, node.comparators, strict=True)
+    ]
+    if len(rest) == 1:
+        cmp, right = rest[0]
+        return lambda env: cmp(first(env), right(env))
+
+    def chain(env: Env) -> Any:
+        left = first(env)
+        result: Any = True
+        for cmp, right_fn in rest:
+            right = right_fn(env)
+            result = be.and_(result, cmp(left, right))
+            left = right
+        return result
+
+    return chain
+
+
+def _build_call(node: ast.Call, be: _Backend) -> Fn:
+    assert isinstance(node.func, ast.Name)  # _check allows only named functions
+    func = be.funcs[node.func.id]
+    args = [_build(a, be) for a in node.args]
+    return lambda env: func(*(a(env) for a in args))
+
+
+_BUILDERS: dict[type, Callable[[Any, _Backend], Fn]] = {
+    ast.Constant: _build_constant,
+    ast.Name: _build_name,
+    ast.BoolOp: _build_boolop,
+    ast.UnaryOp: _build_unaryop,
+    ast.BinOp: _build_binop,
+    ast.Compare: _build_compare,
+    ast.Call: _build_call,
+}
 
 
 def _names(tree: ast.AST) -> frozenset[str]:
