@@ -44,7 +44,7 @@ VARIABLE_KEYS = ("type", "initial")
 LINT_KEYS = ("select", "ignore", "threshold")
 TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups", "lint")
 
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

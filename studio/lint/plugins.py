@@ -109,7 +109,7 @@ class _Loader:
         codes: set[str] = set()
         for raw in raw_rules:
             try:
-                rule = raw() if inspect.isclass(raw) else raw
+                rule: Any = raw() if inspect.isclass(raw) else raw  # validated below
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"{raw!r} could not be created: {exc}")
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 NODE_KINDS: tuple[str, ...] = (
     "entry",
@@ -48,7 +48,7 @@ EDGE_FIELDS: tuple[str, ...] = (
 )
 
 
-def is_valid_id(value: object) -> bool:
+def is_valid_id(value: object) -> TypeGuard[str]:
     """Ids are stable, human-readable keys; this keeps them portable across tools."""
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 

@@ -198,7 +198,7 @@ class LibraryWindow(QMainWindow):
         text = self.search.text().strip()
         try:
             with common.open_library() as library:
-                self.entries = library.list()
+                self.entries = library.files()
                 hits = library.search(text) if text else None
                 self.location.setText(f"Library: {library.path}")
         except Exception as exc:  # show why and keep what was shown
