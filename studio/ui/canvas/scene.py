@@ -31,7 +31,7 @@ from .items import (
     NodeItem,
     NodeLayer,
 )
-from .style import theme
+from .style import Theme, theme
 
 _HAS_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _SCENE_MARGIN = 1600.0
@@ -325,10 +325,9 @@ class DreamScene(SceneGestures, QGraphicsScene):
         nodes_order, edges_order = self._file_order()
         nodes, edges = [], []
         for item in self.selectedItems():
-            kind = type(item)
-            if kind is NodeItem:
+            if type(item) is NodeItem:
                 nodes.append(item.node.id)
-            elif kind is EdgeItem:
+            elif type(item) is EdgeItem:
                 edges.append(item.edge.id)
         nodes.sort(key=lambda i: nodes_order.get(i, len(nodes_order)))
         edges.sort(key=lambda i: edges_order.get(i, len(edges_order)))
@@ -348,8 +347,8 @@ class DreamScene(SceneGestures, QGraphicsScene):
         """Select exactly these (or, with `add`, these too); one selection signal at the end."""
         target: set[QGraphicsItem] = set()
         for node_id in node_ids:
-            if (item := self._nodes.get(node_id)) is not None:
-                target.add(item)
+            if (card := self._nodes.get(node_id)) is not None:
+                target.add(card)
         for edge_id in edge_ids:
             if (edge := self._edges.get(edge_id)) is not None:
                 target.add(edge)
@@ -413,12 +412,12 @@ class DreamScene(SceneGestures, QGraphicsScene):
                     path_edges.add(item.edge.id)
         old_nodes, old_edges = self._highlighted
         for node_id in old_nodes | path_nodes | ({current} if current else set()):
-            item = self._nodes.get(node_id)
-            if item is not None:
+            card = self._nodes.get(node_id)
+            if card is not None:
                 state = (
                     "current" if node_id == current else ("path" if node_id in path_nodes else None)
                 )
-                item.set_state(highlight=state)
+                card.set_state(highlight=state)
         for edge_id in old_edges | path_edges:
             if (edge := self._edges.get(edge_id)) is not None:
                 edge.set_state(highlighted=edge_id in path_edges)
@@ -463,7 +462,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
         self.update()
 
     @property
-    def theme(self):  # noqa: ANN201 - the style.Theme in use
+    def theme(self) -> Theme:
         return self.ctx.theme
 
     def marked_edges(self) -> list[EdgeItem]:
