@@ -161,7 +161,7 @@ class Document(QObject):
         self.push(MoveNodes(moved), f"Move {_plural(len(moved), 'scene')}")
         return True
 
-    def connect(self, source: str, target: str) -> str:
+    def connect_scenes(self, source: str, target: str) -> str:
         """A new transition labelled after its target; returns its id."""
         ds = self._ds
         edge_id = ds.unique_id(f"e{len(ds.edges) + 1}")

@@ -36,7 +36,6 @@ from .inspector_fields import (
 )
 from .kinds import kind_icon
 
-
 W = TypeVar("W", bound=QWidget)
 
 

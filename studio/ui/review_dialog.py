@@ -313,11 +313,11 @@ class ReviewDialog(QDialog):
         box = QGroupBox("Your review")
         box.setLayout(form)
 
-        self.result = QLabel()
-        self.result.setObjectName("reviewResult")
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
-        self.result.hide()
+        self.result_label = QLabel()  # not self.result: QDialog.result()
+        self.result_label.setObjectName("reviewResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        self.result_label.hide()
 
         self.buttons = QDialogButtonBox()
         self.record_button = self.buttons.addButton(
@@ -338,7 +338,7 @@ class ReviewDialog(QDialog):
         layout.addLayout(hash_row)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(box)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
 
     def _connect(self) -> None:
@@ -524,12 +524,12 @@ class ReviewDialog(QDialog):
         self._show_reviews(reviews)
         show_report(self.report, render_report(checked.ds, checked.evaluation))
         kind = "allowed" if verdict.allowed else "blocked"
-        self.result.setText(
+        self.result_label.setText(
             f"{common.pill_html('RECORDED', kind)}&nbsp; {html.escape(review.decision)} by "
             f"{html.escape(review.reviewer)} at {html.escape(common.local_time(review.created))}"
             f" — {html.escape(verdict.headline)}"
         )
-        self.result.show()
+        self.result_label.show()
         self.validate()
         self.recorded.emit(review)
         return review

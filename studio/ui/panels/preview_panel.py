@@ -144,10 +144,11 @@ class PreviewPanel(QWidget):
         self.history.setToolTip("Double-click a step to rewind to it")
         self.history.itemActivated.connect(self._history_activated)
         self.history.itemDoubleClicked.connect(self._history_activated)
-        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower.addWidget(self.variables)
-        self.lower.addWidget(self.history)
-        self.lower.setChildrenCollapsible(False)
+        # Not self.lower: that is QWidget.lower().
+        self.lower_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lower_split.addWidget(self.variables)
+        self.lower_split.addWidget(self.history)
+        self.lower_split.setChildrenCollapsible(False)
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -160,7 +161,7 @@ class PreviewPanel(QWidget):
         top_layout.addLayout(controls)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
-        split.addWidget(self.lower)
+        split.addWidget(self.lower_split)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
@@ -172,7 +173,9 @@ class PreviewPanel(QWidget):
         super().resizeEvent(event)
         # Side by side when there is room, variables above history in a narrow dock.
         narrow = self.width() < 520
-        self.lower.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+        self.lower_split.setOrientation(
+            Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        )
 
     # ------------------------------------------------------------ following
     def set_dreamscape(self, ds: Dreamscape) -> None:
@@ -365,9 +368,9 @@ class PreviewPanel(QWidget):
     def _set_choices(self, choices: list[Any]) -> None:
         while self.choice_layout.count():
             item = self.choice_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # the clicked button may still be mid-signal: delete later
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.hide()  # the clicked button may still be mid-signal: delete later
+                widget.deleteLater()
         self.choice_buttons = []
         ds = self.engine.ds if self.engine is not None else None
         for choice in choices[:MAX_SHOWN_CHOICES]:
