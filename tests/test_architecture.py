@@ -10,9 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from tests import qt_block
+
 ROOT = Path(__file__).resolve().parent.parent
 STUDIO = ROOT / "studio"
-QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6")
+QT_MODULES = qt_block.QT_MODULES
 # Which studio layers each layer may import (besides itself and the top-level package).
 ALLOWED = {
     "model": set(),
@@ -83,12 +85,8 @@ def test_plugins_do_not_import_ui_or_cli() -> None:
 def test_core_runs_with_qt_unavailable() -> None:
     """Like napari's headless check: block Qt imports and use the whole core."""
     code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        f"        if name.split('.')[0] in {QT_MODULES!r}:\n"
-        "            raise ImportError('Qt blocked for this test')\n"
-        "sys.meta_path.insert(0, Block())\n"
+        "from tests import qt_block\n"
+        "qt_block.install()\n"
         "import pkgutil, importlib, studio\n"
         "for m in pkgutil.walk_packages(studio.__path__, 'studio.'):\n"
         "    if m.name.startswith('studio.ui') or m.name.endswith(('app_entry', '__main__')):\n"
