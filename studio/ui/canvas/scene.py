@@ -38,7 +38,11 @@ _SCENE_MARGIN = 1600.0
 
 
 class DreamScene(SceneGestures, QGraphicsScene):
-    """The node-graph canvas of one dreamscape (see UI_CONTRACT.md for the signals)."""
+    """The node-graph canvas of one dreamscape: follows model events, emits intent signals.
+
+    The first seven signals are the intents the document turns into undoable edits (see
+    docs/architecture.md); the canvas itself never edits the model.
+    """
 
     nodes_moved = Signal(dict, dict)
     connect_requested = Signal(str, str)
@@ -47,7 +51,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
     node_activated = Signal(str)
     context_menu_requested = Signal(str, str, object)
     selection_changed_ids = Signal(list, list)
-    # Beyond the contract: for the view and minimap.
+    # Display-only signals, for the view and the minimap.
     dreamscape_replaced = Signal()
     overview_changed = Signal()
     connect_dropped = Signal(str, QPointF)  # a connection released on empty canvas
