@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from studio.model import Dreamscape
 from studio.sim import PlayEngine
 
-from .style import SEVERITY_COLOURS
+from .style import ROLE_COLOURS, SEVERITY_COLOURS
 
 MAX_SHOWN_CHOICES = 40
 
@@ -319,7 +319,9 @@ class PreviewPanel(QWidget):
 
     def _set_status(self, text: str, severity: str | None) -> None:
         self.status.setText(text)
-        colour = "#3fa66b" if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
+        colour = (
+            ROLE_COLOURS["calm"] if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
+        )
         self.status.setStyleSheet(f"color: {colour};" if colour else "")
         self.status.setVisible(bool(text))
 
