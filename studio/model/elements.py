@@ -58,6 +58,17 @@ def default_reward(kind: str) -> float:
     return 1 if kind == "reward" else 0
 
 
+# What a scene added in the editor starts with, by kind; a file's missing fields still get
+# the Node record's defaults (node_default).
+KIND_PRESETS: dict[str, dict[str, float]] = {
+    "entry": {"minutes": 2, "intensity": 0.1, "valence": 0.2},
+    "exit": {"minutes": 1, "intensity": 0.1, "valence": 0.3},
+    "nightmare": {"intensity": 0.7, "valence": -0.6},
+    "reward": {"intensity": 0.5, "valence": 0.5},
+    "anchor": {"intensity": 0.2, "valence": 0.2},
+}
+
+
 @dataclass(frozen=True, slots=True)
 class NumberRange:
     """The values a node number may take; the loader, the checks and the inspector read it."""
