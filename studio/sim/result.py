@@ -18,7 +18,7 @@ from studio.model import Night
 from .night import dream_to_clock, windows_spanned
 
 if TYPE_CHECKING:
-    from .program import Program
+    from .program import IntensityLevels, Program
 
 BAND_RESOLUTION = 1000
 
@@ -97,10 +97,18 @@ class SimulationResult:
     problems: list[str]
     _intensity: np.ndarray = field(repr=False)
     _trajectory: Trajectory = field(repr=False)
+    levels: IntensityLevels | None = None  # what counted as high and cooling, if measured
 
     @classmethod
     def from_state(
-        cls, state: NightState, prog: Program, night: Night, rem: list[float], seed: int, steps: int
+        cls,
+        state: NightState,
+        prog: Program,
+        night: Night,
+        rem: list[float],
+        seed: int,
+        steps: int,
+        levels: IntensityLevels | None = None,
     ) -> SimulationResult:
         dream = state.dream_minutes
         return cls(
@@ -128,6 +136,7 @@ class SimulationResult:
             problems=state.problems,
             _intensity=prog.intensity,
             _trajectory=state.trajectory,
+            levels=levels,
         )
 
     # ---------------------------------------------------------------- curves
