@@ -15,6 +15,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+from tests import qt_block  # noqa: E402
+
+if os.environ.get(qt_block.ENV):  # the headless run: Qt unimportable, Qt tests left out
+    qt_block.install()
+    collect_ignore = list(qt_block.NEEDS_QT)
+
 import pytest  # noqa: E402
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 

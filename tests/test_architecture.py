@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
+
+from tests import qt_block
+
 ROOT = Path(__file__).resolve().parent.parent
 STUDIO = ROOT / "studio"
-QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6")
+QT_MODULES = qt_block.QT_MODULES
 # Which studio layers each layer may import (besides itself and the top-level package).
 ALLOWED = {
     "model": set(),
@@ -86,12 +90,8 @@ def test_plugins_do_not_import_ui_or_cli() -> None:
 def test_core_runs_with_qt_unavailable() -> None:
     """Like napari's headless check: block Qt imports and use the whole core."""
     code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        f"        if name.split('.')[0] in {QT_MODULES!r}:\n"
-        "            raise ImportError('Qt blocked for this test')\n"
-        "sys.meta_path.insert(0, Block())\n"
+        "from tests import qt_block\n"
+        "qt_block.install()\n"
         "import pkgutil, importlib, studio\n"
         "for m in pkgutil.walk_packages(studio.__path__, 'studio.'):\n"
         "    if m.name.startswith('studio.ui') or m.name.endswith(('app_entry', '__main__')):\n"
@@ -103,3 +103,52 @@ def test_core_runs_with_qt_unavailable() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "dreamstudio" in result.stdout
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> nx.DiGraph:
+    """Every import between studio/plugins modules: top level, inside functions and under
+    TYPE_CHECKING alike. `from pkg import sub` points at the submodule, not at pkg."""
+    files = [*STUDIO.rglob("*.py"), *(ROOT / "plugins").rglob("*.py")]
+    modules = {_module_name(path): path for path in files}
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        graph.add_node(name)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                subs = [f"{source}.{alias.name}" for alias in node.names]
+                targets = [t for t in subs if t in modules] or [source]
+                if len(targets) < len(subs):  # names from the package itself, too
+                    targets.append(source)
+            for target in targets:
+                if target in modules and target != name:
+                    graph.add_edge(name, target)
+    return graph
+
+
+def test_no_import_cycles() -> None:
+    """No cycle between modules, not even through a function-level or type-only import."""
+    cycles = sorted(" -> ".join(c) for c in nx.simple_cycles(import_graph()))
+    assert cycles == []
+
+
+def test_cycle_check_sees_function_and_type_only_imports() -> None:
+    """The graph holds the imports that would hide a cycle from a top-level-only check."""
+    graph = import_graph()
+    assert graph.has_edge("studio.lint.context", "studio.analysis")  # inside a function
+    assert graph.has_edge("studio.lint.rule", "studio.lint.context")  # under TYPE_CHECKING
+    graph.add_edge("studio.lint.context", "studio.lint.rule")
+    assert list(nx.simple_cycles(graph))

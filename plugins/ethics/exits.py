@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from studio.analysis.explain import describe_walk, scene_graph, way_in
 from studio.lint import Finding, Fix, Rule, exceedance_above, exceedance_below
 from studio.model.ops import Op, UpdateEdge
 
@@ -69,6 +70,7 @@ class ExitTrap(Rule):
         ds = ctx.ds
         looped = {n for region in a.closed_regions for n in region}
         feeders = [n for n in a.trap_nodes if n not in looped]
+        graph = scene_graph(ds) if a.closed_regions else None
         for region in a.closed_regions:
             members = set(region)
             doors = [e.id for n in region for e in ds.in_edges(n) if e.source not in members]
@@ -79,9 +81,11 @@ class ExitTrap(Rule):
                 if e.source not in members and e.source in feeders
             ]
             extra = f"; {_names(sorted(set(lead_in)))} lead only into it" if lead_in else ""
+            walk = way_in(graph, a.entry, region) if graph is not None and a.entry else []
+            route = f"; the way in: {describe_walk(ds, walk)}" if len(walk) > 1 else ""
             yield self.finding(
                 f"closed loop with no way out: {_names(region)} — no exit can be reached from "
-                f"here, so a dreamer who enters stays until the night ends{extra}",
+                f"here, so a dreamer who enters stays until the night ends{extra}{route}",
                 nodes=region,
                 edges=doors,
             )

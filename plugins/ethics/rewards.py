@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from studio.analysis.explain import describe_walk, scene_graph, shortest_loop
 from studio.lint import FactsUnavailable, Finding, Rule, exceedance_above
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class VariableRewardLoop(Rule):
         a = ctx.analysis
         ds = ctx.ds
         limit = ctx.thresholds(self)["max_dwell_minutes"]
+        graph = None
         for loop in a.cycles:
             prizes = [n for n in loop if ds.node(n).kind == "reward"]
             if not prizes:
@@ -45,10 +47,12 @@ class VariableRewardLoop(Rule):
                 else f"{dwell:.0f} expected minutes a night"
             )
             others = [n for n in loop if n not in prizes]
+            graph = graph if graph is not None else scene_graph(ds)
+            spin = shortest_loop(graph, prizes[0], loop)
             yield self.finding(
                 f"a loop of {len(loop)} scenes paying out rewards ({', '.join(prizes[:4])}"
                 f"{', …' if len(prizes) > 4 else ''}) holds the dreamer {held} "
-                f"(more than {limit:g})",
+                f"(more than {limit:g}); one turn: {describe_walk(ds, spin)}",
                 nodes=prizes + others,
                 exceedance=exceedance_above(float("inf") if dwell is None else dwell, limit),
             )

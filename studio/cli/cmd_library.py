@@ -213,7 +213,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 
 def cmd_library_list(args: argparse.Namespace) -> int:
     with _open_library(args) as lib:
-        entries = lib.entries()
+        entries = lib.files()
     if args.format == "json":
         print_json([_entry_dict(e) for e in entries])
         return EXIT_OK

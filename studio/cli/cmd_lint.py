@@ -196,7 +196,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
     ruleset = load_rules()
     core = [r.code for r in ruleset.rules if r.plugin == "core"]
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "name": "core",
             "version": __version__,

@@ -7,11 +7,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[BinaryIO]:
+def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Yield a temp file beside the target; on success fsync and rename it over the target.
 
     Any exception leaves the target untouched and removes the temp file. A symlinked

@@ -44,7 +44,7 @@ VARIABLE_KEYS = ("type", "initial", "min", "max")
 LINT_KEYS = ("select", "ignore", "threshold")
 TOP_KEYS = ("format", "version", "meta", "night", "variables", "nodes", "edges", "groups", "lint")
 
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -79,31 +79,9 @@ def _write(value: Any, out: list[str], nl: str) -> None:
     elif isinstance(value, float):
         out.append(_float_text(value))
     elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = nl + "  "
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(_encode_str(str(key)))
-            out.append(": ")
-            _write(item, out, inner)
-        out.append(nl + "}")
+        _write_object(value, out, nl)
     elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = nl + "  "
-        out.append("[")
-        first = True
-        for item in value:
-            out.append(inner if first else "," + inner)
-            first = False
-            _write(item, out, inner)
-        out.append(nl + "]")
+        _write_array(value, out, nl)
     elif isinstance(value, _Raw):
         out.append(value.text)
     elif isinstance(value, numbers.Integral):  # numpy integers from layout or analysis code
@@ -112,6 +90,36 @@ def _write(value: Any, out: list[str], nl: str) -> None:
         out.append(_float_text(float(value)))
     else:
         raise TypeError(f"cannot write {type(value).__name__} to a .dream file")
+
+
+def _write_object(value: dict[Any, Any], out: list[str], nl: str) -> None:
+    if not value:
+        out.append("{}")
+        return
+    inner = nl + "  "
+    out.append("{")
+    first = True
+    for key, item in value.items():
+        out.append(inner if first else "," + inner)
+        first = False
+        out.append(_encode_str(str(key)))
+        out.append(": ")
+        _write(item, out, inner)
+    out.append(nl + "}")
+
+
+def _write_array(value: list[Any] | tuple[Any, ...], out: list[str], nl: str) -> None:
+    if not value:
+        out.append("[]")
+        return
+    inner = nl + "  "
+    out.append("[")
+    first = True
+    for item in value:
+        out.append(inner if first else "," + inner)
+        first = False
+        _write(item, out, inner)
+    out.append(nl + "]")
 
 
 def _text(value: Any, nl: str) -> str:

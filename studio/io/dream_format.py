@@ -236,7 +236,7 @@ def _check_node(
         ck.add(f"{path}.kind", f"unknown kind {_short(kind)} (one of {', '.join(NODE_KINDS)})")
         kind = "scene"
     node = Node(
-        id=node_id if ok else "",
+        id=str(node_id) if ok else "",
         kind=kind,
         title=ck.text(data, "title", path),
         text=ck.text(data, "text", path),
@@ -294,7 +294,7 @@ def _check_edge(
     """Every problem of one edge; the edge itself only when it can join the graph."""
     edge_id = data.get("id")
     ok = ck.element_id(edge_id, path, "edge", seen, taken=node_ids)
-    ends = []
+    ends: list[str] = []
     for key in ("from", "to"):
         end = data.get(key)
         if end is None:
@@ -306,12 +306,12 @@ def _check_edge(
         elif end not in node_ids:
             ck.add(f"{path}.{key}", f"unknown node {_short(end)}")
             ok = False
-        ends.append(end)
+        ends.append(end if isinstance(end, str) else "")
     condition = data.get("condition")
     if condition is not None:
         condition = ck.expression(condition, f"{path}.condition", variables)
     edge = Edge(
-        id=edge_id if ok else "",
+        id=str(edge_id) if ok else "",
         source=ends[0],
         target=ends[1],
         label=ck.text(data, "label", path),
@@ -389,7 +389,7 @@ def _groups(ck: _Checker, raw: Any, node_ids: set[str]) -> list[Group]:
         extra = ck.extra(data, frozenset(GROUP_KEYS), path)
         if ok:
             groups.append(
-                Group(group_id, title, [m for m in members if m in node_ids], color, extra)
+                Group(str(group_id), title, [m for m in members if m in node_ids], color, extra)
             )
     return groups
 

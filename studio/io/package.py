@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from studio import __version__ as STUDIO_VERSION
 from studio.model import Dreamscape
@@ -274,7 +274,7 @@ def write_package(
 
 
 def _write_archive(
-    handle: BinaryIO,
+    handle: IO[bytes],
     memory: dict[str, bytes],
     assets: list[PackageAsset],
     title: str,

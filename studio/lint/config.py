@@ -8,12 +8,24 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from studio.model import Dreamscape
 
-    from .rule import Rule
+
+class RuleTerms(Protocol):
+    """What settings know of a rule (a Rule satisfies it; settings never import the Rule API)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def fatal(self) -> bool: ...
+
+    @property
+    def thresholds(self) -> Mapping[str, float]: ...
+
 
 DEFAULT_THRESHOLD = 70.0
 LAYER_ORDER = ("project", "file", "cli")
@@ -284,7 +296,7 @@ def _check_selectors(
 
 
 def _decisions(
-    layers: list[LintConfig], by_code: dict[str, Rule], warnings: list[str]
+    layers: list[LintConfig], by_code: dict[str, RuleTerms], warnings: list[str]
 ) -> dict[str, RuleDecision]:
     selecting = next((layer for layer in reversed(layers) if layer.select is not None), None)
     selectors: list[tuple[str, bool, str]] = []  # (selector, is_ignore, layer)
@@ -308,7 +320,7 @@ def _decisions(
 
 
 def _thresholds(
-    layers: list[LintConfig], by_code: dict[str, Rule], problems: list[str], warnings: list[str]
+    layers: list[LintConfig], by_code: dict[str, RuleTerms], problems: list[str], warnings: list[str]
 ) -> dict[str, dict[str, float]]:
     thresholds: dict[str, dict[str, float]] = {
         code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()
@@ -333,7 +345,7 @@ def _thresholds(
 
 def resolve_config(
     ds: Dreamscape,
-    rules: Iterable[Rule],
+    rules: Iterable[RuleTerms],
     override: LintConfig | None = None,
     base_dir: Path | None = None,
 ) -> ResolvedConfig:

@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from studio.sim import IntensityLevels, SimulationCancelled
 
-from .config import ResolvedConfig
+from .config import ResolvedConfig, RuleTerms
 
 if TYPE_CHECKING:
     from studio.model import Dreamscape
-
-    from .rule import Rule
 
 
 class LintCancelled(SimulationCancelled):
@@ -40,7 +38,7 @@ class LintContext:
         dreamers: int = 2000,
         seed: int = 0,
         should_stop: Callable[[], bool] | None = None,
-        rules: Sequence[Rule] = (),
+        rules: Sequence[RuleTerms] = (),
     ) -> None:
         self.ds = ds
         self.rules = tuple(rules)
@@ -60,7 +58,7 @@ class LintContext:
         self.suppression_usage: Any = None
 
     # ------------------------------------------------------------- settings
-    def thresholds(self, rule: Rule) -> dict[str, float]:
+    def thresholds(self, rule: RuleTerms) -> dict[str, float]:
         """The rule's thresholds after every settings layer had its say."""
         return self.config.thresholds.get(rule.code, dict(rule.thresholds))
 

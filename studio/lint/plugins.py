@@ -107,6 +107,29 @@ class _Loader:
     def fail(self, name: str, origin: str, error: str) -> None:
         self.records.append(PluginRecord(name, origin, error=f"{error}; skipped"))
 
+    def checked_rules(self, raw_rules: list[Any]) -> tuple[list[Rule], list[str]]:
+        """A pack's rule objects (classes are instantiated) and every problem with them."""
+        rules: list[Rule] = []
+        problems: list[str] = []
+        codes: set[str] = set()
+        for raw in raw_rules:
+            try:
+                rule: Any = raw() if inspect.isclass(raw) else raw  # validated below
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"{raw!r} could not be created: {exc}")
+                continue
+            problems += validate_rule(rule)
+            code = str(getattr(rule, "code", None))
+            if code in self.owner:
+                problems.append(
+                    f"duplicate rule code {code} (already provided by '{self.owner[code]}')"
+                )
+            elif code in codes:
+                problems.append(f"duplicate rule code {code} within the plugin")
+            codes.add(code)
+            rules.append(rule)
+        return rules, problems
+
     def add(self, obj: Any, fallback_name: str, origin: str, module_file: str | None) -> None:
         """Register one pack's rules, or record why it was skipped."""
         if isinstance(obj, ModuleType):
@@ -135,25 +158,7 @@ class _Loader:
         if not raw_rules:
             self.fail(name, origin, "plugin declares no rules")
             return
-        rules: list[Rule] = []
-        problems: list[str] = []
-        codes: set[str] = set()
-        for raw in raw_rules:
-            try:
-                rule = raw() if inspect.isclass(raw) else raw
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"{raw!r} could not be created: {exc}")
-                continue
-            problems += validate_rule(rule)
-            code = getattr(rule, "code", None)
-            if code in self.owner:
-                problems.append(
-                    f"duplicate rule code {code} (already provided by '{self.owner[code]}')"
-                )
-            elif code in codes:
-                problems.append(f"duplicate rule code {code} within the plugin")
-            codes.add(code)
-            rules.append(rule)
+        rules, problems = self.checked_rules(raw_rules)
         if problems:
             self.fail(name, origin, "; ".join(problems))
             return

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from studio.model import Dreamscape
 
     from .context import LintContext
+    from .suppress import Suppression
 
 FORMAT_SOURCE = "Adjuster Studio design, the .dream format"
 
@@ -191,7 +192,7 @@ class UnusedSuppression(Rule):
             )
 
 
-def _remove_suppression_fix(entry) -> Fix:  # noqa: ANN001 - suppress.Suppression
+def _remove_suppression_fix(entry: Suppression) -> Fix:
     kind, owner, code = entry.kind, entry.owner, entry.code
 
     def make(ds: Dreamscape) -> list[Op]:

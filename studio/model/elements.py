@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 NODE_KINDS: tuple[str, ...] = (
     "entry",
@@ -48,7 +48,7 @@ EDGE_FIELDS: tuple[str, ...] = (
 )
 
 
-def is_valid_id(value: object) -> bool:
+def is_valid_id(value: object) -> TypeGuard[str]:
     """Ids are stable, human-readable keys; this keeps them portable across tools."""
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 
@@ -56,6 +56,17 @@ def is_valid_id(value: object) -> bool:
 def default_reward(kind: str) -> float:
     """Reward nodes are prizes by definition, so they default to full reward."""
     return 1 if kind == "reward" else 0
+
+
+# What a scene added in the editor starts with, by kind; a file's missing fields still get
+# the Node record's defaults (node_default).
+KIND_PRESETS: dict[str, dict[str, float]] = {
+    "entry": {"minutes": 2, "intensity": 0.1, "valence": 0.2},
+    "exit": {"minutes": 1, "intensity": 0.1, "valence": 0.3},
+    "nightmare": {"intensity": 0.7, "valence": -0.6},
+    "reward": {"intensity": 0.5, "valence": 0.5},
+    "anchor": {"intensity": 0.2, "valence": 0.2},
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,21 @@ class DreamscapeEvents:
         "lint_changed",
         "changed",
     )
+    node_added: Event
+    node_removed: Event
+    node_changed: Event
+    node_renamed: Event
+    edge_added: Event
+    edge_removed: Event
+    edge_changed: Event
+    variables_changed: Event
+    group_added: Event
+    group_removed: Event
+    group_changed: Event
+    meta_changed: Event
+    night_changed: Event
+    lint_changed: Event
+    changed: Event
 
     def __init__(self) -> None:
         for name in self.__slots__:

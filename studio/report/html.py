@@ -293,6 +293,7 @@ def _simulation(report: dict[str, Any]) -> str:
             )
         )
     band = sim.get("intensity") or {}
+    high = band.get("high")  # set by the intensity rules' thresholds, as the simulation used
     if band.get("t"):
         figures.append(
             (
@@ -304,10 +305,14 @@ def _simulation(report: dict[str, Any]) -> str:
                     x_label="dream minutes",
                     y_label="intensity",
                     y_range=(0.0, 1.0),
-                    levels=[(0.7, "high intensity")],
+                    levels=[(high, "high intensity")] if high is not None else [],
                     description="Mean and 10th–90th percentile intensity of dreamers still dreaming",
                 ),
-                "Long stretches above 0.7 without a cooldown are what INT001 flags.",
+                (
+                    f"Long stretches above {fmt(high)} without a cooldown are what INT001 flags."
+                    if high is not None
+                    else "No intensity rule set a level for this run."
+                ),
             )
         )
     hist = sim.get("histogram") or {}

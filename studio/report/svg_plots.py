@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TypeGuard
 
 from studio.lint.vocabulary import BAND_COLOURS, band_ranges
 
@@ -143,7 +144,7 @@ class _Frame:
         return out
 
 
-def _finite(value: float | None) -> bool:
+def _finite(value: float | None) -> TypeGuard[float]:
     return value is not None and math.isfinite(value)
 
 
@@ -152,7 +153,7 @@ def _runs(xs: Sequence[float], ys: Sequence[float | None]) -> list[list[tuple[fl
     runs: list[list[tuple[float, float]]] = [[]]
     for x, y in zip(xs, ys, strict=False):
         if _finite(y) and _finite(x):
-            runs[-1].append((x, float(y)))  # type: ignore[arg-type]
+            runs[-1].append((x, float(y)))
         elif runs[-1]:
             runs.append([])
     return [run for run in runs if run]
@@ -230,8 +231,8 @@ def line_chart(
             )
     for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
-        for run in _runs(xs, s.ys):
-            points = " ".join(f"{fmt(frame.px(x))},{fmt(frame.py(y))}" for x, y in run)
+        for line in _runs(xs, s.ys):
+            points = " ".join(f"{fmt(frame.px(x))},{fmt(frame.py(y))}" for x, y in line)
             out.append(
                 f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
                 f'stroke-width="{fmt(s.width)}" stroke-linejoin="round"{dash}/>'
@@ -271,7 +272,7 @@ def _band_runs(xs: Sequence[float], band: Band) -> list[list[tuple[float, float,
     runs: list[list[tuple[float, float, float]]] = [[]]
     for x, lo, hi in zip(xs, band.lows, band.highs, strict=False):
         if _finite(lo) and _finite(hi):
-            runs[-1].append((x, float(lo), float(hi)))  # type: ignore[arg-type]
+            runs[-1].append((x, float(lo), float(hi)))
         elif runs[-1]:
             runs.append([])
     return [run for run in runs if len(run) > 1]

@@ -281,4 +281,4 @@ def simulate(
             # Still walking at the step cap: the night is treated as lost to the dream.
             state.captured[who] = True
             state.linger(who)
-    return SimulationResult.from_state(state, prog, night, rem, seed, steps)
+    return SimulationResult.from_state(state, prog, night, rem, seed, steps, levels)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -18,8 +18,7 @@ from studio.model import Night
 from .night import dream_to_clock, windows_spanned
 
 if TYPE_CHECKING:
-    from .montecarlo import _Night
-    from .program import Program
+    from .program import IntensityLevels, Program
 
 BAND_RESOLUTION = 1000
 
@@ -47,6 +46,27 @@ class Trajectory:
 def _float(value: float) -> float | None:
     """JSON has no NaN: undefined numbers are null."""
     return None if value is None or not math.isfinite(value) else float(value)
+
+
+class NightState(Protocol):
+    """The simulator's per-dreamer tallies a result is made from (montecarlo's night)."""
+
+    finished: np.ndarray
+    captured: np.ndarray
+    stalled: np.ndarray
+    minutes: np.ndarray
+    dream_minutes: np.ndarray
+    rewards: np.ndarray
+    anchors: np.ndarray
+    socials: np.ndarray
+    peak: np.ndarray
+    cue_best: np.ndarray
+    cue_end: np.ndarray
+    high_best: np.ndarray
+    high_end: np.ndarray
+    visits: np.ndarray
+    problems: list[str]
+    trajectory: Trajectory
 
 
 @dataclass(slots=True)
@@ -77,10 +97,18 @@ class SimulationResult:
     problems: list[str]
     _intensity: np.ndarray = field(repr=False)
     _trajectory: Trajectory = field(repr=False)
+    levels: IntensityLevels | None = None  # what counted as high and cooling, if measured
 
     @classmethod
     def from_state(
-        cls, state: _Night, prog: Program, night: Night, rem: list[float], seed: int, steps: int
+        cls,
+        state: NightState,
+        prog: Program,
+        night: Night,
+        rem: list[float],
+        seed: int,
+        steps: int,
+        levels: IntensityLevels | None = None,
     ) -> SimulationResult:
         dream = state.dream_minutes
         return cls(
@@ -108,6 +136,7 @@ class SimulationResult:
             problems=state.problems,
             _intensity=prog.intensity,
             _trajectory=state.trajectory,
+            levels=levels,
         )
 
     # ---------------------------------------------------------------- curves

@@ -105,6 +105,11 @@ class DreamDiff:
         return out
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else (a damaged revision)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _show(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -151,16 +156,14 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> DreamDiff:
     out.nodes = _elements(_by_id(old.get("nodes")), _by_id(new.get("nodes")))
     out.edges = _elements(_by_id(old.get("edges")), _by_id(new.get("edges")))
     out.groups = _elements(_by_id(old.get("groups")), _by_id(new.get("groups")))
-    old_vars = old.get("variables") if isinstance(old.get("variables"), dict) else {}
-    new_vars = new.get("variables") if isinstance(new.get("variables"), dict) else {}
+    old_vars = _mapping(old.get("variables"))
+    new_vars = _mapping(new.get("variables"))
     out.variables = _elements(
         {k: v for k, v in old_vars.items() if isinstance(v, dict)},
         {k: v for k, v in new_vars.items() if isinstance(v, dict)},
     )
     for record in _RECORDS:
-        a = old.get(record) if isinstance(old.get(record), dict) else {}
-        b = new.get(record) if isinstance(new.get(record), dict) else {}
-        changes = _fields(a, b)
+        changes = _fields(_mapping(old.get(record)), _mapping(new.get(record)))
         if changes:
             out.records[record] = changes
     known = {"nodes", "edges", "groups", "variables", *_RECORDS}

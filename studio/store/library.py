@@ -292,7 +292,7 @@ class Library:
         return diff_data(old, new)
 
     # ------------------------------------------------------------ listing and search
-    def entries(self) -> list[LibraryEntry]:
+    def files(self) -> list[LibraryEntry]:
         """Every known file, most recently updated first."""
         rows = self._rows("""
             SELECT d.path, d.title, d.latest_hash, d.created, d.updated,

@@ -435,6 +435,7 @@ def _simulation_data(sim: Any) -> dict[str, Any] | None:
             "mean": list(mean[::band_step]),
             "p10": list(p10[::band_step]),
             "p90": list(p90[::band_step]),
+            "high": sim.levels.high if sim.levels is not None else None,  # the rules' level
         },
         "histogram": {"edges": list(edges), "counts": [int(c) for c in counts]},
     }

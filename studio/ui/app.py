@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import studio
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 DEFAULT_SIZE = (1600, 1000)
 
@@ -58,12 +62,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _application(argv0: str):  # noqa: ANN202 - QApplication, imported late on purpose
+def _application(argv0: str) -> QApplication:  # Qt imported late on purpose
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([argv0])
+    found = QApplication.instance()
+    app = found if isinstance(found, QApplication) else QApplication([argv0])
     app.setApplicationName("Adjuster Studio")
     app.setOrganizationName("AdjusterStudio")
     app.setApplicationVersion(studio.__version__)
@@ -99,7 +102,7 @@ def run_app(argv: Sequence[str]) -> int:
     return app.exec()
 
 
-def _release_offscreen_clipboard(app) -> None:  # noqa: ANN001
+def _release_offscreen_clipboard(app: QApplication) -> None:
     """Qt's offscreen clipboard segfaults at exit while it still owns our copied scenes."""
     if app.platformName() == "offscreen":
         app.clipboard().clear()

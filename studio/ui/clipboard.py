@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from studio.io import DreamFileError, dreamscape_from_data, edge_to_data, node_to_data
 from studio.io.errors import Issue
 from studio.model import Dreamscape, compile_expression
-from studio.model.elements import Group
+from studio.model.elements import Edge, Group, Node
 from studio.model.ops import AddEdge, AddGroup, AddNode, Op, SetVariable
 
 MIME_TYPE = "application/x-dreamscape+json"
@@ -41,7 +41,8 @@ def copy_data(ds: Dreamscape, node_ids: list[str]) -> dict[str, Any]:
     # An edge travels only with both of its ends; a lone selected edge has nowhere to go.
     edges = [e for e in ds.edges if e.source in chosen and e.target in chosen]
     used: set[str] = set()
-    for element in [*nodes, *edges]:
+    elements: list[Node | Edge] = [*nodes, *edges]
+    for element in elements:
         used |= set(element.effects)
         for source in element.effects.values():
             used |= _expression_names(source)

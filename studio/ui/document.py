@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from studio.analysis.layout import layered_layout
 from studio.io import load_dreamscape, save_dreamscape
 from studio.model import Dreamscape, Edge, Group, Node, default_reward
+from studio.model.elements import KIND_PRESETS
 from studio.model.ops import (
     AddEdge,
     AddGroup,
@@ -40,13 +41,6 @@ KIND_TITLES = {
     "anchor": "Anchor to waking life",
     "nightmare": "A dark turn",
     "exit": "Back to natural sleep",
-}
-KIND_DEFAULTS: dict[str, dict[str, float]] = {
-    "entry": {"minutes": 2, "intensity": 0.1, "valence": 0.2},
-    "exit": {"minutes": 1, "intensity": 0.1, "valence": 0.3},
-    "nightmare": {"intensity": 0.7, "valence": -0.6},
-    "reward": {"intensity": 0.5, "valence": 0.5},
-    "anchor": {"intensity": 0.2, "valence": 0.2},
 }
 GROUP_COLOURS = ("#5b6ee1", "#3aa78f", "#c7883a", "#b0569c", "#5f9bd1", "#8a9a3c")
 
@@ -161,7 +155,7 @@ class Document(QObject):
         self.push(MoveNodes(moved), f"Move {_plural(len(moved), 'scene')}")
         return True
 
-    def connect(self, source: str, target: str) -> str:
+    def connect_scenes(self, source: str, target: str) -> str:
         """A new transition labelled after its target; returns its id."""
         ds = self._ds
         edge_id = ds.unique_id(f"e{len(ds.edges) + 1}")
@@ -182,7 +176,7 @@ class Document(QObject):
             x=self._snap(x),
             y=self._snap(y),
         )
-        for name, value in KIND_DEFAULTS.get(kind, {}).items():
+        for name, value in KIND_PRESETS.get(kind, {}).items():
             setattr(node, name, value)
         self.push(AddNode(node), f"Add {kind}")
         return node.id

@@ -104,7 +104,7 @@ def write_export(prepared: Prepared, out: Path) -> tuple[ExportResult, str | Non
 def show_lint_dock(window: QWidget | None) -> bool:
     """Bring the editor's lint panel to the front; False when the window has none."""
     dock = window.findChild(QDockWidget, LINT_DOCK) if window is not None else None
-    if dock is None:
+    if window is None or dock is None:
         return False
     dock.show()
     dock.raise_()
@@ -133,7 +133,7 @@ class ExportDialog(QDialog):
         self.path = Path(path)
         self.editor = editor
         self.prepared: Prepared | None = None
-        self.result: ExportResult | None = None
+        self.export_result: ExportResult | None = None  # not self.result: QDialog.result()
         self.busy = False
         self.verify_dialog: VerifyDialog | None = None
         self.setObjectName("exportDialog")
@@ -377,7 +377,7 @@ class ExportDialog(QDialog):
     def _exported(self, outcome: tuple[ExportResult, str | None]) -> None:
         self._busy(False)
         result, library_error = outcome
-        self.result = result
+        self.export_result = result
         info = result.package
         kind = "allowed"
         lines = [
@@ -419,9 +419,9 @@ class ExportDialog(QDialog):
         common.fit_height(self, MIN_WIDTH)
 
     def verify(self) -> VerifyDialog | None:
-        if self.result is None:
+        if self.export_result is None:
             return None
-        self.verify_dialog = VerifyDialog(self.result.package.path, self)
+        self.verify_dialog = VerifyDialog(self.export_result.package.path, self)
         self.verify_dialog.show()
         return self.verify_dialog
 

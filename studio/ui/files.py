@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMainWindow, QMenu
+
 from studio.io import DreamFileError, load_dreamscape
 from studio.model.starter import starter_dreamscape
 
@@ -12,7 +14,8 @@ from . import dialogs, settings
 from .autosave import Recovery, recovery_for
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .autosave import Autosaver
+    from .document import Document
 
 
 def _issue_summary(path: Path | str, count: int) -> str:
@@ -20,10 +23,15 @@ def _issue_summary(path: Path | str, count: int) -> str:
     return f"“{Path(path).name}” was not opened: {count} {noun} found. Nothing was changed."
 
 
-class FileHandling:
-    """Mixed into MainWindow; every path that could lose work asks first."""
+class FileHandling(QMainWindow):
+    """The main window's file commands; every path that could lose work asks first."""
 
-    def maybe_save(self: MainWindow, before: str = "closing") -> bool:
+    # Set up by MainWindow.__init__ and build_menus.
+    document: Document
+    autosaver: Autosaver
+    recent_menu: QMenu
+
+    def maybe_save(self, before: str = "closing") -> bool:
         """True when it is fine to drop the current document (saved, discarded or clean)."""
         if not self.document.modified:
             return True
@@ -32,17 +40,17 @@ class FileHandling:
             return self.save()
         return answer == "discard"
 
-    def new_document(self: MainWindow) -> None:
+    def new_document(self) -> None:
         if self.maybe_save("starting a new dreamscape"):
             self.document.replace(starter_dreamscape(), None)
 
-    def open_dialog(self: MainWindow) -> None:
+    def open_dialog(self) -> None:
         start = str(self.document.path.parent) if self.document.path else ""
         path = dialogs.ask_open_path(self, start)
         if path is not None:
             self.open_path(path)
 
-    def open_path(self: MainWindow, path: Path | str) -> bool:
+    def open_path(self, path: Path | str) -> bool:
         """Load into this window; a bad file shows every error and changes nothing."""
         path = Path(path)
         try:
@@ -67,7 +75,7 @@ class FileHandling:
                 recovery.discard()
         return True
 
-    def restore_recovery(self: MainWindow, recovery: Recovery) -> bool:
+    def restore_recovery(self, recovery: Recovery) -> bool:
         """Load an autosaved copy as unsaved changes to its original file."""
         try:
             ds = load_dreamscape(recovery.file)
@@ -84,19 +92,19 @@ class FileHandling:
         self.autosaver.save_now()
         return True
 
-    def save(self: MainWindow) -> bool:
+    def save(self) -> bool:
         if self.document.path is None:
             return self.save_as()
         return self._save_to(self.document.path)
 
-    def save_as(self: MainWindow) -> bool:
+    def save_as(self) -> bool:
         suggested = str(
             self.document.path or Path.cwd() / _suggest_name(self.document.ds.meta.title)
         )
         path = dialogs.ask_save_path(self, suggested)
         return self._save_to(path) if path is not None else False
 
-    def _save_to(self: MainWindow, path: Path) -> bool:
+    def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
         except OSError as exc:
@@ -111,7 +119,7 @@ class FileHandling:
         self.statusBar().showMessage(f"Saved {path.name}", 4000)
         return True
 
-    def revert(self: MainWindow) -> None:
+    def revert(self) -> None:
         if self.document.path is None or not self.document.modified:
             return
         if not dialogs.ask_yes_no(
@@ -130,7 +138,7 @@ class FileHandling:
                 exc.lines(),
             )
 
-    def rebuild_recent_menu(self: MainWindow) -> None:
+    def rebuild_recent_menu(self) -> None:
         menu = self.recent_menu
         menu.clear()
         files = settings.recent_files()

@@ -17,7 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.model import AUDIENCES, VARIABLE_TYPES, Variable, compile_expression, is_valid_id
+from studio.model import (
+    AUDIENCES,
+    VARIABLE_TYPES,
+    Dreamscape,
+    Variable,
+    compile_expression,
+    is_valid_id,
+)
 from studio.model.ops import RenameVariable, SetVariable, UpdateRecord
 
 from .document import Document
@@ -65,7 +72,7 @@ def parse_initial(text: str, var_type: str) -> tuple[Any, str | None]:
     return value, None
 
 
-def variable_uses(ds, name: str) -> list[str]:
+def variable_uses(ds: Dreamscape, name: str) -> list[str]:
     """Where a variable is read or written, as `node pier` / `edge e3` strings."""
 
     def reads(source: str | None) -> bool:
@@ -134,7 +141,7 @@ class VariablesTable(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
 
     @property
-    def ds(self):
+    def ds(self) -> Dreamscape:
         return self.form.document.ds
 
     def show_error(self, message: str | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -36,6 +36,8 @@ from .inspector_fields import (
 )
 from .kinds import kind_icon
 
+W = TypeVar("W", bound=QWidget)
+
 
 def _ranged(name: str) -> NumberField:
     """A spin box bounded by the model's range for a node number in 0..1 or -1..1."""
@@ -67,7 +69,7 @@ class Form(QWidget):
         self.form.addRow(label)
         return label
 
-    def row(self, label: str, widget: QWidget, tip: str = "") -> QWidget:
+    def row(self, label: str, widget: W, tip: str = "") -> W:
         self.form.addRow(label, widget)
         if tip:
             widget.setToolTip(tip)
@@ -111,11 +113,15 @@ class Form(QWidget):
         """Commit whatever is being typed before the subject changes."""
         for child in self.findChildren(TextArea):
             child.commit()
-        for child in self.findChildren(CheckedLineEdit):
-            if child.hasFocus():
-                child._finish()
+        for line in self.findChildren(CheckedLineEdit):
+            if line.hasFocus():
+                line._finish()
 
     def refresh(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _update(self, name: str, value: Any) -> None:  # pragma: no cover - interface
+        """Apply one field of the subject (scene or transition) as an undoable edit."""
         raise NotImplementedError
 
 
@@ -145,8 +151,15 @@ class NodeForm(Form):
         self.intensity = self.row("Intensity", _ranged("intensity"), "0 calm … 1 overwhelming")
         self.valence = self.row("Valence", _ranged("valence"), "−1 distressing … 1 pleasant")
         self.reward = self.row("Reward", _ranged("reward"), "How much of a prize this is")
-        self.x = self.row("X", NumberField(-1e7, 1e7, 20, 0))
-        self.y = self.row("Y", NumberField(-1e7, 1e7, 20, 0))
+        # Not self.x / self.y: those are QWidget's own position methods.
+        self.numbers: dict[str, NumberField] = {
+            "minutes": self.minutes,
+            "intensity": self.intensity,
+            "valence": self.valence,
+            "reward": self.reward,
+            "x": self.row("X", NumberField(-1e7, 1e7, 20, 0)),
+            "y": self.row("Y", NumberField(-1e7, 1e7, 20, 0)),
+        }
         self.effects = self.row("Effects", EffectsEditor(declared))
         self.tags = self.row("Tags", CheckedLineEdit(), "Comma-separated")
         self.suppressions_row("One `CODE: reason` per line; the reason is required")
@@ -155,8 +168,7 @@ class NodeForm(Form):
         self.kind.activated.connect(lambda _: self._update("kind", self.kind.currentData()))
         self.title.committed.connect(lambda v: self._update("title", v))
         self.text.committed.connect(lambda v: self._update("text", v))
-        for name in ("minutes", "intensity", "valence", "reward", "x", "y"):
-            field = getattr(self, name)
+        for name, field in self.numbers.items():
             field.committed.connect(lambda v, n=name: self._update(n, clean_number(v)))
         self.effects.committed.connect(lambda v: self._update("effects", v))
         self.tags.committed.connect(lambda v: self._update("tags", parse_list(v)))
@@ -203,8 +215,8 @@ class NodeForm(Form):
         self.kind.setCurrentIndex(max(0, self.kind.findData(node.kind)))
         self.title.set_value(node.title)
         self.text.set_value(node.text)
-        for name in ("minutes", "intensity", "valence", "reward", "x", "y"):
-            getattr(self, name).set_value(getattr(node, name))
+        for name, field in self.numbers.items():
+            field.set_value(getattr(node, name))
         self.effects.set_value(node.effects)
         self.tags.set_value(", ".join(node.tags))
         self.show_suppressions(node.lint_ignore)

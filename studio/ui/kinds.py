@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from types import ModuleType
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+_style: ModuleType | None
 try:  # the canvas owns kind colours and icons; panels still work without it
     from .canvas import style as _style
 except ImportError:  # pragma: no cover - only while the canvas package is absent

@@ -33,6 +33,7 @@ from studio.store import DreamDiff, LibraryEntry, Revision, diff_data
 
 from . import publish_common as common
 from .panels.style import BAND_COLOURS, is_dark
+from .windows import new_editor
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -214,7 +215,7 @@ class LibraryWindow(QMainWindow):
         text = self.search.text().strip()
         try:
             with common.open_library() as library:
-                self.entries = library.entries()
+                self.entries = library.files()
                 hits = library.search(text) if text else None
                 self.location.setText(f"Library: {library.path}")
         except Exception as exc:  # show why and keep what was shown
@@ -286,7 +287,7 @@ class LibraryWindow(QMainWindow):
         else:
             note = f"{count} dreamscape{'s' if count != 1 else ''}."
         self.empty_note.setText(note)
-        paths = [table.item(r, 0).data(PATH_ROLE) for r in range(table.rowCount())]
+        paths = [_key(table, r, PATH_ROLE) for r in range(table.rowCount())]
         target = keep if keep in paths else (paths[0] if paths else None)
         if target is not None:
             table.selectRow(paths.index(target))
@@ -296,21 +297,21 @@ class LibraryWindow(QMainWindow):
         rows = self.entries_table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.entries_table.item(rows[0].row(), 0).data(PATH_ROLE)
+        return _key(self.entries_table, rows[0].row(), PATH_ROLE)
 
     def select_path(self, path: str | Path) -> bool:
         from studio.store import path_key
 
         key = path_key(path)
         for row in range(self.entries_table.rowCount()):
-            if self.entries_table.item(row, 0).data(PATH_ROLE) == key:
+            if _key(self.entries_table, row, PATH_ROLE) == key:
                 self.entries_table.selectRow(row)
                 return True
         return False
 
     def shown_paths(self) -> list[str]:
         table = self.entries_table
-        return [table.item(r, 0).data(PATH_ROLE) for r in range(table.rowCount())]
+        return [_key(table, r, PATH_ROLE) for r in range(table.rowCount())]
 
     # ------------------------------------------------------------ history
     def _entry_selected(self) -> None:
@@ -350,7 +351,7 @@ class LibraryWindow(QMainWindow):
 
     def selected_revisions(self) -> list[int]:
         rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
-        return sorted(self.history_table.item(r, 0).data(NUMBER_ROLE) for r in rows)
+        return sorted(_key(self.history_table, r, NUMBER_ROLE) for r in rows)
 
     def select_revisions(self, *numbers: int) -> None:
         table = self.history_table
@@ -360,7 +361,7 @@ class LibraryWindow(QMainWindow):
 
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for row in range(table.rowCount()):
-            if table.item(row, 0).data(NUMBER_ROLE) in numbers:
+            if _key(table, row, NUMBER_ROLE) in numbers:
                 model.select(table.model().index(row, 0), flags)
 
     def _revisions_selected(self) -> None:
@@ -572,13 +573,18 @@ def describe_diff(diff: DreamDiff) -> str:
     return " · ".join(parts) if parts else "No changes."
 
 
+def _key(table: QTableWidget, row: int, role: int) -> Any:
+    """The key (path or revision number) a table row stores in its first cell."""
+    item = table.item(row, 0)
+    return item.data(role) if item is not None else None
+
+
 def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool = True) -> Any:
     """A new editor window holding the revision as an unsaved, untitled document."""
     from .document import Document
-    from .main_window import MainWindow
     from .theme import current_theme
 
-    window = MainWindow(Document(ds, None), live_panels=live_panels)
+    window = new_editor(Document(ds, None), live_panels=live_panels)
     window.scene.set_theme(current_theme())
     window.show()
     QTimer.singleShot(0, window.view.fit_all)
@@ -591,10 +597,9 @@ def open_revision_window(ds: Dreamscape, revision: Revision, live_panels: bool =
 
 
 def open_file_window(path: Path, live_panels: bool = True) -> Any:
-    from .main_window import MainWindow
     from .theme import current_theme
 
-    window = MainWindow(live_panels=live_panels)
+    window = new_editor(live_panels=live_panels)
     window.scene.set_theme(current_theme())
     if window.open_path(path):
         window.show()

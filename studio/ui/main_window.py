@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor
+from PySide6.QtGui import QCloseEvent, QCursor, QShowEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from studio.io import DreamFileError
@@ -28,6 +28,7 @@ from .outline import OutlinePanel
 from .palette import PaletteList
 from .publish_actions import install_publish_actions
 from .theme import apply_theme, current_theme
+from .windows import register_editor
 
 MINIMAP_MARGIN = 12
 FIRST_SIZE = (1600, 1000)  # the first window's size on a large screen
@@ -41,6 +42,7 @@ class MainWindow(FileHandling, QMainWindow):
     extends_context_menus = True  # the live panels add finding actions to _context_menu
 
     document_changed = Signal()
+    panels_menu: QMenu  # filled in by build_menus
 
     def __init__(
         self,
@@ -65,7 +67,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.view.installEventFilter(self)
         self._dock_actions: list = []
         self._build_docks()
-        self.actions_ = build_menus(self)
+        self.actions_ = build_menus(self, self)
         self._build_status_bar()
         self._connect()
         self.autosaver = Autosaver(self.document, parent=self)
@@ -106,10 +108,10 @@ class MainWindow(FileHandling, QMainWindow):
 
     def _build_docks(self) -> None:
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.palette = PaletteList()
+        self.palette_list = PaletteList()  # not self.palette: QWidget.palette()
         self.outline = OutlinePanel(self.document.ds)
         self.inspector = Inspector(self.document)
-        self.palette_dock = self.add_dock(self.palette, "Palette", left, "palette_dock")
+        self.palette_dock = self.add_dock(self.palette_list, "Palette", left, "palette_dock")
         self.outline_dock = self.add_dock(self.outline, "Outline", left, "outline_dock")
         self.inspector_dock = self.add_dock(self.inspector, "Inspector", right, "inspector_dock")
         self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
@@ -191,7 +193,7 @@ class MainWindow(FileHandling, QMainWindow):
         if state and self.restoreState(state):
             self._bottom_docks = []  # the user's own sizes win
 
-    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if getattr(self, "_bottom_docks", None):
             # The default bottom row takes under a third of the window, whatever its size.
@@ -237,7 +239,7 @@ class MainWindow(FileHandling, QMainWindow):
         scene.context_menu_requested.connect(self._context_menu)
         scene.selection_changed_ids.connect(self._selection_changed)
         self.view.zoom_changed.connect(self._on_zoom)
-        self.palette.kind_activated.connect(self._add_at_centre)
+        self.palette_list.kind_activated.connect(self._add_at_centre)
         self.outline.node_clicked.connect(lambda nid: self.select_and_center([nid]))
         self.outline.match_chosen.connect(self.jump_to_node)
         doc.modified_changed.connect(lambda _m: self._update_title())
@@ -306,7 +308,7 @@ class MainWindow(FileHandling, QMainWindow):
     # ------------------------------------------------------------------ intents
     def _connect_nodes(self, source: str, target: str) -> None:
         try:
-            edge_id = self.document.connect(source, target)
+            edge_id = self.document.connect_scenes(source, target)
         except ModelError as exc:  # e.g. a scene deleted while the drag was under way
             self.statusBar().showMessage(f"Could not connect: {exc}", 5000)
             return
@@ -503,6 +505,7 @@ class MainWindow(FileHandling, QMainWindow):
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()
+        assert isinstance(app, QApplication)  # a window exists, so the GUI application does
         name = apply_theme(app, name)
         settings.set_theme_name(name)
         for window in WINDOWS:
@@ -532,15 +535,15 @@ class MainWindow(FileHandling, QMainWindow):
         def walk(title: str, menu: QMenu) -> None:
             actions = []
             for action in menu.actions():
-                if action.menu() is not None:
-                    walk(title, action.menu())
+                if isinstance(sub := action.menu(), QMenu):
+                    walk(title, sub)
                 elif not action.isSeparator():
                     actions.append(action)
             found.append((title, actions))
 
         for top in self.menuBar().actions():
-            if top.menu() is not None:
-                walk(top.text().replace("&", ""), top.menu())
+            if isinstance(menu := top.menu(), QMenu):
+                walk(top.text().replace("&", ""), menu)
         return found
 
     def show_shortcuts(self) -> None:
@@ -585,6 +588,9 @@ def _make_minimap(view: DreamView) -> QWidget | None:
     if minimap.parent() is None:
         minimap.setParent(view)
     return minimap
+
+
+register_editor(MainWindow)  # the library and publish dialogs open editors through this
 
 
 def _qpoint(value: object) -> QPoint:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
@@ -12,7 +12,78 @@ from . import settings
 from .theme import THEMES
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from PySide6.QtWidgets import QMainWindow
+
+    from .document import Document
+
+
+class MenuCommands(Protocol):
+    """Everything the menus trigger or fill in (the main window provides it)."""
+
+    document: Document
+    recent_menu: QMenu
+    panels_menu: QMenu
+
+    def new_document(self) -> object: ...
+
+    def new_window(self) -> object: ...
+
+    def open_dialog(self) -> object: ...
+
+    def save(self) -> object: ...
+
+    def save_as(self) -> object: ...
+
+    def revert(self) -> object: ...
+
+    def close(self) -> object: ...
+
+    def quit_all(self) -> object: ...
+
+    def cut(self) -> object: ...
+
+    def copy(self) -> object: ...
+
+    def paste(self) -> object: ...
+
+    def duplicate(self) -> object: ...
+
+    def delete_selection(self) -> object: ...
+
+    def select_all(self) -> object: ...
+
+    def focus_search(self) -> object: ...
+
+    def fit_all(self) -> object: ...
+
+    def fit_selection(self) -> object: ...
+
+    def zoom_in(self) -> object: ...
+
+    def zoom_out(self) -> object: ...
+
+    def zoom_reset(self) -> object: ...
+
+    def auto_layout_all(self) -> object: ...
+
+    def auto_layout_selection(self) -> object: ...
+
+    def group_selection(self) -> object: ...
+
+    def ungroup_selection(self) -> object: ...
+
+    def show_shortcuts(self) -> object: ...
+
+    def show_about(self) -> object: ...
+
+    def rebuild_recent_menu(self) -> object: ...
+
+    def set_minimap_visible(self, visible: bool) -> object: ...
+
+    def set_snap(self, enabled: bool) -> object: ...
+
+    def set_theme(self, name: str) -> object: ...
+
 
 Keys = QKeySequence.StandardKey | str | list | None
 
@@ -32,6 +103,38 @@ CANVAS_GESTURES: tuple[tuple[str, str, str], ...] = (
 class Actions:
     """Named QActions of one window (attributes, so tests can trigger them by name)."""
 
+    new: QAction
+    new_window: QAction
+    open: QAction
+    save: QAction
+    save_as: QAction
+    revert: QAction
+    close: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    cut: QAction
+    copy: QAction
+    paste: QAction
+    duplicate: QAction
+    delete: QAction
+    select_all: QAction
+    find: QAction
+    fit_all: QAction
+    fit_selection: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
+    minimap: QAction
+    snap: QAction
+    layout_all: QAction
+    layout_selection: QAction
+    group: QAction
+    ungroup: QAction
+    shortcuts: QAction
+    about: QAction
+    themes: dict[str, QAction]
+
     def __init__(self) -> None:
         self.menus: list[tuple[str, list[QAction]]] = []
 
@@ -40,9 +143,9 @@ class Actions:
 
 
 def _action(
-    window: MainWindow,
+    window: QMainWindow,
     text: str,
-    slot: Callable[[], object] | None = None,
+    slot: Callable[..., object] | None = None,
     keys: Keys = None,
     tip: str = "",
     checkable: bool = False,
@@ -66,32 +169,32 @@ def _action(
     return action
 
 
-def build_menus(window: MainWindow) -> Actions:
-    """Create every action and the menu bar for `window`."""
+def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
+    """Create every action of `window` (the same object as `parent`) and its menu bar."""
     a = Actions()
     sk = QKeySequence.StandardKey
-    bar = window.menuBar()
+    bar = parent.menuBar()
 
     # ---------------------------------------------------------------- File
-    a.new = _action(window, "&New", window.new_document, sk.New, "Start a new dreamscape")
+    a.new = _action(parent, "&New", window.new_document, sk.New, "Start a new dreamscape")
     a.new_window = _action(
-        window, "New &Window", window.new_window, "Ctrl+Shift+N", "Open another editor window"
+        parent, "New &Window", window.new_window, "Ctrl+Shift+N", "Open another editor window"
     )
-    a.open = _action(window, "&Open…", window.open_dialog, sk.Open, "Open a .dream file")
-    a.save = _action(window, "&Save", window.save, sk.Save, "Save to the current file")
-    a.save_as = _action(window, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
+    a.open = _action(parent, "&Open…", window.open_dialog, sk.Open, "Open a .dream file")
+    a.save = _action(parent, "&Save", window.save, sk.Save, "Save to the current file")
+    a.save_as = _action(parent, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
     a.revert = _action(
-        window,
+        parent,
         "&Revert to Saved",
         window.revert,
         None,
         "Discard unsaved changes and reload the file",
     )
-    a.close = _action(window, "&Close Window", window.close, "Ctrl+W")
-    a.quit = _action(window, "&Quit", window.quit_all, "Ctrl+Q")
+    a.close = _action(parent, "&Close Window", window.close, "Ctrl+W")
+    a.quit = _action(parent, "&Quit", window.quit_all, "Ctrl+Q")
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.new, a.new_window, a.open])
-    window.recent_menu = QMenu("Open &Recent", window)
+    window.recent_menu = QMenu("Open &Recent", parent)
     window.recent_menu.aboutToShow.connect(window.rebuild_recent_menu)
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()
@@ -104,20 +207,20 @@ def build_menus(window: MainWindow) -> Actions:
 
     # ---------------------------------------------------------------- Edit
     stack = window.document.undo_stack
-    a.undo = stack.createUndoAction(window, "&Undo")
+    a.undo = stack.createUndoAction(parent, "&Undo")
     a.undo.setShortcut(QKeySequence("Ctrl+Z"))
-    a.redo = stack.createRedoAction(window, "&Redo")
+    a.redo = stack.createRedoAction(parent, "&Redo")
     a.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    window.addAction(a.undo)
-    window.addAction(a.redo)
-    a.cut = _action(window, "Cu&t", window.cut, sk.Cut)
-    a.copy = _action(window, "&Copy", window.copy, sk.Copy)
-    a.paste = _action(window, "&Paste", window.paste, sk.Paste)
-    a.duplicate = _action(window, "D&uplicate", window.duplicate, "Ctrl+D")
-    a.delete = _action(window, "&Delete", window.delete_selection, [sk.Delete, "Backspace"])
-    a.select_all = _action(window, "Select &All", window.select_all, sk.SelectAll)
+    parent.addAction(a.undo)
+    parent.addAction(a.redo)
+    a.cut = _action(parent, "Cu&t", window.cut, sk.Cut)
+    a.copy = _action(parent, "&Copy", window.copy, sk.Copy)
+    a.paste = _action(parent, "&Paste", window.paste, sk.Paste)
+    a.duplicate = _action(parent, "D&uplicate", window.duplicate, "Ctrl+D")
+    a.delete = _action(parent, "&Delete", window.delete_selection, [sk.Delete, "Backspace"])
+    a.select_all = _action(parent, "Select &All", window.select_all, sk.SelectAll)
     a.find = _action(
-        window, "&Find Scene…", window.focus_search, sk.Find, "Search scenes by title or text"
+        parent, "&Find Scene…", window.focus_search, sk.Find, "Search scenes by title or text"
     )
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([a.undo, a.redo])
@@ -133,22 +236,22 @@ def build_menus(window: MainWindow) -> Actions:
     )
 
     # ---------------------------------------------------------------- View
-    a.fit_all = _action(window, "Fit &All", window.fit_all, ["Home", "Ctrl+Shift+H"])
-    a.fit_selection = _action(window, "Fit &Selection", window.fit_selection, "F")
-    a.zoom_in = _action(window, "Zoom &In", window.zoom_in, [sk.ZoomIn, "Ctrl+="])
-    a.zoom_out = _action(window, "Zoom &Out", window.zoom_out, sk.ZoomOut)
-    a.zoom_reset = _action(window, "Actual &Size", window.zoom_reset, "Ctrl+0")
-    a.minimap = _action(window, "&Minimap", window.set_minimap_visible, "Ctrl+M", checkable=True)
-    a.snap = _action(window, "Snap to &Grid", window.set_snap, "Ctrl+'", checkable=True)
+    a.fit_all = _action(parent, "Fit &All", window.fit_all, ["Home", "Ctrl+Shift+H"])
+    a.fit_selection = _action(parent, "Fit &Selection", window.fit_selection, "F")
+    a.zoom_in = _action(parent, "Zoom &In", window.zoom_in, [sk.ZoomIn, "Ctrl+="])
+    a.zoom_out = _action(parent, "Zoom &Out", window.zoom_out, sk.ZoomOut)
+    a.zoom_reset = _action(parent, "Actual &Size", window.zoom_reset, "Ctrl+0")
+    a.minimap = _action(parent, "&Minimap", window.set_minimap_visible, "Ctrl+M", checkable=True)
+    a.snap = _action(parent, "Snap to &Grid", window.set_snap, "Ctrl+'", checkable=True)
     view_menu = bar.addMenu("&View")
     view_menu.addActions([a.fit_all, a.fit_selection, a.zoom_in, a.zoom_out, a.zoom_reset])
     view_menu.addSeparator()
     view_menu.addActions([a.minimap, a.snap])
     theme_menu = view_menu.addMenu("&Theme")
-    group = QActionGroup(window)
+    group = QActionGroup(parent)
     a.themes = {}
     for name in THEMES:
-        action = QAction(name.capitalize(), window, checkable=True)
+        action = QAction(name.capitalize(), parent, checkable=True)
         action.setChecked(name == settings.theme_name())
         action.triggered.connect(lambda _c=False, n=name: window.set_theme(n))
         group.addAction(action)
@@ -165,27 +268,27 @@ def build_menus(window: MainWindow) -> Actions:
 
     # ---------------------------------------------------------------- Arrange
     a.layout_all = _action(
-        window,
+        parent,
         "Auto-layout &All",
         window.auto_layout_all,
         "Ctrl+L",
         "Lay out the whole graph left to right from the entry",
     )
     a.layout_selection = _action(
-        window,
+        parent,
         "Auto-layout &Selection",
         window.auto_layout_selection,
         "Ctrl+Shift+L",
         "Lay out only the selected scenes",
     )
     a.group = _action(
-        window,
+        parent,
         "&Group",
         window.group_selection,
         "Ctrl+G",
         "Frame the selected scenes in a titled group",
     )
-    a.ungroup = _action(window, "&Ungroup", window.ungroup_selection, "Ctrl+Shift+G")
+    a.ungroup = _action(parent, "&Ungroup", window.ungroup_selection, "Ctrl+Shift+G")
     arrange = bar.addMenu("&Arrange")
     arrange.addActions([a.layout_all, a.layout_selection])
     arrange.addSeparator()
@@ -193,8 +296,8 @@ def build_menus(window: MainWindow) -> Actions:
     a.menus.append(("Arrange", [a.layout_all, a.layout_selection, a.group, a.ungroup]))
 
     # ---------------------------------------------------------------- Help
-    a.shortcuts = _action(window, "&Keyboard Shortcuts", window.show_shortcuts, ["Ctrl+/", "F1"])
-    a.about = _action(window, "&About Adjuster Studio", window.show_about)
+    a.shortcuts = _action(parent, "&Keyboard Shortcuts", window.show_shortcuts, ["Ctrl+/", "F1"])
+    a.about = _action(parent, "&About Adjuster Studio", window.show_about)
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a.shortcuts, a.about])
     a.menus.append(("Help", [a.shortcuts, a.about]))

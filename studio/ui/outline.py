@@ -8,6 +8,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -35,10 +36,16 @@ _ROOT = QModelIndex()
 class NodeListModel(QAbstractTableModel):
     """Rows are the dreamscape's nodes in file order; columns title and id."""
 
-    def __init__(self, ds: Dreamscape, parent=None) -> None:
+    def __init__(self, ds: Dreamscape, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ds: Dreamscape | None = None
         self.set_dreamscape(ds)
+
+    @property
+    def ds(self) -> Dreamscape:
+        """The dreamscape followed (set on construction, so never None afterwards)."""
+        assert self._ds is not None
+        return self._ds
 
     def set_dreamscape(self, ds: Dreamscape) -> None:
         self.beginResetModel()
@@ -80,7 +87,7 @@ class NodeListModel(QAbstractTableModel):
         self._row_changed(node)
 
     def _row_changed(self, node: Node) -> None:
-        row = self._ds.node_index(node.id)
+        row = self.ds.node_index(node.id)
         self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
     # Qt model API -------------------------------------------------------
@@ -96,12 +103,12 @@ class NodeListModel(QAbstractTableModel):
         return None
 
     def node_at(self, row: int) -> Node:
-        return self._ds.nodes[row]
+        return self.ds.nodes[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ds.nodes):
+        if not index.isValid() or index.row() >= len(self.ds.nodes):
             return None
-        node = self._ds.nodes[index.row()]
+        node = self.ds.nodes[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return node.display_title if col == 0 else node.id
@@ -120,7 +127,7 @@ class NodeListModel(QAbstractTableModel):
 class NodeFilter(QSortFilterProxyModel):
     """Case-insensitive match on title, text or id."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._needle = ""
 
@@ -132,7 +139,9 @@ class NodeFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         if not self._needle:
             return True
-        node = self.sourceModel().node_at(row)
+        source = self.sourceModel()
+        assert isinstance(source, NodeListModel)
+        node = source.node_at(row)
         needle = self._needle
         return (
             needle in node.title.casefold()
@@ -207,7 +216,7 @@ class OutlinePanel(QWidget):
         try:
             selection = self.view.selectionModel()
             selection.clearSelection()
-            ds = self.model._ds
+            ds = self.model.ds
             flags = (
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
             )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from studio.model import NODE_KINDS
 
@@ -17,7 +19,7 @@ class PaletteList(QListWidget):
 
     kind_activated = Signal(str)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("palette")
         self.setIconSize(QSize(24, 24))
@@ -50,7 +52,7 @@ class PaletteList(QListWidget):
     def mimeTypes(self) -> list[str]:
         return [KIND_MIME]
 
-    def mimeData(self, items) -> QMimeData:
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
         mime = QMimeData()
         if items:
             kind = items[0].data(Qt.ItemDataRole.UserRole)

@@ -9,13 +9,13 @@ reported in the status bar and never blocks or undoes the save.
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from studio.model import Dreamscape
 from studio.store import Revision
 
 from . import publish_common as common
@@ -133,14 +133,15 @@ class PublishActions(QObject):
             self._recorded(None, path, common.describe_error(exc))
             return
         # record_save reads only the title from the document when the text is given.
-        titled = SimpleNamespace(meta=SimpleNamespace(title=title))
+        titled = Dreamscape()
+        titled.meta.title = title
 
         def record() -> Revision | None:
             with common.open_library() as library:
                 return library.record_save(
                     titled,
                     path,
-                    text=text,  # type: ignore[arg-type]
+                    text=text,
                     message=SAVE_MESSAGE,
                 )
 

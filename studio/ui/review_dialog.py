@@ -328,11 +328,11 @@ class ReviewDialog(QDialog):
         box = QGroupBox("Your review")
         box.setLayout(form)
 
-        self.result = QLabel()
-        self.result.setObjectName("reviewResult")
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
-        self.result.hide()
+        self.result_label = QLabel()  # not self.result: QDialog.result()
+        self.result_label.setObjectName("reviewResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        self.result_label.hide()
 
         self.buttons = QDialogButtonBox()
         self.record_button = self.buttons.addButton(
@@ -353,7 +353,7 @@ class ReviewDialog(QDialog):
         layout.addLayout(hash_row)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(box)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
 
     def signing_key(self) -> SecretKeyFile | None:
@@ -564,12 +564,12 @@ class ReviewDialog(QDialog):
         show_report(self.report, render_report(checked.ds, checked.evaluation))
         kind = "allowed" if verdict.allowed else "blocked"
         signed = f"signed with key {review.key_id}" if review.signed else "UNSIGNED"
-        self.result.setText(
+        self.result_label.setText(
             f"{common.pill_html('RECORDED', kind)}&nbsp; {html.escape(review.decision)} by "
             f"{html.escape(review.reviewer)} at {html.escape(common.local_time(review.created))}"
             f", {signed} — {html.escape(verdict.headline)}"
         )
-        self.result.show()
+        self.result_label.show()
         self.validate()
         self.recorded.emit(review)
         return review

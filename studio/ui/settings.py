@@ -40,7 +40,8 @@ def recent_files() -> list[Path]:
     value = app_settings().value("files/recent", [])
     if isinstance(value, str):  # QSettings returns a bare string for one-element lists
         value = [value]
-    return [Path(v) for v in (value or []) if isinstance(v, str) and v]
+    items = value if isinstance(value, list) else []
+    return [Path(v) for v in items if isinstance(v, str) and v]
 
 
 def add_recent_file(path: Path) -> list[Path]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .resources import asset_path
 
@@ -78,7 +78,7 @@ def current_theme() -> str:
     return value if value in THEMES else "dark"
 
 
-def repolish(widget) -> None:
+def repolish(widget: QWidget) -> None:
     """Re-apply QSS after a dynamic property (e.g. `invalid`) changed."""
     style = widget.style()
     style.unpolish(widget)

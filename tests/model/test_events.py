@@ -174,7 +174,7 @@ def test_shallow_clone_copies_every_field_and_shares_containers(
 
 
 def test_node_defaults_and_ranges_live_in_the_model() -> None:
-    from studio.model.elements import NODE_RANGES, node_default
+    from studio.model.elements import KIND_PRESETS, NODE_KINDS, NODE_RANGES, node_default
 
     assert node_default("intensity") == Node("x").intensity
     assert node_default("reward", "reward") == 1 and node_default("reward") == 0
@@ -182,6 +182,9 @@ def test_node_defaults_and_ranges_live_in_the_model() -> None:
     assert 0 not in NODE_RANGES["minutes"] and 0.5 in NODE_RANGES["minutes"]
     assert 1 in NODE_RANGES["intensity"] and 1.01 not in NODE_RANGES["intensity"]
     assert -1 in NODE_RANGES["valence"] and -1.01 not in NODE_RANGES["valence"]
+    for kind, preset in KIND_PRESETS.items():  # the editor's presets respect the ranges
+        assert kind in NODE_KINDS
+        assert all(value in NODE_RANGES[name] for name, value in preset.items()), kind
 
 
 def test_unique_id_avoids_every_kind_of_id(doc: tuple[Dreamscape, Recorder]) -> None:

@@ -28,6 +28,7 @@ def test_rwd001_reward_loop_holding_the_dreamer() -> None:
     (finding,) = found(_crate_loop(14, 1), "RWD001")  # 15 expected visits × 3 min = 45 min
     assert finding.nodes == ("crate", "arena")
     assert "45 expected minutes" in finding.message
+    assert finding.message.endswith("one turn: crate → arena → crate")
     assert abs(finding.exceedance - 1.5) < 1e-9 and finding.points == 12.0
 
 

@@ -132,6 +132,16 @@ def report(**overrides) -> dict:
     return data
 
 
+def test_intensity_level_is_the_one_the_rules_set() -> None:
+    data = report()
+    data["simulation"]["intensity"]["high"] = 0.85
+    html = render_report_html(data)
+    assert "high intensity" in svgs(html)[2] and "above 0.85 without a cooldown" in html
+    del data["simulation"]["intensity"]["high"]
+    html = render_report_html(data)
+    assert "high intensity" not in svgs(html)[2] and "No intensity rule set a level" in html
+
+
 def svgs(html: str) -> list[str]:
     return re.findall(r"<svg.*?</svg>", html, flags=re.S)
 

@@ -77,7 +77,7 @@ def test_two_processes_write_without_corruption(tmp_path: Path) -> None:
         assert all(a != b for a, b in zip(hashes, hashes[1:], strict=False))
         reviews = sum(len(lib.reviews_for(h)) for h in set(hashes))
         assert reviews == 2 * SAVES
-        assert len(lib.entries()) == 3
+        assert len(lib.files()) == 3
         assert len(lib.search("shared")) == 1
 
 
@@ -92,7 +92,7 @@ def test_one_library_shared_by_threads(tmp_path: Path) -> None:
             if lib.record_save(ds, tmp_path / f"w{worker}.dream") is not None:
                 made += 1
             lib.search("worker")
-            lib.entries()
+            lib.files()
         return made
 
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -64,7 +64,7 @@ def test_same_file_by_relative_and_absolute_path(
     library.add(dream_file)
     monkeypatch.chdir(dream_file.parent)
     assert library.add(dream_file.name) is None
-    assert len(library.entries()) == 1
+    assert len(library.files()) == 1
 
 
 def test_list_shows_latest_score_and_review(library: Library, dream_file: Path) -> None:
@@ -82,7 +82,7 @@ def test_list_shows_latest_score_and_review(library: Library, dream_file: Path) 
         lint={"score": 12, "band": "low", "findings": []},
         path=dream_file,
     )
-    [entry] = library.entries()
+    [entry] = library.files()
     assert (entry.title, entry.revisions, entry.score, entry.band, entry.review) == (
         "Lantern Bay",
         1,

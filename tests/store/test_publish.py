@@ -112,6 +112,7 @@ def test_report_data_is_strict_json_with_rationale_and_curves(dream_file: Path) 
     assert sim["summary"]["dreamers"] == 300 and "node_visits" not in sim["summary"]
     assert len(sim["survival"]["t"]) == len(sim["survival"]["p"]) > 10
     assert sum(sim["histogram"]["counts"]) > 0
+    assert sim["intensity"]["high"] == 0.7  # INT001's level, the one the simulation measured
     assert data["gate"]["allowed"] == evaluation.verdict.allowed
     # Same content, same seed: the same bytes (what makes packages reproducible).
     assert json_bytes(data) == json_bytes(report_data(ds, evaluate(ds, dreamers=300, seed=4)))

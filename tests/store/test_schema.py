@@ -82,7 +82,7 @@ def test_v1_library_is_migrated_and_keeps_its_history(tmp_path: Path) -> None:
         assert [hit.title for hit in lib.search("pond")] == ["Mae's Garden"]
         # Saving the same content as the latest revision records nothing new.
         assert lib.record_save(load_dreamscape(EXAMPLE), EXAMPLE) is None
-        assert lib.entries()[0].latest_hash == history[-1].content_hash
+        assert lib.files()[0].latest_hash == history[-1].content_hash
         # New tables work on the migrated database.
         review = lib.add_review(
             history[-1].content_hash,

@@ -54,7 +54,7 @@ def test_add_node_uses_kind_defaults_and_snaps(doc: Document) -> None:
 def test_connect_makes_fresh_edge_labelled_after_target(doc: Document) -> None:
     a, b = doc.ds.nodes[0].id, doc.ds.nodes[5].id
     ids = {e.id for e in doc.ds.edges}
-    eid = doc.connect(a, b)
+    eid = doc.connect_scenes(a, b)
     assert eid not in ids
     edge = doc.ds.edge(eid)
     assert (edge.source, edge.target, edge.label) == (a, b, doc.ds.node(b).display_title)

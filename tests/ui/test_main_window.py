@@ -287,7 +287,7 @@ def test_two_windows_paste_between_them(qtbot, window) -> None:
 
 
 def test_palette_double_click_and_outline_search(qtbot, window) -> None:
-    palette = window.palette
+    palette = window.palette_list
     item = palette.item(
         list(palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(palette.count())).index(
             "anchor"

@@ -313,7 +313,7 @@ def test_review_refuses_a_short_override_and_records_an_approval(
     review = dialog.last_review
     assert review is not None and review.decision == "approve"
     assert review.reviewer == "Dr. Lorne" and review.justification == "looks fine"
-    assert dialog.result.isVisible() and "approve by Dr. Lorne" in dialog.result.text()
+    assert dialog.result_label.isVisible() and "approve by Dr. Lorne" in dialog.result_label.text()
     assert "approved by Dr. Lorne" in dialog.header.verdict.text()
     assert dialog.reviews.rowCount() == 1
     assert not dialog.record_button.isEnabled()  # the same review is not recorded twice
@@ -443,8 +443,8 @@ def test_a_reviewer_override_unblocks_a_non_fatal_export(
     wait_for(qtbot, lambda: allowed.prepared is not None)
     assert allowed.prepared.allowed
     assert allowed.export()
-    wait_for(qtbot, lambda: allowed.result is not None)
-    manifest = verify_package(allowed.result.package.path).manifest
+    wait_for(qtbot, lambda: allowed.export_result is not None)
+    manifest = verify_package(allowed.export_result.package.path).manifest
     assert manifest["review"]["decision"] == "override"
     assert manifest["review"]["reviewer"] == "Dr. Lorne"
     assert manifest["review"]["key_id"] == lorne.key_id
@@ -521,7 +521,7 @@ def test_allowed_export_writes_a_package_that_verifies(
     assert dialog.output_path() == path.with_suffix(".dreampkg")
 
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    wait_for(qtbot, lambda: dialog.result is not None)
+    wait_for(qtbot, lambda: dialog.export_result is not None)
     package = path.with_suffix(".dreampkg")
     assert package.is_file()
     assert verify_package(package).ok
@@ -558,7 +558,7 @@ def test_export_to_a_chosen_path_and_never_over_the_dreamscape(
     monkeypatch.setattr(common, "ask_package_save_path", lambda *_a: chosen)
     dialog.browse()
     assert dialog.export() is True
-    wait_for(qtbot, lambda: dialog.result is not None)
+    wait_for(qtbot, lambda: dialog.export_result is not None)
     assert chosen.is_file() and verify_package(chosen).ok
     assert not path.with_suffix(".dreampkg").exists()
 
@@ -572,8 +572,8 @@ def test_verify_package_lists_what_is_wrong_with_a_tampered_package(
     dialog = window.publish.export()
     wait_for(qtbot, lambda: dialog.prepared is not None)
     dialog.export()
-    wait_for(qtbot, lambda: dialog.result is not None)
-    good = dialog.result.package.path
+    wait_for(qtbot, lambda: dialog.export_result is not None)
+    good = dialog.export_result.package.path
     bad = tmp_path / "tampered.dreampkg"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
         for info in source.infolist():

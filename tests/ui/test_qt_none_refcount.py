@@ -1,8 +1,9 @@
 """Guard against the PySide6 6.12.0 trap: void Qt calls must not drain None's refcount.
 
-DESIGN.md records that 6.12.0 on CPython 3.11 loses one reference to None per call of a
-Qt method returning nothing, ending in `Fatal Python error: none_dealloc`. The pin keeps
-us below 6.12; this test makes sure an upgrade cannot bring the crash back silently.
+PySide6 6.12.0 on CPython 3.11 loses one reference to None per call of a Qt method
+returning nothing, ending in `Fatal Python error: none_dealloc` (docs/architecture.md, "Qt
+pin"). The pin in pyproject.toml keeps us below 6.12; this test makes sure an upgrade
+cannot bring the crash back silently.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ screen at detail zoom use Qt's aliased stroker, which is four times faster.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from studio.model import Edge
+from studio.model import Edge, Node
 
 from .geometry import (
     ARROW_LEN,
@@ -44,8 +44,15 @@ from .geometry import (
 )
 from .style import fonts
 
-if TYPE_CHECKING:
-    from .items import NodeItem
+
+class EdgeEnd(Protocol):
+    """A card an edge joins (a NodeItem); edges never import the items module."""
+
+    node: Node
+    edges: list[EdgeItem]
+
+    def pos(self) -> QPointF: ...
+
 
 LONG_EDGE = 4000.0  # longer than any viewport at LOD_SIMPLE: drawn aliased
 DENSE_EDGES = 3000  # above this many edges, zoomed-out edges are aliased straight lines
@@ -117,7 +124,7 @@ class EdgeItem(QGraphicsItem):
     used to clip long curves are built lazily, so building 12,500 edges stays cheap.
     """
 
-    def __init__(self, edge: Edge, source: NodeItem, target: NodeItem, ctx: CanvasContext) -> None:
+    def __init__(self, edge: Edge, source: EdgeEnd, target: EdgeEnd, ctx: CanvasContext) -> None:
         super().__init__()
         self.edge = edge
         self.ctx = ctx

@@ -6,7 +6,8 @@ level-of-detail mode are one attribute read away at paint time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -22,8 +23,28 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from .style import SEVERITY_COLORS, Theme, fonts
 
-if TYPE_CHECKING:
-    from .scene import DreamScene
+
+class SceneHost(Protocol):
+    """What the items ask of their scene (DreamScene); items never import the scene module."""
+
+    node_activated: Any  # Signal(str): a card was double-clicked
+
+    def items(self, *args: Any, **kwargs: Any) -> list[QGraphicsItem]: ...
+
+    def selectedItems(self) -> list[QGraphicsItem]: ...  # noqa: N802 - Qt API
+
+    def select(
+        self, node_ids: Iterable[str], edge_ids: Iterable[str] = (), add: bool = False
+    ) -> None: ...
+
+    def finish_move(
+        self, before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]
+    ) -> None: ...
+
+    def edge_items(self) -> Collection[Any]: ...
+
+    def overview_dirty(self) -> None: ...
+
 
 # ----------------------------------------------------------------- geometry
 NODE_W = 180.0
@@ -165,7 +186,7 @@ def intensity_color(value: float) -> QColor:
 class CanvasContext:
     """State every item of one scene shares: theme, snapping, drag and detail mode."""
 
-    def __init__(self, scene: DreamScene, theme: Theme) -> None:
+    def __init__(self, scene: SceneHost, theme: Theme) -> None:
         self.scene = scene
         self.theme = theme
         self.snap = False

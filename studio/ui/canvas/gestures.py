@@ -7,20 +7,53 @@ intent signal; none of it edits the model.
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneHelpEvent, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QToolTip,
+)
 
-from studio.model import Node
+from studio.model import Dreamscape, Node
 
+from .geometry import CanvasContext
 from .items import NODE_H, OUT_PORT, PORT_R, Z_PREVIEW, EdgeItem, NodeItem, edge_controls
 from .style import KIND_LABELS
 
 
-class SceneGestures:
+class SceneGestures(QGraphicsScene):
     """Mouse, keyboard and help events of DreamScene (which provides the state and signals)."""
+
+    # Intent signals, defined by DreamScene.
+    nodes_moved: ClassVar[Signal]
+    connect_requested: ClassVar[Signal]
+    connect_dropped: ClassVar[Signal]
+    add_node_requested: ClassVar[Signal]
+    delete_requested: ClassVar[Signal]
+    context_menu_requested: ClassVar[Signal]
+    # State DreamScene sets up.
+    ctx: CanvasContext
+    _nodes: dict[str, NodeItem]
+    _press_positions: dict[str, tuple[float, float]] | None
+    _connect_from: NodeItem | None
+    _connect_start: QPointF
+    _preview: QGraphicsPathItem | None
+    _drop_item: NodeItem | None
+    # Queries and selection DreamScene provides.
+    _schedule_scene_rect: Callable[[], None]
+    selected_node_ids: Callable[[], list[str]]
+    selected_edge_ids: Callable[[], list[str]]
+    select_all: Callable[[], None]
+    select: Callable[..., None]
+
+    @property
+    def dreamscape(self) -> Dreamscape:
+        raise NotImplementedError  # DreamScene's property
 
     # ============================================================ gestures
     def _node_at(self, pos: QPointF, skip: Any = None) -> NodeItem | None:

@@ -476,7 +476,7 @@ class GroupItem(QGraphicsItem):
 
     def __init__(self, group: Group, ctx: CanvasContext) -> None:
         super().__init__()
-        self.group = group
+        self.record = group  # not `group`: that is QGraphicsItem.group()
         self.ctx = ctx
         self.members: list[NodeItem] = []
         self._rect = QRectF()
@@ -488,7 +488,7 @@ class GroupItem(QGraphicsItem):
 
     @property
     def group_id(self) -> str:
-        return self.group.id
+        return self.record.id
 
     def set_members(self, members: list[NodeItem]) -> None:
         for item in self.members:
@@ -534,7 +534,7 @@ class GroupItem(QGraphicsItem):
         return path
 
     def color(self) -> QColor:
-        color = QColor(self.group.color)
+        color = QColor(self.record.color)
         return color if color.isValid() else QColor("#5b6ee1")
 
     def paint(
@@ -564,7 +564,7 @@ class GroupItem(QGraphicsItem):
         font_name = "group" if lod >= 0.7 else "group_far"  # keep the title legible far out
         if self._title_st is None or self._title_st[0] != font_name:
             text = metrics(font_name).elidedText(
-                self.group.title or self.group.id,
+                self.record.title or self.record.id,
                 Qt.TextElideMode.ElideRight,
                 max(10.0, self._rect.width() - 24),
             )

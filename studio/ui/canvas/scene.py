@@ -6,7 +6,7 @@ Document turns into undoable operations; the operations' events then update the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -31,14 +31,18 @@ from .items import (
     NodeItem,
     NodeLayer,
 )
-from .style import theme
+from .style import Theme, theme
 
 _HAS_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _SCENE_MARGIN = 1600.0
 
 
 class DreamScene(SceneGestures, QGraphicsScene):
-    """The node-graph canvas of one dreamscape (see UI_CONTRACT.md for the signals)."""
+    """The node-graph canvas of one dreamscape: follows model events, emits intent signals.
+
+    The first seven signals are the intents the document turns into undoable edits (see
+    docs/architecture.md); the canvas itself never edits the model.
+    """
 
     nodes_moved = Signal(dict, dict)
     connect_requested = Signal(str, str)
@@ -47,7 +51,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
     node_activated = Signal(str)
     context_menu_requested = Signal(str, str, object)
     selection_changed_ids = Signal(list, list)
-    # Beyond the contract: for the view and minimap.
+    # Display-only signals, for the view and the minimap.
     dreamscape_replaced = Signal()
     overview_changed = Signal()
     connect_dropped = Signal(str, QPointF)  # a connection released on empty canvas
@@ -306,7 +310,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
     def node_items(self) -> Iterable[NodeItem]:
         return self._nodes.values()
 
-    def edge_items(self) -> Iterable[EdgeItem]:
+    def edge_items(self) -> Collection[EdgeItem]:
         return self._edges.values()
 
     def group_items(self) -> Iterable[GroupItem]:
@@ -327,10 +331,9 @@ class DreamScene(SceneGestures, QGraphicsScene):
         nodes_order, edges_order = self._file_order()
         nodes, edges = [], []
         for item in self.selectedItems():
-            kind = type(item)
-            if kind is NodeItem:
+            if type(item) is NodeItem:
                 nodes.append(item.node.id)
-            elif kind is EdgeItem:
+            elif type(item) is EdgeItem:
                 edges.append(item.edge.id)
         nodes.sort(key=lambda i: nodes_order.get(i, len(nodes_order)))
         edges.sort(key=lambda i: edges_order.get(i, len(edges_order)))
@@ -350,8 +353,8 @@ class DreamScene(SceneGestures, QGraphicsScene):
         """Select exactly these (or, with `add`, these too); one selection signal at the end."""
         target: set[QGraphicsItem] = set()
         for node_id in node_ids:
-            if (item := self._nodes.get(node_id)) is not None:
-                target.add(item)
+            if (card := self._nodes.get(node_id)) is not None:
+                target.add(card)
         for edge_id in edge_ids:
             if (edge := self._edges.get(edge_id)) is not None:
                 target.add(edge)
@@ -415,12 +418,12 @@ class DreamScene(SceneGestures, QGraphicsScene):
                     path_edges.add(item.edge.id)
         old_nodes, old_edges = self._highlighted
         for node_id in old_nodes | path_nodes | ({current} if current else set()):
-            item = self._nodes.get(node_id)
-            if item is not None:
+            card = self._nodes.get(node_id)
+            if card is not None:
                 state = (
                     "current" if node_id == current else ("path" if node_id in path_nodes else None)
                 )
-                item.set_state(highlight=state)
+                card.set_state(highlight=state)
         for edge_id in old_edges | path_edges:
             if (edge := self._edges.get(edge_id)) is not None:
                 edge.set_state(highlighted=edge_id in path_edges)
@@ -465,7 +468,7 @@ class DreamScene(SceneGestures, QGraphicsScene):
         self.update()
 
     @property
-    def theme(self):  # noqa: ANN201 - the style.Theme in use
+    def theme(self) -> Theme:
         return self.ctx.theme
 
     def marked_edges(self) -> list[EdgeItem]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFrame, QGraphicsView, QRubberBand, QWidget
 
 from .items import LOD_PLAIN, LOD_SIMPLE, NODE_H, EdgeItem, GroupItem, NodeItem
@@ -182,7 +182,8 @@ class DreamView(QGraphicsView):
             self.centerOn(item.sceneBoundingRect().center())
 
     # ------------------------------------------------------------- painting
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)  # Qt passes a QRectF; the stub also allows QRect
         theme = self.dream_scene().ctx.theme
         painter.fillRect(rect, theme.background)
         zoom = self.zoom()
@@ -201,7 +202,7 @@ class DreamView(QGraphicsView):
         painter.drawLines(_grid_lines(rect, 100))
         painter.restore()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         scene = self.dream_scene()
         if scene.ctx.overview:
             self._overview.draw(painter, scene, self.zoom())
@@ -300,7 +301,8 @@ class DreamView(QGraphicsView):
     # ------------------------------------------------------------- keyboard
     def event(self, event: QEvent) -> bool:
         if (
-            event.type() == QEvent.Type.KeyPress
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
             and event.key() == Qt.Key.Key_Tab
             and not event.modifiers()
         ):

@@ -7,6 +7,7 @@ for every comparison; doing it here with `sorted(key=...)` keeps a rerun on a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -81,7 +82,7 @@ class FindingsModel(QAbstractTableModel):
         if severities is not None:
             self.severities = set(severities)
         if family is not False:
-            self.family = family or None
+            self.family = family if isinstance(family, str) and family else None
         if show_suppressed is not None:
             self.show_suppressed = show_suppressed
         if text is not None:
@@ -108,8 +109,8 @@ class FindingsModel(QAbstractTableModel):
             return self.text in hay
         return True
 
-    def _sort_key(self, column: int):  # noqa: ANN202 - key function
-        def rank(f: Any) -> tuple:
+    def _sort_key(self, column: int) -> Callable[[Any], tuple[Any, ...]]:
+        def rank(f: Any) -> tuple[Any, ...]:
             base = (f.suppressed, SEVERITY_RANK.get(f.severity, 9))
             if column == COL_CODE:
                 return (f.code, *base, where_text(f))

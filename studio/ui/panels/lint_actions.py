@@ -93,14 +93,14 @@ def suppress_op(ds: Dreamscape, finding: Any, reason: str) -> Op:
     if kind == "node":
         if not ds.has_node(element_id):
             raise ActionError(f"scene '{element_id}' no longer exists")
-        ignore = dict(ds.node(element_id).lint_ignore)
-        ignore[finding.code] = reason
-        return UpdateNode(element_id, {"lint_ignore": ignore}, label=suppress_label(finding))
+        silenced = dict(ds.node(element_id).lint_ignore)
+        silenced[finding.code] = reason
+        return UpdateNode(element_id, {"lint_ignore": silenced}, label=suppress_label(finding))
     if not ds.has_edge(element_id):
         raise ActionError(f"transition '{element_id}' no longer exists")
-    ignore = dict(ds.edge(element_id).lint_ignore)
-    ignore[finding.code] = reason
-    return UpdateEdge(element_id, {"lint_ignore": ignore}, label=suppress_label(finding))
+    silenced = dict(ds.edge(element_id).lint_ignore)
+    silenced[finding.code] = reason
+    return UpdateEdge(element_id, {"lint_ignore": silenced}, label=suppress_label(finding))
 
 
 def unsuppress_op(ds: Dreamscape, finding: Any) -> Op:

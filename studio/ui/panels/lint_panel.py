@@ -370,10 +370,10 @@ class LintPanel(QWidget):
 
     def _show_detail(self, finding: Any | None) -> None:
         enabled = finding is not None
-        self.goto_button.setEnabled(enabled and bool(finding.nodes or finding.edges))
+        self.goto_button.setEnabled(finding is not None and bool(finding.nodes or finding.edges))
         self.fix_button.setEnabled(enabled and can_fix(finding))
         self.suppress_button.setEnabled(enabled and can_suppress(finding))
-        self.unsuppress_button.setEnabled(enabled and finding.suppressed)
+        self.unsuppress_button.setEnabled(finding is not None and bool(finding.suppressed))
         if finding is not None and finding.fix is not None:
             self.fix_button.setToolTip(finding.fix.description)
         if finding is not None and suppress_target(finding) is None:

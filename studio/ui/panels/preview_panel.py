@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from studio.model import Dreamscape
 from studio.sim import PlayEngine
 
-from .style import SEVERITY_COLOURS
+from .style import ROLE_COLOURS, SEVERITY_COLOURS
 
 MAX_SHOWN_CHOICES = 40
 
@@ -145,10 +145,11 @@ class PreviewPanel(QWidget):
         # Activation covers double-click and Enter; connecting itemDoubleClicked too ran the
         # rewind twice, the second time on an item of the rebuilt (shorter) list.
         self.history.itemActivated.connect(self._history_activated)
-        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower.addWidget(self.variables)
-        self.lower.addWidget(self.history)
-        self.lower.setChildrenCollapsible(False)
+        # Not self.lower: that is QWidget.lower().
+        self.lower_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lower_split.addWidget(self.variables)
+        self.lower_split.addWidget(self.history)
+        self.lower_split.setChildrenCollapsible(False)
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -161,7 +162,7 @@ class PreviewPanel(QWidget):
         top_layout.addLayout(controls)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
-        split.addWidget(self.lower)
+        split.addWidget(self.lower_split)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
@@ -173,7 +174,9 @@ class PreviewPanel(QWidget):
         super().resizeEvent(event)
         # Side by side when there is room, variables above history in a narrow dock.
         narrow = self.width() < 520
-        self.lower.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+        self.lower_split.setOrientation(
+            Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        )
 
     # ------------------------------------------------------------ following
     def set_dreamscape(self, ds: Dreamscape) -> None:
@@ -319,7 +322,9 @@ class PreviewPanel(QWidget):
 
     def _set_status(self, text: str, severity: str | None) -> None:
         self.status.setText(text)
-        colour = "#3fa66b" if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
+        colour = (
+            ROLE_COLOURS["calm"] if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
+        )
         self.status.setStyleSheet(f"color: {colour};" if colour else "")
         self.status.setVisible(bool(text))
 
@@ -368,9 +373,9 @@ class PreviewPanel(QWidget):
     def _set_choices(self, choices: list[Any]) -> None:
         while self.choice_layout.count():
             item = self.choice_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # the clicked button may still be mid-signal: delete later
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.hide()  # the clicked button may still be mid-signal: delete later
+                widget.deleteLater()
         self.choice_buttons = []
         ds = self.engine.ds if self.engine is not None else None
         for choice in choices[:MAX_SHOWN_CHOICES]:

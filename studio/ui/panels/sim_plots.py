@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .plot_data import REM, STAGES, PlotData
-from .style import SEVERITY_COLOURS, is_dark
+from .style import ROLE_COLOURS, SEVERITY_COLOURS, is_dark
 
 ACCENT = "#5b6ee1"  # the dream
 REM_FILL = "#b07cf0"  # REM windows
@@ -253,7 +253,9 @@ class SimPlots(QWidget):
             self.dream_curve.setPen(
                 pg.mkPen(QColor(CAPTURED if self._captured() else line), width=7)
             )
-            self.exit_line.setPen(pg.mkPen(QColor("#3fa66b"), width=2, style=Qt.PenStyle.DashLine))
+            self.exit_line.setPen(
+                pg.mkPen(QColor(ROLE_COLOURS["calm"]), width=2, style=Qt.PenStyle.DashLine)
+            )
             for region in self.rem_regions:
                 self._style_region(region)
         finally:
