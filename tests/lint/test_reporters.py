@@ -125,3 +125,13 @@ def test_statistics_counts_unsuppressed_findings_per_code(tmp_path: Path) -> Non
             "points": 16.0,
         }
     ]
+
+
+def test_rules_doc_is_generated_from_the_registry() -> None:
+    from studio.lint.reporters.rules_doc import rules_markdown
+
+    shipped = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
+    rules = [r for r in load_rules().rules if r.plugin in ("core", "ethics")]
+    assert shipped == rules_markdown(rules), "regenerate: dreamstudio rules --format markdown"
+    for rule in rules:
+        assert f"\n## {rule.code}\n" in shipped
