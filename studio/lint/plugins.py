@@ -135,25 +135,7 @@ class _Loader:
         if not raw_rules:
             self.fail(name, origin, "plugin declares no rules")
             return
-        rules: list[Rule] = []
-        problems: list[str] = []
-        codes: set[str] = set()
-        for raw in raw_rules:
-            try:
-                rule = raw() if inspect.isclass(raw) else raw
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"{raw!r} could not be created: {exc}")
-                continue
-            problems += validate_rule(rule)
-            code = getattr(rule, "code", None)
-            if code in self.owner:
-                problems.append(
-                    f"duplicate rule code {code} (already provided by '{self.owner[code]}')"
-                )
-            elif code in codes:
-                problems.append(f"duplicate rule code {code} within the plugin")
-            codes.add(code)
-            rules.append(rule)
+        rules, problems = self._instantiate(raw_rules)
         if problems:
             self.fail(name, origin, "; ".join(problems))
             return
@@ -178,6 +160,30 @@ class _Loader:
                 str(description),
             )
         )
+
+    def _instantiate(self, raw_rules: list[Any]) -> tuple[list[Rule], list[str]]:
+        """A pack's rule objects (classes are created) and what is wrong with them."""
+        rules: list[Rule] = []
+        problems: list[str] = []
+        codes: set[Any] = set()
+        for raw in raw_rules:
+            rule: Any
+            try:
+                rule = raw() if inspect.isclass(raw) else raw
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"{raw!r} could not be created: {exc}")
+                continue
+            problems += validate_rule(rule)
+            code = getattr(rule, "code", None)
+            if code in self.owner:
+                problems.append(
+                    f"duplicate rule code {code} (already provided by '{self.owner[code]}')"
+                )
+            elif code in codes:
+                problems.append(f"duplicate rule code {code} within the plugin")
+            codes.add(code)
+            rules.append(rule)
+        return rules, problems
 
     def from_entry_points(self, entry_points: Iterable[metadata.EntryPoint]) -> None:
         for ep in entry_points:
