@@ -135,3 +135,19 @@ def test_rules_doc_is_generated_from_the_registry() -> None:
     assert shipped == rules_markdown(rules), "regenerate: dreamstudio rules --format markdown"
     for rule in rules:
         assert f"\n## {rule.code}\n" in shipped
+
+
+def test_positions_come_from_the_files_own_text_when_not_canonical(tmp_path: Path) -> None:
+    import json
+
+    from studio.lint.reporters import source_map
+
+    path, report = _report(tmp_path)
+    minified = json.dumps(json.loads(Path(path).read_text()), separators=(",", ":"))
+    spans = source_map(minified)
+    garden = spans.nodes["garden"]
+    assert garden.start_line == garden.end_line == 1
+    assert minified[garden.start_offset :].startswith('"id":"garden"')
+    assert minified[garden.end_offset - 1] == "}"
+    assert set(spans.edges) == {"e1", "e2", "e3", "e4"}
+    assert source_map("{not json").nodes == {}
