@@ -21,3 +21,12 @@ def test_offscreen_platform_is_not_refused(monkeypatch) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert app_entry._no_display() is False
+
+
+def test_without_the_gui_extra_the_app_says_how_to_install_it(monkeypatch, capsys) -> None:
+    from studio import app_entry
+
+    monkeypatch.setattr(app_entry, "missing_gui", lambda: "PySide6")
+    assert main(["assets/examples/maes-garden.dream"]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "adjuster-studio[gui]"' in err and "dreamstudio --help" in err

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from studio.model import Dreamscape, Edge
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 CUE_KINDS = ("anchor", "social", "exit")
 
@@ -41,6 +44,8 @@ class GraphArrays:
         """0/1 adjacency of live edges (exits absorbing), duplicates merged."""
         keep = self.live()
         s, d = self.src[keep], self.dst[keep]
+        from scipy import sparse  # only here: the simulator imports this module without scipy
+
         mat = sparse.csr_matrix((np.ones(s.size), (s, d)), shape=(self.n, self.n))
         mat.sum_duplicates()
         mat.data[:] = 1.0

@@ -122,7 +122,7 @@ def _add_io_flags(p: argparse.ArgumentParser) -> None:
 def _register_rules_and_plugins(sub: Any) -> None:
     p = sub.add_parser("rules", help="list every lint rule (or explain some) with its rationale")
     p.add_argument("codes", nargs="*", metavar="CODE", help="show these rules in full")
-    add_format_flag(p)
+    add_format_flag(p, ("text", "json", "markdown"))
     p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("plugins", help="list discovered rule packs and those that failed to load")
@@ -152,6 +152,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
         rules = [by_code[c] for c in wanted]
     if args.format == "json":
         print_json({"rules": [r.describe() for r in rules], "plugin_errors": ruleset.errors})
+        return EXIT_OK
+    if args.format == "markdown":
+        from studio.lint.reporters.rules_doc import rules_markdown
+
+        sys.stdout.write(rules_markdown(rules))
         return EXIT_OK
     if args.codes:
         for i, rule in enumerate(rules):

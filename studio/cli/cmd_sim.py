@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studio.analysis import Analysis, analyze
 from studio.io import load_dreamscape
 from studio.sim import SimulationResult, simulate
 
 from .common import EXIT_OK, CliError, add_format_flag, print_json
+
+if TYPE_CHECKING:  # scipy loads only for `analyze`, so `simulate` starts quickly
+    from studio.analysis import Analysis
 
 MAX_DREAMERS = 1_000_000
 
@@ -101,6 +103,8 @@ def simulate_text(name: str, r: SimulationResult) -> list[str]:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     ds = load_dreamscape(args.file)
+    from studio.analysis import analyze
+
     a = analyze(ds)
     if args.format == "json":
         print_json(analyze_json(a))

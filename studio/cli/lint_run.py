@@ -298,8 +298,8 @@ def exit_code(args: argparse.Namespace, run: Run) -> int:
 
 
 # ---------------------------------------------------------------------- watch
-def _mtimes(inputs: list[Input]) -> dict[str, float]:
-    stamps = {}
+def _mtimes(inputs: list[Input]) -> dict[str, int]:
+    stamps: dict[str, int] = {}
     for item in inputs:
         try:
             stamps[item.display] = item.path.stat().st_mtime_ns

@@ -320,7 +320,10 @@ def _decisions(
 
 
 def _thresholds(
-    layers: list[LintConfig], by_code: dict[str, RuleTerms], problems: list[str], warnings: list[str]
+    layers: list[LintConfig],
+    by_code: dict[str, RuleTerms],
+    problems: list[str],
+    warnings: list[str],
 ) -> dict[str, dict[str, float]]:
     thresholds: dict[str, dict[str, float]] = {
         code: {k: float(v) for k, v in rule.thresholds.items()} for code, rule in by_code.items()

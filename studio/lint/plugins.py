@@ -195,8 +195,10 @@ class _Loader:
             file = getattr(sys.modules.get(ep.module), "__file__", None)
             self.add(obj, ep.name, origin, str(Path(file).resolve()) if file else None)
 
-    def from_folder(self, folder: Path) -> None:
-        """Each sub-package or .py file in `folder` is a pack exposing `plugin`."""
+    def from_folder(self, folder: Path, *, fallback: bool = False) -> None:
+        """Each sub-package or .py file in `folder` is a pack exposing `plugin`. A `fallback`
+        folder (the checkout's) only supplies packs not already installed under that name."""
+        loaded = {r.name for r in self.records if r.ok}
         try:
             entries = sorted(folder.iterdir())
         except OSError:
@@ -211,7 +213,7 @@ class _Loader:
             else:
                 continue
             origin = f"folder {entry}"
-            if str(init.resolve()) in self.seen_files:
+            if str(init.resolve()) in self.seen_files or (fallback and stem in loaded):
                 continue
             try:
                 module = _import_from(init, stem)
@@ -271,7 +273,7 @@ def discover(
     if use_repo_folder:
         repo = repo_plugins_dir()
         if repo is not None:
-            loader.from_folder(repo)
+            loader.from_folder(repo, fallback=True)
     if use_user_folder:
         loader.from_folder(user_plugins_dir())
     for folder in folders or ():

@@ -32,9 +32,12 @@ def _report(tmp_path: Path):
 def test_text_lines(tmp_path: Path) -> None:
     path, report = _report(tmp_path)
     lines = text_lines(path, report)
+    text = Path(path).read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if '"id": "garden"' in t)
+    column = text[line - 1].index('"id"') + 1
     assert lines[0] == (
-        f"{path}:garden: SOC003 [warning] 'garden' pressures the dreamer to stay "
-        'or return: "don\'t leave"'
+        f"{path}:{line}:{column}: SOC003 [warning] 'garden' pressures the dreamer to stay "
+        "or return: \"don't leave\" (node 'garden')"
     )
     assert lines[-1] == f"{path}: escapism risk 8/100 (low) — published: allowed"
     shown = text_lines(path, report, show_suppressed=True)
@@ -42,11 +45,11 @@ def test_text_lines(tmp_path: Path) -> None:
     assert score_line(path, report) == lines[-1]
 
 
-def test_dreamscape_wide_findings_have_no_id() -> None:
+def test_dreamscape_wide_findings_point_at_the_file_start() -> None:
     from studio.lint import Finding
 
     finding = Finding("DS001", "entry-count", "error", "no entry node")
-    assert finding_line("a.dream", finding) == "a.dream: DS001 [error] no entry node"
+    assert finding_line("a.dream", finding) == "a.dream:1:1: DS001 [error] no entry node"
 
 
 def test_json_document(tmp_path: Path) -> None:
@@ -88,7 +91,7 @@ def test_sarif_structure(tmp_path: Path) -> None:
     soc = by_rule["SOC003"]
     assert soc["level"] == "warning" and ids[soc["ruleIndex"]] == "SOC003"
     location = soc["locations"][0]
-    assert location["physicalLocation"]["artifactLocation"]["uri"] == Path(path).as_posix()
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == Path(path).as_uri()
     text = Path(path).read_text().splitlines()
     line = location["physicalLocation"]["region"]["startLine"]
     assert '"id": "garden"' in text[line - 1]
@@ -96,7 +99,11 @@ def test_sarif_structure(tmp_path: Path) -> None:
     assert "suppressions" not in soc
     suppressed = by_rule["INT003"]
     assert suppressed["suppressions"] == [
-        {"kind": "inSource", "justification": "the storm ends the dream by design"}
+        {
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": "the storm ends the dream by design",
+        }
     ]
     assert {loc["name"] for loc in suppressed["locations"][0]["logicalLocations"]} == {
         "garden",
@@ -118,3 +125,29 @@ def test_statistics_counts_unsuppressed_findings_per_code(tmp_path: Path) -> Non
             "points": 16.0,
         }
     ]
+
+
+def test_rules_doc_is_generated_from_the_registry() -> None:
+    from studio.lint.reporters.rules_doc import rules_markdown
+
+    shipped = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
+    rules = [r for r in load_rules().rules if r.plugin in ("core", "ethics")]
+    assert shipped == rules_markdown(rules), "regenerate: dreamstudio rules --format markdown"
+    for rule in rules:
+        assert f"\n## {rule.code}\n" in shipped
+
+
+def test_positions_come_from_the_files_own_text_when_not_canonical(tmp_path: Path) -> None:
+    import json
+
+    from studio.lint.reporters import source_map
+
+    path, report = _report(tmp_path)
+    minified = json.dumps(json.loads(Path(path).read_text()), separators=(",", ":"))
+    spans = source_map(minified)
+    garden = spans.nodes["garden"]
+    assert garden.start_line == garden.end_line == 1
+    assert minified[garden.start_offset :].startswith('"id":"garden"')
+    assert minified[garden.end_offset - 1] == "}"
+    assert set(spans.edges) == {"e1", "e2", "e3", "e4"}
+    assert source_map("{not json").nodes == {}

@@ -15,7 +15,8 @@ _WHITESPACE = " \t\n\r"
 
 @dataclass(frozen=True)
 class Span:
-    """A 1-based region; `end_column` is the column just after the last character (SARIF)."""
+    """A 1-based region from an object's `"id"` key to its closing brace; `end_column` is the
+    column just after the last character (as SARIF counts)."""
 
     start_line: int
     start_column: int
@@ -97,11 +98,29 @@ def _array_spans(text: str, i: int, lines: _Lines) -> tuple[dict[str, Span], lis
         value, end = _DECODER.raw_decode(text, i)
         items.append(value)
         if isinstance(value, dict) and isinstance(value.get("id"), str):
-            spans.setdefault(value["id"], lines.span(i, end))
+            spans.setdefault(value["id"], lines.span(_key_offset(text, i, "id"), end))
         i = _skip(text, end)
         if i < len(text) and text[i] == ",":
             i = _skip(text, i + 1)
     return spans, items, i + 1
+
+
+def _key_offset(text: str, i: int, wanted: str) -> int:
+    """Where the top-level key `wanted` of the object at `text[i] == '{'` starts (the line an
+    editor should land on); the object's own start when it has no such key."""
+    start = i
+    i = _skip(text, i + 1)
+    while i < len(text) and text[i] == '"':
+        key_at = i
+        key, i = _DECODER.raw_decode(text, i)
+        if key == wanted:
+            return key_at
+        i = _skip(text, _skip(text, i) + 1)
+        _value, i = _DECODER.raw_decode(text, i)
+        i = _skip(text, i)
+        if i < len(text) and text[i] == ",":
+            i = _skip(text, i + 1)
+    return start
 
 
 def source_map(text: str) -> SourceMap:

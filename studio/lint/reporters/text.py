@@ -98,11 +98,11 @@ def statistics(reports: Iterable[Any]) -> list[dict[str, Any]]:
     counts: Counter[str] = Counter()
     sample: dict[str, Finding] = {}
     fixable: Counter[str] = Counter()
-    points: Counter[str] = Counter()
+    points: dict[str, float] = {}
     for result in results:
         for finding in result.report.active:
             counts[finding.code] += 1
-            points[finding.code] += finding.points
+            points[finding.code] = points.get(finding.code, 0.0) + finding.points
             sample.setdefault(finding.code, finding)
             if finding.fix is not None and finding.fix.automatic:
                 fixable[finding.code] += 1
