@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -116,11 +117,17 @@ class RebalanceDialog(QDialog):
         head_text.addWidget(self.summary)
         head_text.addLayout(progress_row)
         head = QHBoxLayout()
-        head.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.gauge, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         head.addLayout(head_text, 1)
+        for label in (self.headline, self.summary):
+            label.setMinimumWidth(380)
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self.edit_list = QListWidget(self)
         self.edit_list.setObjectName("rebalanceEdits")
+        self.edit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.edit_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.edit_list.setAlternatingRowColors(True)
         self.edit_list.itemChanged.connect(self._ticked)
         self.edit_list.currentRowChanged.connect(self.focus_edit)
         self.detail = QTextBrowser(self)

@@ -12,9 +12,9 @@ from studio.io import dumps_dreamscape, load_dreamscape
 from studio.lint import lint_dreamscape
 from studio.store import Library
 from studio.store.lineage import parent_record
+from studio.ui import dialogs
 from studio.ui.canvas.proposal_overlay import ADDED, CHANGED
 from studio.ui.document import Document
-from studio.ui import dialogs
 from studio.ui.main_window import WINDOWS, MainWindow
 from studio.ui.rebalance_panel import RebalanceDialog
 from tests.conftest import EXAMPLES

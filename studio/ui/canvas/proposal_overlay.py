@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio.model import Dreamscape
 from studio.repair import Change, Proposal
+from studio.repair.edits import text_change
 
 from .geometry import NODE_H, NODE_W
 
@@ -29,6 +30,7 @@ ADDED = QColor("#3fb950")
 CHANGED = QColor("#e3a008")
 CUT = QColor("#f85149")
 OVERLAY_Z = 50.0
+MAX_LABELS = 8  # more than this and only the focused edit's labels show
 
 
 def _in_port(ds: Dreamscape, node_id: str) -> QPointF | None:
@@ -89,6 +91,7 @@ class ProposalOverlay:
 
     def _pen(self, colour: QColor, dashed: bool, width: float = 3.0) -> QPen:
         pen = QPen(colour, width)
+        pen.setCosmetic(True)  # as thick on screen at any zoom
         if dashed:
             pen.setStyle(Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -102,6 +105,7 @@ class ProposalOverlay:
         label.setFont(font)
         label.setBrush(colour)
         label.setPos(at)
+        label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self._add(index, label)
 
     def _edge_path(self, ds: Dreamscape, source: str, target: str) -> QPainterPath | None:
@@ -141,7 +145,7 @@ class ProposalOverlay:
                 self._add(index, self._path_item(path, CHANGED, dashed=False))
                 self._label(
                     index,
-                    f"{change.field}: {_short(change.before)} → {_short(change.after)}",
+                    _field_change(change),
                     path.pointAtPercent(0.5) + QPointF(4, 2),
                     CHANGED,
                 )
@@ -177,7 +181,7 @@ class ProposalOverlay:
         self._lines[change.id] = lines + 1
         self._label(
             index,
-            f"{change.field}: {_short(change.before)} → {_short(change.after)}",
+            _field_change(change),
             QPointF(node.x, node.y + NODE_H + 6 + 15 * lines),
             CHANGED,
         )
@@ -185,16 +189,27 @@ class ProposalOverlay:
     def set_focus(self, index: int | None) -> None:
         """Emphasise one edit's marks and dim the others (None: all equal)."""
         self.focused = index
+        labels = [item for _i, item in self.items if isinstance(item, QGraphicsSimpleTextItem)]
+        few = len(labels) <= MAX_LABELS
         for i, item in self.items:
-            item.setOpacity(1.0 if index is None or i == index else 0.35)
+            mine = index is None or i == index
+            item.setOpacity(1.0 if mine else 0.35)
+            if isinstance(item, QGraphicsSimpleTextItem):  # labels stay readable, never a pile
+                item.setVisible(i == index or (index is None and few))
 
     def bounds(self, index: int) -> QRectF:
         """Where one edit's marks are, for centring the view on it."""
         rect = QRectF()
         for i, item in self.items:
-            if i == index:
+            if i == index and not isinstance(item, QGraphicsSimpleTextItem):
                 rect = rect.united(item.sceneBoundingRect())
         return rect
+
+
+def _field_change(change: Change) -> str:
+    if isinstance(change.before, str) and isinstance(change.after, str):
+        return f"{change.field}: {_short(text_change(change.before, change.after))}"
+    return f"{change.field}: {_short(change.before)} → {_short(change.after)}"
 
 
 def _short(value: Any) -> str:
