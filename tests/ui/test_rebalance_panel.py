@@ -73,6 +73,10 @@ def test_rebalance_runs_in_background_and_shows_the_proposal(qtbot, window, tmp_
     assert dialog.gauge.score == dialog.proposal.score_after
     assert "publishing allowed" in dialog.headline.text()
     assert {ADDED.name(), CHANGED.name()} <= _colours(dialog)
+    drawn = {index for index, _item in dialog.overlay.items}
+    assert drawn == set(range(len(dialog.proposal.edits)))  # every edit is on the canvas
+    dialog.edit_list.setCurrentRow(1)
+    assert dialog.overlay.focused == 1 and not dialog.overlay.bounds(1).isNull()
     assert dumps_dreamscape(window.document.ds) == before  # nothing applied yet
     dialog.resize(620, 700)
     dialog.grab().save(str(SHOTS / "rebalance-dialog.png"))
