@@ -22,6 +22,7 @@ from .proposal import Proposal, ProposedEdit, Remaining
 Progress = Callable[[float, str], None]
 SEARCH_DREAMERS = 300  # fewer dreamers while searching; the final check uses the full count
 FINDINGS_PER_ROUND = 8
+SEARCH_SLACK = 3  # the search may hold this many times max_edits before shrinking
 MARGIN = 2  # score points kept below the threshold while shrinking with fewer dreamers
 CHUNKED = 60  # proposals longer than this shrink by chunks first
 
@@ -164,7 +165,7 @@ class Search:
         """Accept improving moves until the design passes, nothing improves, or a limit."""
         self.start_blockers = max(1, len(blockers(outcome.report)))
         while outcome.blocked:
-            if len(self.edits) >= self.max_edits:
+            if len(self.edits) >= self.max_edits * SEARCH_SLACK:
                 raise SearchStopped("max-edits")
             left = len(blockers(outcome.report))
             self.say(
@@ -308,6 +309,8 @@ def rebalance(
                 minimal = True
     except SearchStopped as exc:
         stopped = str(exc)
+    if stopped is None and len(search.edits) > max_edits:
+        stopped = "max-edits"  # it passes, but needs more edits than allowed
     final = ev.cache.get((dreamers, *(e.key for e in search.edits)))
     if final is None:
         final = Outcome(
