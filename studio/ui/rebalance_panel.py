@@ -400,12 +400,14 @@ class RebalanceActions(QObject):
         self.action.setStatusTip("Propose the fewest edits that bring this design under the gate")
         self.action.triggered.connect(lambda _checked=False: self.open())
         window.addAction(self.action)
-        publish = getattr(window, "publish", None)
-        menu = getattr(publish, "menu", None)
-        if menu is not None:
-            menu.insertAction(menu.actions()[0] if menu.actions() else None, self.action)
+        bar = window.menuBar()
+        edit = next((a.menu() for a in bar.actions() if a.text().replace("&", "") == "Edit"), None)
+        if edit is not None:  # it edits the design: Edit ▸ Rebalance…
+            edit.addSeparator()
+            edit.addAction(self.action)
         else:
-            window.menuBar().addAction(self.action)
+            bar.addAction(self.action)
+        self.menu = edit
         panels = getattr(window, "live_panels", None)
         panel = getattr(panels, "lint_panel", None)
         if panel is not None and hasattr(panel, "rebalance_requested"):

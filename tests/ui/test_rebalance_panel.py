@@ -166,7 +166,10 @@ def test_the_lint_panel_and_the_menu_open_it(qtbot, tmp_path) -> None:
     qtbot.addWidget(win)
     try:
         assert win.rebalance.action.text().replace("&", "") == "Rebalance…"
-        assert win.rebalance.action in win.publish.menu.actions()
+        assert (
+            win.rebalance.menu is not None and win.rebalance.action in win.rebalance.menu.actions()
+        )
+        assert win.rebalance.menu.title().replace("&", "") == "Edit"
         win.live_panels.lint_panel.rebalance_button.click()
         dialog = win.rebalance.dialog
         assert dialog is not None
