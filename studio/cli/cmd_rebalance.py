@@ -109,7 +109,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         print(f"dreamstudio: wrote {target}", file=sys.stderr)
         if proposal.edits:
             _record(args, ds, proposal, before, target)
-    return EXIT_OK if proposal.allowed else EXIT_BLOCKED
+    return EXIT_OK if proposal.passes else EXIT_BLOCKED
 
 
 def _sha(text: str) -> str:

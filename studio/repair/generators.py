@@ -30,7 +30,8 @@ from .edits import (
 )
 
 Move = tuple[Edit, ...]
-MOVES_PER_FINDING = 4
+MOVES_PER_FINDING = 5
+BATCH = 10  # scenes one wide move touches at most (large designs need several at once)
 HIGH = 0.7  # intensity above which a scene is "high" for INT001/INT003
 COOLDOWN = 0.4
 
@@ -44,6 +45,7 @@ class GenContext:
     thresholds: dict[str, dict[str, float]]
     taken: set[str] = field(default_factory=set)
     _graph: nx.DiGraph | None = None
+    _reachable: set[str] | None = None
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -68,10 +70,13 @@ class GenContext:
         return [n.id for n in self.ds.nodes if n.kind == "exit"]
 
     def reachable(self) -> set[str]:
-        entry = self.ds.entry
-        if entry is None:
-            return {n.id for n in self.ds.nodes}
-        return {entry.id} | nx.descendants(self.graph, entry.id)
+        if self._reachable is None:
+            entry = self.ds.entry
+            if entry is None:
+                self._reachable = {n.id for n in self.ds.nodes}
+            else:
+                self._reachable = {entry.id} | nx.descendants(self.graph, entry.id)
+        return self._reachable
 
     def visits(self) -> dict[str, float]:
         """Expected visits per scene from the exact analysis when it has them, else {}."""
@@ -157,8 +162,11 @@ def gen_deep_exit(ctx: GenContext, finding: Finding) -> list[Move]:
         return []
     moves: list[Move] = []
     reverse = ctx.graph.reverse(copy=False)
+    dist, paths = nx.multi_source_dijkstra(reverse, set(exits))
+    if len(finding.nodes) > 2:
+        wide = [e for e in (exit_edge(ctx, n) for n in finding.nodes[:BATCH]) if e]
+        moves.append(tuple(wide))
     for far in finding.nodes[:2]:
-        dist, paths = nx.multi_source_dijkstra(reverse, set(exits))
         path = list(reversed(paths.get(far, [far])))  # far → … → exit
         spots = [far, *path[max(1, len(path) // 3) : max(2, len(path) // 2 + 1)]]
         for spot in dict.fromkeys(spots):
@@ -227,14 +235,22 @@ def gen_long_night(ctx: GenContext, finding: Finding) -> list[Move]:
         return []  # some dreamers never leave: the trap findings come first
     hot = hot_nodes(ctx)
     moves: list[Move] = []
-    for node_id in calm_first(ctx, hot[:6])[:3]:
+    for node_id in calm_first(ctx, hot[:6])[:2]:
         edit = exit_edge(ctx, node_id)
         if edit is not None:
             moves.append((edit,))
-    for node_id in hot[:2]:
-        minutes = ds.node(node_id).minutes
-        if minutes > 1:
-            moves.append((ShortenScene(node_id, max(1.0, math.floor(minutes / 2))),))
+    shorten = [
+        ShortenScene(n, max(1.0, math.floor(ds.node(n).minutes / 2)))
+        for n in hot[:BATCH]
+        if ds.node(n).minutes > 1
+    ]
+    if shorten:
+        moves.append((shorten[0],))
+    wide = [e for e in (exit_edge(ctx, n) for n in calm_first(ctx, hot[: BATCH * 2])[:BATCH]) if e]
+    if len(wide) > 2:
+        moves.append(tuple(wide))
+    if len(shorten) > 1:
+        moves.append(tuple(shorten))
     return moves
 
 
@@ -267,12 +283,26 @@ def cue_edges(ctx: GenContext) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def cue_moves(ctx: GenContext, role: str) -> list[Move]:
+    """One cue on a transition (nearly) every dreamer crosses, or one on each way into an exit
+    and out of the entry when no single transition is crossed by all."""
+    moves: list[Move] = [(insert_scene(ctx, e, role),) for e in cue_edges(ctx)[:3]]
+    ds = ctx.ds
+    entry = ds.entry
+    doors = [e.id for x in ctx.exits for e in ds.in_edges(x)]
+    doors += [e.id for e in ds.out_edges(entry.id)] if entry is not None else []
+    doors = list(dict.fromkeys(doors))[:BATCH]
+    if len(doors) > 1:
+        moves.append(tuple(insert_scene(ctx, e, role) for e in doors))
+    return moves
+
+
 def gen_no_anchor(ctx: GenContext, finding: Finding) -> list[Move]:
-    return [(insert_scene(ctx, e, "anchor"),) for e in cue_edges(ctx)]
+    return cue_moves(ctx, "anchor")
 
 
 def gen_isolation(ctx: GenContext, finding: Finding) -> list[Move]:
-    return [(insert_scene(ctx, e, "social"),) for e in cue_edges(ctx)]
+    return cue_moves(ctx, "social")
 
 
 def gen_stopping_cue(ctx: GenContext, finding: Finding) -> list[Move]:

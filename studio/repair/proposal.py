@@ -85,6 +85,11 @@ class Proposal:
     seconds: float = 0.0
 
     @property
+    def passes(self) -> bool:
+        """Allowed after the edits, within the edit limit."""
+        return self.allowed and self.stopped != "max-edits"
+
+    @property
     def total_cost(self) -> float:
         return sum(e.cost for e in self.edits)
 
@@ -164,7 +169,7 @@ class Proposal:
         elif self.stopped == "cancelled":
             lines.append("cancelled: this is the best proposal found so far")
         elif self.stopped == "max-edits":
-            lines.append("stopped at the maximum number of edits")
+            lines.append("no proposal within the maximum number of edits (--max-edits)")
         if self.edits and not self.minimal:
             lines.append("not yet shown 1-minimal (the search stopped before checking every edit)")
         return lines

@@ -22,6 +22,9 @@ from .proposal import Proposal, ProposedEdit, Remaining
 Progress = Callable[[float, str], None]
 SEARCH_DREAMERS = 300  # fewer dreamers while searching; the final check uses the full count
 FINDINGS_PER_ROUND = 8
+SEARCH_SLACK = 3  # the search may hold this many times max_edits before shrinking
+MARGIN = 2  # score points kept below the threshold while shrinking with fewer dreamers
+CHUNKED = 60  # proposals longer than this shrink by chunks first
 
 
 class SearchStopped(Exception):
@@ -162,7 +165,7 @@ class Search:
         """Accept improving moves until the design passes, nothing improves, or a limit."""
         self.start_blockers = max(1, len(blockers(outcome.report)))
         while outcome.blocked:
-            if len(self.edits) >= self.max_edits:
+            if len(self.edits) >= self.max_edits * SEARCH_SLACK:
                 raise SearchStopped("max-edits")
             left = len(blockers(outcome.report))
             self.say(
@@ -181,7 +184,8 @@ class Search:
         ctx = GenContext(self.ev.work, outcome.report, self.thresholds, self.taken)
         ranked = sorted(outcome.report.active, key=priority)
         plans: list[list[Move]] = []
-        same = [f for f in ranked if f.code == ranked[0].code] if ranked else []
+        urgent = ranked[0] if ranked and ranked[0].severity == "error" else None
+        same = [f for f in ranked if f.code == urgent.code] if urgent else []
         if len(same) > 1:
             firsts = [m[0] for m in (moves_for(ctx, f) for f in same) if m]
             if len(firsts) > 1:
@@ -196,12 +200,14 @@ class Search:
     def step(self, outcome: Outcome, dreamers: int) -> Outcome | None:
         """One accepted move: the best improving candidate of the most urgent plan that has one."""
         for moves in self.plans(outcome):
-            best: tuple[tuple[tuple[int, int, float], float], Move, Outcome] | None = None
+            best: tuple[tuple[int, int, float], Move, Outcome] | None = None
             for move in moves:
                 trial = self.ev.evaluate([*self.edits, *move], dreamers)
                 if trial is None or trial.key >= outcome.key:
                     continue
-                rank = (trial.key, self.cost(move))
+                # Fewer fatal findings and errors first; then the most points saved per cost.
+                saved = (outcome.key[2] - trial.key[2]) / max(0.5, self.cost(move))
+                rank = (trial.key[0], trial.key[1], -saved)
                 if best is None or rank < best[0]:
                     best = (rank, move, trial)
             if best is not None:
@@ -210,30 +216,38 @@ class Search:
         return None
 
     def minimise(
-        self, outcome: Outcome, dreamers: int, span: tuple[float, float] = (0.7, 1.0)
+        self, outcome: Outcome, dreamers: int, chunked: bool, margin: float = 0.0
     ) -> tuple[Outcome, dict[int, Outcome]]:
         """Drop edits while the design still passes, until dropping any single one blocks it.
 
-        Dearest edits are tried first. Returns the final outcome and, per kept edit (by
-        position), the outcome without it: the certificate of 1-minimality.
+        Chunks of edits (dearest first) are tried before single edits, so a long proposal
+        with many spare edits shrinks in few lint runs. The last pass drops single edits
+        and finds none to drop: its outcomes, per kept edit (by position), certify that the
+        proposal is 1-minimal.
         """
+        chunk = max(1, len(self.edits) // 2) if chunked else 1
+        limit = outcome.report.threshold - 1 - margin
+        span = (0.7, 0.85) if chunked else (0.85, 1.0)
         while True:
             order = sorted(self.edits, key=lambda e: -edit_cost(e, self.costs))
+            groups = [order[k : k + chunk] for k in range(0, len(order), chunk)]
             without: dict[tuple[object, ...], Outcome] = {}
             dropped = False
-            for n, edit in enumerate(order):
-                done = span[0] + (span[1] - span[0]) * n / max(1, len(order))
-                self.say(done, f"checking edit {n + 1}/{len(order)}")
-                rest = [e for e in self.edits if e is not edit]
+            for n, group in enumerate(groups):
+                done = span[0] + (span[1] - span[0]) * n / max(1, len(groups))
+                self.say(done, f"checking {len(group)} of {len(self.edits)} edits")
+                gone = {id(e) for e in group}
+                rest = [e for e in self.edits if id(e) not in gone]
                 trial = self.ev.evaluate(rest, dreamers)
-                if trial is not None and not trial.blocked:
+                if trial is not None and not trial.blocked and trial.report.score <= limit:
                     self.edits, outcome, dropped = rest, trial, True
-                elif trial is not None:
-                    without[edit.key] = trial
+                elif trial is not None and len(group) == 1:
+                    without[group[0].key] = trial
+            if chunk == 1 and not dropped:
+                kept = enumerate(self.edits)
+                return outcome, {i: without[e.key] for i, e in kept if e.key in without}
             if not dropped:
-                return outcome, {
-                    i: without[e.key] for i, e in enumerate(self.edits) if e.key in without
-                }
+                chunk = max(1, chunk // 2)
 
 
 def blockers(report: LintReport) -> list[Finding]:
@@ -280,17 +294,23 @@ def rebalance(
     try:
         outcome = search.climb(ev.evaluate([], search_dreamers) or original, search_dreamers)
         if not outcome.blocked:
-            outcome, _ = search.minimise(outcome, search_dreamers, (0.7, 0.85))
+            # A cheap first shrink with fewer dreamers, keeping a margin below the threshold
+            # so the full-strength check that follows rarely disagrees.
+            outcome, _ = search.minimise(
+                outcome, search_dreamers, len(search.edits) > CHUNKED, MARGIN
+            )
             verified = ev.evaluate(search.edits, dreamers)
             assert verified is not None
             if verified.blocked:  # the smaller simulation was too kind: carry on at full strength
                 verified = search.climb(verified, dreamers)
             outcome = verified
             if not outcome.blocked:  # the certificate: every edit checked at full strength
-                outcome, without = search.minimise(outcome, dreamers, (0.85, 1.0))
+                outcome, without = search.minimise(outcome, dreamers, False)
                 minimal = True
     except SearchStopped as exc:
         stopped = str(exc)
+    if stopped is None and len(search.edits) > max_edits:
+        stopped = "max-edits"  # it passes, but needs more edits than allowed
     final = ev.cache.get((dreamers, *(e.key for e in search.edits)))
     if final is None:
         final = Outcome(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlite_utils.db import Table
+
 from .library import Library, now, path_key
 
 TABLE = "lineage"
@@ -18,6 +20,7 @@ def ensure_table(library: Library) -> None:
     """Create the lineage table and its index if this library has none yet."""
     with library._lock:
         table = library.db.table(TABLE)
+        assert isinstance(table, Table)
         table.create(
             {
                 "id": int,

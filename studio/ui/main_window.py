@@ -27,6 +27,7 @@ from .menus import CANVAS_GESTURES, build_menus
 from .outline import OutlinePanel
 from .palette import PaletteList
 from .publish_actions import install_publish_actions
+from .rebalance_panel import install_rebalance
 from .theme import apply_theme, current_theme
 from .windows import register_editor
 
@@ -78,6 +79,7 @@ class MainWindow(FileHandling, QMainWindow):
         self.actions_.minimap.setChecked(True)
         self._install_panels(live_panels)
         install_publish_actions(self)
+        install_rebalance(self)
         self.resize(*first_window_size(self.screen().availableGeometry()))
         if remember_layout:
             self._restore_layout()

@@ -71,6 +71,7 @@ class LintPanel(QWidget):
     fix_requested = Signal(object)  # finding
     suppress_requested = Signal(object, str)  # finding, reason ("" for a file-wide ignore)
     unsuppress_requested = Signal(object)  # finding
+    rebalance_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +161,11 @@ class LintPanel(QWidget):
         self.suppress_button = QPushButton("Suppress…")
         self.unsuppress_button = QPushButton("Unsuppress")
         self.unsuppress_button.setToolTip("Lift this suppression (undoable)")
+        self.rebalance_button = QPushButton("Rebalance…")
+        self.rebalance_button.setToolTip(
+            "Propose the fewest edits that bring the design under the gate"
+        )
+        self.rebalance_button.clicked.connect(self.rebalance_requested)
         self.goto_button.clicked.connect(lambda: self._act("goto"))
         self.fix_button.clicked.connect(lambda: self._act("fix"))
         self.suppress_button.clicked.connect(lambda: self._act("suppress"))
@@ -223,6 +229,7 @@ class LintPanel(QWidget):
             self.fix_button,
             self.suppress_button,
             self.unsuppress_button,
+            self.rebalance_button,
         )
         for b in row_buttons:
             self.buttons.removeWidget(b)
