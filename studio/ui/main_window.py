@@ -112,13 +112,6 @@ class MainWindow(FileHandling, QMainWindow):
         self.palette_dock = self.add_dock(self.palette, "Palette", left, "palette_dock")
         self.outline_dock = self.add_dock(self.outline, "Outline", left, "outline_dock")
         self.inspector_dock = self.add_dock(self.inspector, "Inspector", right, "inspector_dock")
-        self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [self.palette_dock, self.outline_dock], [250, 520], Qt.Orientation.Vertical
-        )
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [250, 360], Qt.Orientation.Horizontal
-        )
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -152,55 +145,71 @@ class MainWindow(FileHandling, QMainWindow):
         self._arrange_docks()
 
     def _arrange_docks(self) -> None:
-        """Default layout: side columns full height; inspector first on the right, tabs below."""
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        """Default layout: the canvas takes most of the window. One column on the right holds
+        the inspector (outline and palette as its tabs) over the preview; findings and the
+        night share a short row under the canvas."""
+        right, bottom = (
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, bottom)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        bottom = [
-            d
-            for d in docks.values()
-            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
-        ]
-        lint = docks.get("dock_lint")
-        if lint is not None and bottom:
-            # Findings read best wide: share the bottom with the night plots.
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lint)
-            self.tabifyDockWidget(bottom[0], lint)
-            bottom[0].raise_()
-        right = [
-            d
-            for d in docks.values()
-            if d is not self.inspector_dock
-            and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
-        ]
-        for dock in right:
-            self.tabifyDockWidget(self.inspector_dock, dock)
+        for dock in (self.inspector_dock, self.outline_dock, self.palette_dock):
+            self.addDockWidget(right, dock)
+        preview = docks.get("dock_preview")
+        below = preview or self.inspector_dock
+        if preview is not None:  # split before tabbing: a tabbed dock only takes more tabs
+            self.addDockWidget(right, preview)
+            self.splitDockWidget(self.inspector_dock, preview, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.inspector_dock, self.outline_dock)
+        self.tabifyDockWidget(self.outline_dock, self.palette_dock)
+        row = [d for d in (docks.get("dock_lint"), docks.get("dock_simulation")) if d is not None]
+        for dock in row:
+            self.addDockWidget(bottom, dock)
+        for dock in row[1:]:
+            self.tabifyDockWidget(row[0], dock)
+        known = {self.inspector_dock, self.outline_dock, self.palette_dock, preview, *row}
+        for dock in docks.values():  # docks other modules add join the nearest group
+            if dock in known or dock.isFloating():
+                continue
+            if self.dockWidgetArea(dock) == bottom and row:
+                self.tabifyDockWidget(row[0], dock)
+            elif self.dockWidgetArea(dock) in (right, Qt.DockWidgetArea.LeftDockWidgetArea):
+                self.tabifyDockWidget(below, dock)
         self.inspector_dock.raise_()
-        self._bottom_docks = bottom[:1]
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [260, 380], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical
-        )
+        if row:
+            row[0].raise_()
+        self._default_sizes = (self.inspector_dock, preview, row[:1])
 
     def _restore_layout(self) -> None:
         geometry, state = settings.window_state()
         if geometry:
             self.restoreGeometry(geometry)
         if state and self.restoreState(state):
-            self._bottom_docks = []  # the user's own sizes win
+            self._default_sizes = None  # the user's own sizes win
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
-        if getattr(self, "_bottom_docks", None):
-            # The default bottom row takes under a third of the window, whatever its size.
-            self.resizeDocks(
-                self._bottom_docks,
-                [max(200, min(300, self.height() * 3 // 10))],
-                Qt.Orientation.Vertical,
-            )
-            self._bottom_docks = []
+        if getattr(self, "_default_sizes", None):
+            sizes, self._default_sizes = self._default_sizes, None
+            self._apply_default_sizes(*sizes)
+            QTimer.singleShot(0, self, lambda: self._apply_default_sizes(*sizes))
+
+    def _apply_default_sizes(
+        self, column: QDockWidget, preview: QDockWidget | None, row: list[QDockWidget]
+    ) -> None:
+        """Compact docks sized from the window: a column of about a quarter of the width and
+        a bottom row tall enough for five findings."""
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [column], [max(300, min(420, width * 27 // 100))], Qt.Orientation.Horizontal
+        )
+        if preview is not None:
+            half = max(200, (height - 80) // 2)
+            self.resizeDocks([column, preview], [half, half], Qt.Orientation.Vertical)
+        if row:
+            self.resizeDocks(row, [max(250, min(300, height * 32 // 100))], Qt.Orientation.Vertical)
 
     def _save_layout(self) -> None:
         if self.remember_layout:

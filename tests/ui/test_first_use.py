@@ -111,24 +111,6 @@ def test_shortcuts_dialog_shows_every_action_name_whole(window) -> None:
     dialog.close()
 
 
-def test_window_can_be_narrow_and_the_left_dock_widened(qtbot) -> None:
-    window = MainWindow(
-        Document(loads_dreamscape(_design(3, 260), "s.dream")), remember_layout=False
-    )
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.minimumSizeHint().width() <= 900
-    assert window.minimumWidth() <= 900
-    window.resizeDocks([window.palette_dock], [480], Qt.Orientation.Horizontal)
-    QApplication.processEvents()
-    assert window.palette_dock.width() >= 440
-    window.live_panels.shutdown()
-    window.close()
-    WINDOWS.clear()
-
-
 def test_error_dialog_wraps_long_lines(window) -> None:
     line = "broken.dream: nodes[3].condition: " + "a very long explanation " * 20
     dialog = dialogs.ErrorListDialog(window, "Cannot open", "Problems:", [line])

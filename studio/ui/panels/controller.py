@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSizePolicy, QWidget
 
 from . import heap
 from .lint_actions import ActionError, fix_label, fix_op, suppress_op, unsuppress_op
@@ -57,6 +57,8 @@ class LivePanels(QObject):
         self.status_gauge.setObjectName("statusScore")
         self.status_verdict = QLabel("Checking…")
         self.status_verdict.setObjectName("statusVerdict")
+        self.status_verdict.setMinimumWidth(120)  # a long verdict is elided, never widens
+        self.status_verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_verdict.setToolTip("The publish gate; click to open the lint panel")
         self.status_verdict.mousePressEvent = lambda _e: self.show_lint()  # type: ignore[method-assign]
         bar = window.statusBar()

@@ -203,8 +203,10 @@ class LintPanel(QWidget):
         if wide:
             self.main_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head_layout.setDirection(QBoxLayout.Direction.TopToBottom)
-            self.head.setFixedWidth(200)
+            self.head.setFixedWidth(168)
             self.head.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.gauge.setFixedSize(64, 64)
+            self.summary.hide()  # a short, wide dock: the gauge's tooltip carries the numbers
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
             self._place_buttons(columns=2)
         else:
@@ -212,6 +214,8 @@ class LintPanel(QWidget):
             self.head_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head.setMinimumWidth(0)
             self.head.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.gauge.setFixedSize(84, 84)
+            self.summary.show()
             self.splitter.setOrientation(Qt.Orientation.Vertical)
             self._place_buttons(columns=4)
         QTimer.singleShot(0, self._share_splitter)
@@ -234,7 +238,7 @@ class LintPanel(QWidget):
         horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
         total = self.splitter.width() if horizontal else self.splitter.height()
         if total > 0:
-            first = total * 3 // 5 if horizontal else total * 2 // 3
+            first = total * 2 // 3
             self.splitter.setSizes([first, total - first])
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
@@ -318,6 +322,7 @@ class LintPanel(QWidget):
         if threshold is not None:
             parts.append(f"publish threshold {float(threshold):g}")
         self.summary.setText(" · ".join(parts))
+        self.gauge.setToolTip(" · ".join(parts).replace("<b>", "").replace("</b>", ""))
 
     # ------------------------------------------------------------- filters
     def _filters_changed(self, *_: Any) -> None:

@@ -115,7 +115,7 @@ class PreviewPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.choice_box)
-        scroll.setMinimumHeight(80)
+        scroll.setMinimumHeight(56)
 
         self.back_button = QPushButton("◀ Back")
         self.back_button.setToolTip("Rewind one step")
@@ -149,6 +149,8 @@ class PreviewPanel(QWidget):
         self.lower.addWidget(self.variables)
         self.lower.addWidget(self.history)
         self.lower.setChildrenCollapsible(False)
+        for part in (self.text, self.variables, self.history):
+            part.setMinimumHeight(44)  # the preview shares a column with the inspector
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -172,7 +174,7 @@ class PreviewPanel(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         # Side by side when there is room, variables above history in a narrow dock.
-        narrow = self.width() < 520
+        narrow = self.width() < 300
         self.lower.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------ following

@@ -11,9 +11,11 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +24,7 @@ from .plot_data import REM, STAGES, PlotData
 from .style import SEVERITY_COLOURS, is_dark
 
 ACCENT = "#5b6ee1"  # the dream
+MIN_PLOT_WIDTH = 175  # below this per plot, four in a row clip their axes: use a 2×2 grid
 REM_FILL = "#b07cf0"  # REM windows
 CAPTURED = "#e8742c"
 
@@ -114,9 +117,16 @@ class SimPlots(QWidget):
         side_layout.addWidget(self.note)
         side_layout.addStretch(1)
         side.setFixedWidth(170)
+        side_scroll = QScrollArea(self)  # the figures scroll in a short dock, never clip
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(170 + side_scroll.verticalScrollBar().sizeHint().width())
+        side_scroll.setMinimumHeight(60)
 
         self.graphics = pg.GraphicsLayoutWidget(self)
-        self.graphics.setMinimumSize(240, 180)
+        self.graphics.setMinimumSize(240, 150)
         self.survival_plot = pg.PlotItem(title="Still dreaming")
         self.intensity_plot = pg.PlotItem(title="Intensity")
         self.histogram_plot = pg.PlotItem(title="Minutes to exit")
@@ -178,7 +188,7 @@ class SimPlots(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(side)
+        layout.addWidget(side_scroll)
         layout.addWidget(self.graphics, 1)
         self._arrange(wide=True)
         self.apply_theme()
@@ -210,7 +220,8 @@ class SimPlots(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         size = self.graphics.size()
-        self._arrange(wide=size.width() > 1.5 * max(1, size.height()))
+        room = size.width() >= len(self.plots) * MIN_PLOT_WIDTH
+        self._arrange(wide=room and size.width() > 1.5 * max(1, size.height()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)
