@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.model import Dreamscape
 from studio.analysis.layout import free_spot
+from studio.model import Dreamscape
 from studio.model.ops import AddNode, Batch, Op, UpdateEdge, UpdateNode, UpdateRecord
 
 from ..canvas.geometry import NODE_H, NODE_W
