@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from ..theme import contrast_ratio
 from .style import SEVERITY_COLORS, Theme, fonts
 
 if TYPE_CHECKING:
@@ -216,11 +217,17 @@ class CanvasContext:
             self.node_layer.update(rect)
 
 
+def badge_glyph_colour(severity: str) -> QColor:
+    """White or near-black, whichever reads better on the badge's fill (amber takes black)."""
+    fill = QColor(SEVERITY_COLORS.get(severity, "#888888"))
+    return max((QColor("#ffffff"), QColor("#111522")), key=lambda c: contrast_ratio(c, fill))
+
+
 def paint_badge(painter: QPainter, centre: QPointF, severity: str, theme: Theme) -> None:
     painter.setPen(QPen(theme.background, 2))
     painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
     painter.drawEllipse(centre, 7.5, 7.5)
-    painter.setPen(QColor("#ffffff"))
+    painter.setPen(badge_glyph_colour(severity))
     painter.setFont(fonts()["badge"])
     painter.drawText(
         QRectF(centre.x() - 7, centre.y() - 7, 14, 14),

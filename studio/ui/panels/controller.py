@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSizePolicy, QWidget
 
+from ..theme import text_colour_for
 from . import heap
 from .lint_actions import ActionError, fix_label, fix_op, suppress_op, unsuppress_op
 from .lint_panel import LintPanel
@@ -204,7 +205,9 @@ class LivePanels(QObject):
         if len(text) > STATUS_CHARS:
             text = text[: STATUS_CHARS - 1].rstrip() + "…"
         self.status_verdict.setText(text)
-        self.status_verdict.setStyleSheet(f"color: {colour}; padding: 0 6px;")
+        self.status_verdict.setStyleSheet(
+            f"color: {text_colour_for(self.status_verdict, colour)}; padding: 0 6px;"
+        )
         self.status_gauge.set_updating(False)
 
     # ------------------------------------------------------------- canvas

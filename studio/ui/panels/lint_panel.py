@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..theme import text_colour_for
 from .findings_model import (
     COL_CODE,
     COL_MESSAGE,
@@ -308,7 +309,7 @@ class LintPanel(QWidget):
             colour = SEVERITY_COLOURS["error"]
         else:
             colour = BAND_COLOURS["low"]
-        self.verdict.setStyleSheet(f"color: {colour};")
+        self.verdict.setStyleSheet(f"color: {text_colour_for(self.verdict, colour)};")
 
     def _update_counts(self, findings: list[Any]) -> None:
         self.filters.show_counts(findings)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from studio.model import Dreamscape
 from studio.sim import PlayEngine
 
+from ..theme import text_colour_for
 from .style import SEVERITY_COLOURS
 
 MAX_SHOWN_CHOICES = 40
@@ -322,7 +323,9 @@ class PreviewPanel(QWidget):
     def _set_status(self, text: str, severity: str | None) -> None:
         self.status.setText(text)
         colour = "#3fa66b" if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
-        self.status.setStyleSheet(f"color: {colour};" if colour else "")
+        self.status.setStyleSheet(
+            f"color: {text_colour_for(self.status, colour)};" if colour else ""
+        )
         self.status.setVisible(bool(text))
 
     def refresh(self) -> None:

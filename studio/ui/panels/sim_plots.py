@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..theme import text_colour_for
 from .plot_data import REM, STAGES, PlotData
 from .style import SEVERITY_COLOURS, is_dark
 
@@ -100,7 +101,9 @@ class SimPlots(QWidget):
         self.updating_label = QLabel("Updating… (these curves are for the previous edit)")
         self.updating_label.setObjectName("simUpdating")
         self.updating_label.setWordWrap(True)
-        self.updating_label.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']};")
+        self.updating_label.setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['warning'])};"
+        )
         self.updating_label.hide()
         self.heat_box = QPushButton("Heat on canvas")
         self.heat_box.setCheckable(True)
@@ -290,7 +293,7 @@ class SimPlots(QWidget):
         self.data = data
         if data is None:
             self.note.setText(error or "No simulation result.")
-            self.note.setStyleSheet(f"color: {SEVERITY_COLOURS['error']};")
+            self.note.setStyleSheet(f"color: {text_colour_for(self, SEVERITY_COLOURS['error'])};")
             for curve in (
                 self.survival_curve,
                 self.mean_curve,
@@ -331,7 +334,9 @@ class SimPlots(QWidget):
             notes.append(error)
         notes.extend(data.problems[:3])
         self.note.setText("\n".join(notes))
-        self.note.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']};" if notes else "")
+        self.note.setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['warning'])};" if notes else ""
+        )
         self.apply_theme()
 
     def _set_night(self, data: PlotData) -> None:
@@ -370,10 +375,14 @@ class SimPlots(QWidget):
         n["finished"].setText(_pct(h.get("finished_fraction")))
         captured = h.get("captured_fraction")
         n["captured"].setText(_pct(captured))
-        n["captured"].setStyleSheet(f"color: {CAPTURED}; font-weight: bold;" if captured else "")
+        n["captured"].setStyleSheet(
+            f"color: {text_colour_for(self, CAPTURED)}; font-weight: bold;" if captured else ""
+        )
         stalled = h.get("stalled_fraction")
         n["stalled"].setText(_pct(stalled))
-        n["stalled"].setStyleSheet(f"color: {SEVERITY_COLOURS['error']};" if stalled else "")
+        n["stalled"].setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['error'])};" if stalled else ""
+        )
         n["mean"].setText(_minutes(h.get("mean_minutes")))
         n["p95"].setText(_minutes(h.get("p95_minutes")))
         windows = h.get("mean_rem_windows")
