@@ -94,7 +94,7 @@ def run_app(argv: Sequence[str]) -> int:
     if args.file is not None:
         window.open_path(args.file)
     offer_recoveries(window)
-    window.fit_all()
+    window.view.fit_readable()
     app.aboutToQuit.connect(lambda: _release_offscreen_clipboard(app))
     return app.exec()
 
@@ -127,7 +127,7 @@ def screenshot(file: Path, out: Path, size: tuple[int, int], theme: str = "dark"
     window.show()
     for _ in range(3):
         app.processEvents()
-    window.fit_all()
+    window.view.fit_readable()
     panels = getattr(window, "live_panels", None)
     if panels is not None and hasattr(panels, "wait_until_idle"):
         panels.wait_until_idle(20000)  # show the first lint and simulation results

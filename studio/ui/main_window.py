@@ -193,7 +193,6 @@ class MainWindow(FileHandling, QMainWindow):
         super().showEvent(event)
         if getattr(self, "_default_sizes", None):
             sizes, self._default_sizes = self._default_sizes, None
-            self._apply_default_sizes(*sizes)
             QTimer.singleShot(0, self, lambda: self._apply_default_sizes(*sizes))
 
     def _apply_default_sizes(
@@ -280,7 +279,7 @@ class MainWindow(FileHandling, QMainWindow):
         self._bind_model()
         self._update_title()
         self._update_counts()
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.fit_readable)
         self.document_changed.emit()
 
     def _update_title(self) -> None:
@@ -526,7 +525,7 @@ class MainWindow(FileHandling, QMainWindow):
         if path is not None:
             window.open_path(path)
         window.show()
-        QTimer.singleShot(0, window.view.fit_all)
+        QTimer.singleShot(0, window.view.fit_readable)
         return window
 
     def quit_all(self) -> None:

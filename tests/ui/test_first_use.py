@@ -289,3 +289,20 @@ def test_report_without_a_browser_says_where_the_file_is(qtbot, monkeypatch, tmp
     assert opened == [str(report)]
     assert shown and str(report) in shown[0] and "browser" in shown[0]
     assert QGuiApplication.clipboard().text() == str(report)
+
+
+def test_examples_open_at_a_zoom_where_titles_read(qtbot, monkeypatch) -> None:
+    from studio.ui.canvas.view import READABLE_ZOOM
+
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a, **k: "discard")
+    window = MainWindow(live_panels=False, remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(EXAMPLES / "reality-somnos.dream")
+    qtbot.waitUntil(lambda: window.view.zoom() >= READABLE_ZOOM - 1e-6, timeout=2000)
+    entry = window.scene.node_item("onset")
+    shown = window.view.mapFromScene(entry.sceneBoundingRect()).boundingRect()
+    assert window.view.viewport().rect().contains(shown)  # the story starts on screen
+    WINDOWS.clear()

@@ -40,7 +40,7 @@ GROUP_TITLE_H = 26.0
 
 # Below LOD_SIMPLE cards are filled rounded rects (drawn in bulk by NodeLayer); below
 # LOD_PLAIN plain rects, and the view switches to its cached overview (overview.py).
-LOD_SIMPLE = 0.4
+LOD_SIMPLE = 0.65  # below, titles in large type: the detail title would be under 8 px
 LOD_PLAIN = 0.15
 
 CARD = QRectF(0, 0, NODE_W, NODE_H)

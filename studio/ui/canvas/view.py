@@ -19,7 +19,7 @@ KIND_MIME = "application/x-dreamstudio-kind"
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 FIT_MARGIN = 48
-READABLE_ZOOM = LOD_SIMPLE  # from here up cards draw their titles and text
+READABLE_ZOOM = 0.375  # from here up card titles render at 9 px or more
 JUMP_ZOOM = 0.8  # a jump to one scene (search, finding) shows it comfortably large
 
 
@@ -163,6 +163,25 @@ class DreamView(QGraphicsView):
 
     def fit_all(self) -> None:
         self.fit_rect(self.dream_scene().items_bounding_rect())
+
+    def fit_readable(self) -> None:
+        """Fit the graph, but never below the zoom where titles read; then start at the entry
+        (the left of the graph) rather than the middle."""
+        scene = self.dream_scene()
+        rect = scene.items_bounding_rect()
+        if rect.isNull():
+            return
+        self.fit_rect(rect, min_zoom=READABLE_ZOOM)
+        area = self._fit_area(rect)
+        if _fit_scale(rect, area) >= READABLE_ZOOM:
+            return
+        entry = next((n for n in scene.dreamscape.nodes if n.kind == "entry"), None)
+        item = scene.node_item(entry.id) if entry is not None else None
+        focus = item.sceneBoundingRect().center() if item is not None else rect.center()
+        zoom = self.zoom()
+        x = rect.left() + (area.width() / 2 - FIT_MARGIN) / zoom
+        y = min(max(focus.y(), rect.top() + (area.height() / 2 - FIT_MARGIN) / zoom), rect.bottom())
+        self.centerOn(QPointF(x, y))
 
     def fit_selection(self) -> None:
         """Fit the selected scenes (and selected transitions); everything when none is."""

@@ -59,7 +59,9 @@ class LivePanels(QObject):
         self.status_verdict = QLabel("Checking…")
         self.status_verdict.setObjectName("statusVerdict")
         self.status_verdict.setMinimumWidth(120)  # a long verdict is elided, never widens
-        self.status_verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_verdict.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
+        )
         self.status_verdict.setToolTip("The publish gate; click to open the lint panel")
         self.status_verdict.mousePressEvent = lambda _e: self.show_lint()  # type: ignore[method-assign]
         bar = window.statusBar()
