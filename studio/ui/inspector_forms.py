@@ -62,6 +62,8 @@ class Form(QWidget):
 
     def row(self, label: str, widget: QWidget, tip: str = "") -> QWidget:
         self.form.addRow(label, widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label)  # screen readers say the row's label
         if tip:
             widget.setToolTip(tip)
             widget.setProperty("help", tip)

@@ -7,15 +7,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor
+from PySide6.QtGui import QCloseEvent, QCursor, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
+from studio.analysis.layout import free_spot
 from studio.io import DreamFileError
 from studio.model import NODE_KINDS, ModelError
 from studio.model.starter import starter_dreamscape
 
 from . import dialogs, settings
+from .accessibility import name_controls
 from .autosave import Autosaver
+from .canvas.geometry import NODE_H, NODE_W
+from .canvas.quick_add import likely_next
 from .canvas.scene import DreamScene
 from .canvas.view import JUMP_ZOOM, DreamView
 from .clipboard import put_on_clipboard, read_clipboard
@@ -27,6 +31,7 @@ from .menus import CANVAS_GESTURES, build_menus
 from .outline import OutlinePanel
 from .palette import PaletteList
 from .publish_actions import install_publish_actions
+from .resources import asset_path
 from .theme import apply_theme, current_theme
 
 MINIMAP_MARGIN = 12
@@ -63,6 +68,11 @@ class MainWindow(FileHandling, QMainWindow):
         if self.minimap is not None:
             self.view.fit_obstacles.append(self.minimap)
         self.view.installEventFilter(self)
+        self.view.quick_add_provider = self._quick_add_context
+        self._selection_order: list[str] = []  # scenes in the order they were selected
+        self.setAcceptDrops(True)
+        self.setWindowIcon(app_icon())
+        self.view.setAccessibleName("Dreamscape canvas")
         self._dock_actions: list = []
         self._build_docks()
         self.actions_ = build_menus(self)
@@ -191,6 +201,7 @@ class MainWindow(FileHandling, QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        name_controls(self)
         if getattr(self, "_default_sizes", None):
             sizes, self._default_sizes = self._default_sizes, None
             QTimer.singleShot(0, self, lambda: self._apply_default_sizes(*sizes))
@@ -296,7 +307,12 @@ class MainWindow(FileHandling, QMainWindow):
         self.zoom_label.setText(f"{round(zoom * 100)}%")
 
     def _selection_changed(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        chosen = set(node_ids)
+        kept = [n for n in self._selection_order if n in chosen]
+        self._selection_order = kept + [n for n in node_ids if n not in kept]
+        self._announce_selection(node_ids)
         self.inspector.show_selection(node_ids, edge_ids)
+        QTimer.singleShot(0, self, lambda: name_controls(self.inspector))
         self.outline.show_selection(node_ids)
         count = len(node_ids) + len(edge_ids)
         self.selection_label.setText(f"{count} selected" if count else "")
@@ -324,8 +340,97 @@ class MainWindow(FileHandling, QMainWindow):
         if kind not in NODE_KINDS:
             self.statusBar().showMessage(f"Unknown scene kind '{kind}'", 5000)
             return
+        x, y = free_spot(self.document.ds, x, y, (NODE_W, NODE_H))
         node_id = self.document.add_node(kind, x, y)
         self.scene.select([node_id])
+
+    def _quick_add_context(self) -> tuple[str, object]:
+        """Tab quick-add: after one selected scene, preselect its likely next kind and add the
+        new scene to its right, connected from it."""
+        ds = self.document.ds
+        nodes = self.scene.selected_node_ids()
+        has_entry = any(n.kind == "entry" for n in ds.nodes)
+        if len(nodes) != 1:
+            return likely_next(None, has_entry), None
+        source = nodes[0]
+        return likely_next(ds.node(source).kind, has_entry), (
+            lambda kind, _pos: self.add_after(source, kind)
+        )
+
+    def add_after(self, source_id: str, kind: str) -> str | None:
+        """A new scene in the free spot right of `source_id`, connected from it: one step."""
+        ds = self.document.ds
+        if not ds.has_node(source_id) or kind not in NODE_KINDS:
+            return None
+        source = ds.node(source_id)
+        x, y = free_spot(ds, source.x + NODE_W + 80, source.y, (NODE_W, NODE_H))
+        stack = self.document.undo_stack
+        stack.beginMacro(f"Add {kind} after {source.display_title}")
+        try:
+            node_id = self.document.add_node(kind, x, y)
+            self.document.connect(source_id, node_id)
+        finally:
+            stack.endMacro()
+        self.scene.select([node_id])
+        self.view.ensureVisible(self.scene.node_item(node_id).sceneBoundingRect(), 40, 40)
+        return node_id
+
+    def connect_selected(self) -> str | None:
+        """Connect two selected scenes, from the one selected first to the other."""
+        nodes = [n for n in self._selection_order if n in set(self.scene.selected_node_ids())]
+        if len(nodes) != 2:
+            self.statusBar().showMessage("Select exactly two scenes to connect them", 5000)
+            return None
+        edge_id = self.document.connect(nodes[0], nodes[1])
+        self.scene.select(nodes)
+        return edge_id
+
+    def select_neighbour(self, step: int, extend: bool = False) -> None:
+        """Move (or, with `extend`, grow) the selection to the next scene in file order."""
+        ids = [n.id for n in self.document.ds.nodes]
+        if not ids:
+            return
+        current = self._selection_order[-1] if self._selection_order else None
+        index = ids.index(current) + step if current in ids else (0 if step > 0 else -1)
+        target = ids[index % len(ids)]
+        chosen = [*self._selection_order, target] if extend else [target]
+        self.scene.select(list(dict.fromkeys(chosen)))
+        self._selection_order = [n for n in self._selection_order if n != target] + [target]
+        if not extend:
+            self._selection_order = [target]
+        self.view.center_on_node(target)
+
+    def edit_selected(self) -> None:
+        nodes = self.scene.selected_node_ids()
+        if nodes:
+            self._node_activated(nodes[0])
+
+    def _announce_selection(self, node_ids: list[str]) -> None:
+        """Screen readers hear the selected scene: the canvas's accessible description."""
+        ds = self.document.ds
+        if len(node_ids) == 1 and ds.has_node(node_ids[0]):
+            node = ds.node(node_ids[0])
+            text = f"Selected {node.kind} scene: {node.display_title}"
+        elif node_ids:
+            text = f"{len(node_ids)} scenes selected"
+        else:
+            text = "No scene selected"
+        self.view.setAccessibleDescription(text)
+
+    # ------------------------------------------------------------------ drops
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        if _dropped_dream_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        path = _dropped_dream_file(event.mimeData())
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, self, lambda: self.open_path(path))
 
     def _add_at_centre(self, kind: str) -> None:
         centre = self.view.mapToScene(self.view.viewport().rect().center())
@@ -573,6 +678,19 @@ class MainWindow(FileHandling, QMainWindow):
         if self in WINDOWS:
             WINDOWS.remove(self)
         event.accept()
+
+
+def _dropped_dream_file(mime) -> Path | None:  # noqa: ANN001 - QMimeData
+    """The first local .dream file among dropped URLs, if any."""
+    for url in mime.urls() if mime.hasUrls() else []:
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".dream"):
+            return Path(url.toLocalFile())
+    return None
+
+
+def app_icon() -> QIcon:
+    """The window icon (assets/icons/app.svg)."""
+    return QIcon(str(asset_path("icons", "app.svg")))
 
 
 def first_window_size(available: QRect) -> tuple[int, int]:

@@ -59,6 +59,8 @@ class DreamView(QGraphicsView):
         )
         self._last_mouse: QPoint | None = None  # over the viewport, else None
         self.fit_obstacles: list[QWidget] = []  # overlays (the minimap) that fitting keeps clear
+        # Set by the window: (kind to preselect, what to do with the choice) for Tab quick-add.
+        self.quick_add_provider: Callable[[], tuple[str | None, Any]] | None = None
         self._bind(scene)
         self._after_zoom()
 
@@ -326,7 +328,10 @@ class DreamView(QGraphicsView):
             pos = self._last_mouse
             if pos is None or not self.viewport().rect().contains(pos):
                 pos = self.viewport().rect().center()
-            self.open_quick_add(pos)
+            preferred, on_chosen = (
+                self.quick_add_provider() if self.quick_add_provider else (None, None)
+            )
+            self.open_quick_add(pos, on_chosen, preferred)
             return True
         return super().event(event)
 
@@ -367,12 +372,15 @@ class DreamView(QGraphicsView):
         return self._quick_add
 
     def open_quick_add(
-        self, viewport_pos: QPoint, on_chosen: Callable[[str, QPointF], None] | None = None
+        self,
+        viewport_pos: QPoint,
+        on_chosen: Callable[[str, QPointF], None] | None = None,
+        preferred: str | None = None,
     ) -> QuickAddPopup:
         """Open the popup at a viewport position; the chosen kind lands there."""
         popup = self.quick_add_popup()
         self._quick_target = (self.mapToScene(viewport_pos), on_chosen)
-        popup.popup(self.viewport().mapToGlobal(viewport_pos))
+        popup.popup(self.viewport().mapToGlobal(viewport_pos), preferred)
         return popup
 
     def _quick_chosen(self, kind: str) -> None:
