@@ -88,6 +88,7 @@ def run_app(argv: Sequence[str]) -> int:
     from .theme import apply_theme
 
     theme = apply_theme(app, args.theme or settings.theme_name())
+    _follow_system_scheme(app)
     window = MainWindow()
     window.scene.set_theme(theme)
     window.show()
@@ -97,6 +98,24 @@ def run_app(argv: Sequence[str]) -> int:
     window.view.fit_readable()
     app.aboutToQuit.connect(lambda: _release_offscreen_clipboard(app))
     return app.exec()
+
+
+def _follow_system_scheme(app) -> None:  # noqa: ANN001 - QApplication
+    """Until the user picks a theme (View > Theme), switch with the desktop's scheme."""
+    from . import settings
+    from .main_window import WINDOWS
+
+    def changed(_scheme: object) -> None:
+        if settings.app_settings().value("view/theme", "") in ("dark", "light"):
+            return
+        name = settings.system_scheme()
+        from .theme import apply_theme
+
+        apply_theme(app, name)
+        for window in WINDOWS:
+            window.scene.set_theme(name)
+
+    app.styleHints().colorSchemeChanged.connect(changed)
 
 
 def _release_offscreen_clipboard(app) -> None:  # noqa: ANN001

@@ -306,3 +306,15 @@ def test_examples_open_at_a_zoom_where_titles_read(qtbot, monkeypatch) -> None:
     shown = window.view.mapFromScene(entry.sceneBoundingRect()).boundingRect()
     assert window.view.viewport().rect().contains(shown)  # the story starts on screen
     WINDOWS.clear()
+
+
+def test_theme_follows_the_system_scheme_until_chosen(qtbot, monkeypatch) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from studio.ui import settings
+
+    hints = QGuiApplication.styleHints()
+    monkeypatch.setattr(hints.__class__, "colorScheme", lambda self: Qt.ColorScheme.Light)
+    assert settings.theme_name() == "light"
+    settings.set_theme_name("dark")
+    assert settings.theme_name() == "dark"
