@@ -68,6 +68,8 @@ class LivePanels(QObject):
         bar.addPermanentWidget(self.status_gauge)
         bar.addPermanentWidget(self.status_verdict)
 
+        if getattr(window, "scene", None) is not None:
+            window.scene.finding_lookup = self.badge_findings  # badge tooltips
         self.runner.result_ready.connect(self._on_result)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -234,6 +236,16 @@ class LivePanels(QObject):
         edges = [e for e in edge_ids if ds.has_edge(e)]
         if nodes or edges:
             self.window.select_and_center(nodes, edges)
+
+    def badge_findings(self, kind: str, element_id: str) -> list[tuple[str, str, str]]:
+        """(code, message, fix) of the unsuppressed findings behind a card's or curve's badge."""
+        out = []
+        for f in self.findings_at(kind, element_id):
+            if getattr(f, "suppressed", False):
+                continue
+            fix = getattr(f, "fix", None)
+            out.append((f.code, f.message, getattr(fix, "description", "") or ""))
+        return out
 
     def findings_at(self, kind: str, element_id: str) -> list[Any]:
         """Current findings that concern one node or edge (for canvas context menus)."""

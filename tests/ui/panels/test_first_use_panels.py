@@ -123,3 +123,15 @@ def test_all_four_night_plots_fit_at_1280_by_800(make_window, example) -> None:
         box = plot.sceneBoundingRect()
         assert box.right() <= graphics.width() + 1 and box.bottom() <= graphics.height() + 1
         assert box.width() >= 120, plot.titleLabel.text
+
+
+def test_badge_tooltip_names_the_finding_and_its_fix(make_window) -> None:
+    from studio.ui.canvas.gestures import node_tooltip
+
+    window, panels = make_window()
+    window.document.push(UpdateNode("lantern", {"intensity": 0.9}), "Edit")
+    wait(panels)
+    finding = next(f for f in panels.lint_panel.model.findings if f.code == "INT003")
+    node_id = finding.nodes[0]
+    tip = node_tooltip(window.scene.node_item(node_id))
+    assert "INT003" in tip and "Fix:" in tip and "settling" in tip
