@@ -61,8 +61,9 @@ def test_fields_and_buttons_have_visible_edges(name) -> None:
     dialog = _rule(qss, "QDialog", "background")
     button_edge = _rule(qss, "QPushButton", "border")
     assert contrast_ratio(button_edge, dialog) >= PART  # the dark Close button was invisible
-    field, field_edge = _rule(qss, "QLineEdit, QPlainTextEdit", "background"), _rule(
-        qss, "QLineEdit, QPlainTextEdit", "border"
+    field, field_edge = (
+        _rule(qss, "QLineEdit, QPlainTextEdit", "background"),
+        _rule(qss, "QLineEdit, QPlainTextEdit", "border"),
     )
     assert contrast_ratio(field_edge, field) >= PART
 
