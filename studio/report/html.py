@@ -92,6 +92,8 @@ td { overflow-wrap: anywhere; }
   th, td { padding: 5px 4px; }
   .ledger .barcol, .ledger .sevcol { display: none; }
   .figs { grid-template-columns: 1fr; }
+  .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+  .stat b { font-size: 18px; }
 }
 @media print {
   @page { margin: 14mm 12mm; }
