@@ -204,7 +204,7 @@ class MainWindow(FileHandling, QMainWindow):
         name_controls(self)
         if getattr(self, "_default_sizes", None):
             sizes, self._default_sizes = self._default_sizes, None
-            QTimer.singleShot(0, self, lambda: self._apply_default_sizes(*sizes))
+            QTimer.singleShot(30, self, lambda: self._apply_default_sizes(*sizes))
 
     def _apply_default_sizes(
         self, column: QDockWidget, preview: QDockWidget | None, row: list[QDockWidget]
@@ -508,6 +508,7 @@ class MainWindow(FileHandling, QMainWindow):
             data = read_clipboard()
             if at is None:
                 at = self._paste_point()
+            at = free_spot(self.document.ds, at[0], at[1], (NODE_W, NODE_H))  # never on a card
             node_ids, edge_ids = self.document.paste(data, at)
         except DreamFileError as exc:
             dialogs.show_errors(

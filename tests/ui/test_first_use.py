@@ -318,3 +318,20 @@ def test_theme_follows_the_system_scheme_until_chosen(qtbot, monkeypatch) -> Non
     assert settings.theme_name() == "light"
     settings.set_theme_name("dark")
     assert settings.theme_name() == "dark"
+
+
+def test_paste_lands_on_free_canvas(window) -> None:
+    from PySide6.QtCore import QRectF
+
+    from studio.ui.clipboard import put_on_clipboard
+
+    ds = window.document.ds
+    put_on_clipboard(window.document.copy_data(["n1"]))
+    source = ds.node("n1")
+    pasted = window.paste((source.x, source.y))
+    assert pasted
+    new = ds.node(pasted[0])
+    placed = QRectF(new.x, new.y, 180, 84)
+    for node in ds.nodes:
+        if node.id != new.id:
+            assert not placed.intersects(QRectF(node.x, node.y, 180, 84)), node.id

@@ -192,7 +192,7 @@ class LintPanel(QWidget):
         self.main_layout.addWidget(self.head)
         self.main_layout.addWidget(body, 1)
         self.wide: bool | None = None
-        self._arrange(wide=False)
+        self._arrange(wide=True)  # it starts in the short bottom row: be short from the start
         self._show_detail(None)
 
     # -------------------------------------------------------------- layout
