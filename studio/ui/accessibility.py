@@ -24,13 +24,16 @@ CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QA
 def _form_label(widget: QWidget) -> str:
     """The label of the form row holding `widget` (or the wrapper it sits in)."""
     field: QWidget | None = widget
-    while field is not None and field.parentWidget() is not None:
-        layout = field.parentWidget().layout()
+    while field is not None:
+        parent = field.parentWidget()
+        if parent is None:
+            break
+        layout = parent.layout()
         if isinstance(layout, QFormLayout):
             label = layout.labelForField(field)
             if isinstance(label, QLabel) and label.text():
                 return label.text().replace("&", "").rstrip(":")
-        field = field.parentWidget()
+        field = parent
     return ""
 
 

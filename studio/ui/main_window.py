@@ -8,7 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabBar,
+    QWidget,
+)
 
 from studio.analysis.layout import free_spot
 from studio.io import DreamFileError
@@ -192,6 +200,25 @@ class MainWindow(FileHandling, QMainWindow):
             row[0].raise_()
         self._default_sizes = (self.inspector_dock, preview, row[:1])
 
+    def _hide_stale_tab_bars(self) -> None:
+        """Qt can leave the tab bar of a regrouped dock set behind, drawn over the canvas: hide
+        a tab bar that no visible dock of its tabs sits against."""
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self or not bar.isVisible():
+                continue
+            names = {bar.tabText(i) for i in range(bar.count())}
+            box = bar.geometry()
+            touching = any(
+                d.windowTitle() in names
+                and abs(d.geometry().bottom() + 1 - box.top()) <= 6
+                and d.geometry().left() < box.right()
+                and box.left() < d.geometry().right()
+                for d in docks
+            )
+            if not touching:
+                bar.hide()
+
     def _restore_layout(self) -> None:
         geometry, state = settings.window_state()
         if geometry:
@@ -220,6 +247,7 @@ class MainWindow(FileHandling, QMainWindow):
             self.resizeDocks([column, preview], [half, half], Qt.Orientation.Vertical)
         if row:
             self.resizeDocks(row, [max(250, min(300, height * 32 // 100))], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self, self._hide_stale_tab_bars)
 
     def _save_layout(self) -> None:
         if self.remember_layout:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -89,6 +90,9 @@ class LintPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.verdict.setFont(font)
+        compact = QFont(font)
+        compact.setPointSizeF(font.pointSizeF() / 1.1)
+        self._verdict_fonts = (font, compact)  # roomy (narrow dock) and compact (short dock)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -204,7 +208,8 @@ class LintPanel(QWidget):
         if wide:
             self.main_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head_layout.setDirection(QBoxLayout.Direction.TopToBottom)
-            self.head.setFixedWidth(168)
+            self.head.setFixedWidth(196)
+            self.verdict.setFont(self._verdict_fonts[1])  # a short dock: the verdict in body size
             self.head.setMaximumHeight(QWIDGETSIZE_MAX)
             self.gauge.setFixedSize(64, 64)
             self.summary.hide()  # a short, wide dock: the gauge's tooltip carries the numbers
@@ -216,6 +221,7 @@ class LintPanel(QWidget):
             self.head.setMinimumWidth(0)
             self.head.setMaximumWidth(QWIDGETSIZE_MAX)
             self.gauge.setFixedSize(84, 84)
+            self.verdict.setFont(self._verdict_fonts[0])
             self.summary.show()
             self.splitter.setOrientation(Qt.Orientation.Vertical)
             self._place_buttons(columns=4)
