@@ -335,3 +335,11 @@ def test_paste_lands_on_free_canvas(window) -> None:
     for node in ds.nodes:
         if node.id != new.id:
             assert not placed.intersects(QRectF(node.x, node.y, 180, 84)), node.id
+
+
+def test_multi_selection_note_is_at_the_top_of_the_inspector(window) -> None:
+    window.scene.select(["n0", "n1"])
+    QApplication.processEvents()
+    note = window.inspector.multi
+    assert window.inspector.stack.currentWidget() is note
+    assert note.alignment() & Qt.AlignmentFlag.AlignTop
