@@ -61,6 +61,17 @@ def _depths(
     return depth
 
 
+def _exits_last(ds: Dreamscape, depth: dict[str, int]) -> dict[str, int]:
+    """Exits share the last column, after every other scene: the story ends on the right."""
+    exits = [nid for nid in depth if ds.node(nid).kind == "exit"]
+    others = [d for nid, d in depth.items() if ds.node(nid).kind != "exit"]
+    if exits and others:
+        last = max(others) + 1
+        for nid in exits:
+            depth[nid] = last
+    return depth
+
+
 def _order_layers(
     layers: list[list[str]],
     succs: dict[str, list[str]],
@@ -109,7 +120,7 @@ def layered_layout(
             if edge.target not in succs[edge.source]:
                 succs[edge.source].append(edge.target)
                 preds[edge.target].append(edge.source)
-    depth = _depths(ids, _roots(ds, ids, inside, preds), succs, preds)
+    depth = _exits_last(ds, _depths(ids, _roots(ds, ids, inside, preds), succs, preds))
     layers: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
     for nid in ids:
         layers[depth[nid]].append(nid)

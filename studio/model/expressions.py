@@ -511,6 +511,19 @@ def coerce_vector(values: Any, var_type: str, size: int) -> np.ndarray:
     return np.asarray(bound_vector(arr.astype(float)), dtype=float)
 
 
+def clamp(value: Any, low: Any = None, high: Any = None) -> Any:
+    """Keep a value (or an array of values) inside a variable's declared bounds."""
+    if low is None and high is None:
+        return value
+    if isinstance(value, np.ndarray):
+        return np.clip(value, low, high)
+    if low is not None and value < low:
+        return low
+    if high is not None and value > high:
+        return high
+    return value
+
+
 _WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
 
 

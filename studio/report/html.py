@@ -12,8 +12,11 @@ from html import escape
 from typing import Any
 
 from studio.lint.vocabulary import BAND_COLOURS
+from studio.model import Night
 
-from .svg_plots import Band, Series, fmt, gauge, histogram, line_chart
+from .night import dream_segments, hypnogram_steps
+from .numbers import points_text
+from .svg_plots import Band, Series, fmt, gauge, histogram, hypnogram, line_chart
 
 MAX_LISTED = 40
 
@@ -63,9 +66,41 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .stat { background: var(--bg); border-radius: 8px; padding: 8px 12px; }
 .stat b { display: block; font-size: 20px; }
 .stat span { color: var(--muted); font-size: 13px; }
-figure { margin: 16px 0 0; } figure svg { max-width: 100%; height: auto; }
+.figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr));
+  gap: 8px 20px; }
+figure { margin: 16px 0 0; } figure svg { display: block; width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
 footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
+code, .mono, .hash { overflow-wrap: anywhere; word-break: break-word; }
+td { overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  body { font-size: 14px; }
+  main { padding: 14px 8px 40px; }
+  section { padding: 12px 12px; border-radius: 8px; }
+  header h1 { font-size: 21px; }
+  .verdict { flex-direction: column; align-items: flex-start; gap: 8px; }
+  .verdict .gate { min-width: 0; }
+  .verdict svg { max-width: 160px; height: auto; }
+  th, td { padding: 5px 4px; }
+  .ledger .barcol, .ledger .sevcol { display: none; }
+  .figs { grid-template-columns: 1fr; }
+  .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+  .stat b { font-size: 18px; }
+}
+@media print {
+  @page { margin: 14mm 12mm; }
+  :root { --bg: #ffffff; }
+  body { background: #fff; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  section { border: 0; border-radius: 0; padding: 0; margin-top: 14pt; break-inside: auto; }
+  section h2 { break-after: avoid; }
+  .finding, tr, figure, .stat, .verdict, li { break-inside: avoid; }
+  .stat, .review, .tag { background: none; }
+  .stat { border: 1px solid var(--line); }
+  .pill, .fatal, .bar { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .figs { grid-template-columns: 1fr 1fr; }
+  .finding .why { font-size: 10pt; }
+}
 """
 
 
@@ -155,6 +190,7 @@ def _verdict(report: dict[str, Any]) -> str:
 
 
 def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
+    """Points per rule (each finding itself is listed once, under Findings)."""
     lint = report.get("lint", {})
     ledger = lint.get("ledger", [])
     if not ledger:
@@ -162,34 +198,40 @@ def _ledger(report: dict[str, Any], titles: dict[str, str]) -> str:
             "<section><h2>Score ledger</h2><p>No unsuppressed finding: nothing adds to "
             "the score.</p></section>"
         )
-    top = max((float(row.get("points", 0)) for row in ledger), default=1) or 1
-    rows = []
+    by_code: dict[str, list[dict[str, Any]]] = {}
     for row in ledger:
-        points = float(row.get("points", 0))
-        where = _ids(list(row.get("nodes", [])) + list(row.get("edges", [])), titles, 6)
-        width = max(2, round(points / top * 120))
-        fatal = ' <span class="tag fatal">fatal</span>' if row.get("fatal") else ""
-        rows.append(
-            f"<tr><td><code>{_e(row.get('code'))}</code>{fatal}</td>"
-            f'<td class="sev sev-{_e(row.get("severity"))}">{_e(row.get("severity"))}</td>'
-            f"<td>{_e(row.get('message'))}<br><small>{where}</small></td>"
-            f'<td class="num">{fmt(points)}</td>'
-            f'<td><div class="bar" style="width:{width}px"></div></td></tr>'
+        by_code.setdefault(str(row.get("code")), []).append(row)
+    sums = {code: sum(float(r.get("points", 0)) for r in rows) for code, rows in by_code.items()}
+    top = max(sums.values(), default=1) or 1
+    rows_html = []
+    for code, rows in sorted(by_code.items(), key=lambda item: -sums[item[0]]):
+        width = max(2, round(sums[code] / top * 100))
+        fatal = ' <span class="tag fatal">fatal</span>' if any(r.get("fatal") for r in rows) else ""
+        severity = _e(rows[0].get("severity"))
+        rows_html.append(
+            f"<tr><td><code>{_e(code)}</code>{fatal}</td>"
+            f'<td class="sev sev-{severity} sevcol">{severity}</td>'
+            f'<td class="num">{len(rows)}</td>'
+            f'<td class="num">{points_text(sums[code])}</td>'
+            f'<td class="barcol"><div class="bar" style="width:{width}%"></div></td></tr>'
         )
-    total = sum(float(row.get("points", 0)) for row in ledger)
+    total = sum(sums.values())
     note = (
         " A fatal finding pins the score to 100."
         if lint.get("fatal")
         else " The score is the sum, capped at 100."
     )
     return (
-        f"<section><h2>Score ledger</h2><p>Which finding gave how many points: severity "
+        f"<section><h2>Score ledger</h2><p>Points per rule: severity "
         f"base (error 20, warning 8, info 2) × how far past its threshold (up to 2×).{note}</p>"
-        "<table><thead><tr><th>Code</th><th>Severity</th><th>Finding</th>"
-        '<th class="num">Points</th><th></th></tr></thead><tbody>'
-        + "".join(rows)
-        + f'</tbody><tfoot><tr><th colspan="3">Total</th><th class="num">{fmt(total)}</th>'
-        f"<th>score {int(lint.get('score', 0))}</th></tr></tfoot></table></section>"
+        '<table class="ledger"><thead><tr><th>Rule</th><th class="sevcol">Severity</th>'
+        '<th class="num">Findings</th><th class="num">Points</th>'
+        '<th class="barcol" style="width:30%"></th></tr></thead><tbody>'
+        + "".join(rows_html)
+        + f'</tbody><tfoot><tr><th>Total</th><th class="sevcol"></th><th class="num">'
+        f'{len(ledger)}</th><th class="num">{points_text(total)}</th>'
+        f'<th class="barcol">score {int(lint.get("score", 0))}</th></tr></tfoot></table>'
+        "</section>"
     )
 
 
@@ -215,7 +257,7 @@ def _instance(f: dict[str, Any], titles: dict[str, str]) -> str:
             if fix.get("description")
             else ""
         )
-        + f' <small class="pts">{fmt(float(f.get("points", 0)))} pts</small></li>'
+        + f' <small class="pts">{points_text(float(f.get("points", 0)))} pts</small></li>'
     )
 
 
@@ -236,7 +278,7 @@ def _findings(report: dict[str, Any], titles: dict[str, str]) -> str:
         count = f" ×{len(group)}" if len(group) > 1 else ""
         items = "".join(_instance(f, titles) for f in group)
         parts.append(
-            f'<div class="finding"><h3><code>{_e(code)}</code> {_e(first.get("name"))}{count} '
+            f'<div class="finding" id="rule-{_e(code)}"><h3><code>{_e(code)}</code> {_e(first.get("name"))}{count} '
             f"{' '.join(tags)}</h3><ul>{items}</ul>"
             f'<p class="why"><b>Why it matters:</b> {_e(first.get("rationale") or "—")}'
             + (f" <i>Source: {_e(first.get('source'))}</i>" if first.get("source") else "")
@@ -294,6 +336,11 @@ def _simulation(report: dict[str, Any]) -> str:
         )
     band = sim.get("intensity") or {}
     high = band.get("high")  # set by the intensity rules' thresholds, as the simulation used
+    levels = [(float(high), "high intensity (INT001)")] if high is not None else []
+    limit = report.get("dreamscape", {}).get("intensity_limit")
+    audience = report.get("dreamscape", {}).get("audience") or "this"
+    if isinstance(limit, int | float):
+        levels.append((float(limit), f"{audience} limit {fmt(float(limit))} (INT002)"))
     if band.get("t"):
         figures.append(
             (
@@ -305,7 +352,7 @@ def _simulation(report: dict[str, Any]) -> str:
                     x_label="dream minutes",
                     y_label="intensity",
                     y_range=(0.0, 1.0),
-                    levels=[(high, "high intensity")] if high is not None else [],
+                    levels=levels,
                     description="Mean and 10th–90th percentile intensity of dreamers still dreaming",
                 ),
                 (
@@ -334,14 +381,51 @@ def _simulation(report: dict[str, Any]) -> str:
                 "Only dreamers who reached an exit within the night are counted.",
             )
         )
+    night = _night_figure(report, s)
+    if night is not None:
+        figures.append(night)
     figs = "".join(
         f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>" for svg, cap in figures
     )
     return (
         f"<section><h2>Simulated night</h2><p>{_e(s.get('dreamers'))} dreamers, seed "
         f"{_e(s.get('seed'))}, played only inside the night's REM windows "
-        f'({_num(rem, " minutes")}).</p><div class="grid">{grid}</div>{figs}</section>'
+        f'({_num(rem, " minutes")}).</p><div class="grid">{grid}</div>'
+        f'<div class="figs">{figs}</div></section>'
     )
+
+
+def _night_figure(report: dict[str, Any], summary: dict[str, Any]) -> tuple[str, str] | None:
+    """The hypnogram the app draws: stages, REM windows, where the median dream sits."""
+    data = report.get("dreamscape", {}).get("night")
+    if not isinstance(data, dict) or not data.get("rem_minutes"):
+        return None
+    night = Night(
+        float(data.get("onset_minutes", 15)),
+        float(data.get("cycle_minutes", 90)),
+        [float(m) for m in data["rem_minutes"]],
+    )
+    finished = summary.get("finished_fraction")
+    median = summary.get("median_minutes")
+    captured = not isinstance(finished, int | float) or finished < 0.5
+    dream_minutes = None if captured or not isinstance(median, int | float) else float(median)
+    xs, ys = hypnogram_steps(night)
+    svg = hypnogram(
+        xs,
+        ys,
+        night.rem_windows(),
+        dream_segments(night, dream_minutes),
+        captured=dream_minutes is None,
+        title="The night",
+        description="Sleep stages over the night; shaded REM windows; thick bars: the median "
+        "dreamer's dream",
+    )
+    caption = (
+        "The median dreamer is still dreaming at dawn: every REM window is the dream's."
+        if dream_minutes is None
+        else "Thick bars: where the median dreamer's dream sits in the REM windows."
+    )
+    return svg, caption
 
 
 def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:

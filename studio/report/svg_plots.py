@@ -12,12 +12,15 @@ from typing import TypeGuard
 
 from studio.lint.vocabulary import BAND_COLOURS, band_ranges
 
-WIDTH = 640
+# A plot is drawn in a 480×300 box and scales to its column (width 100%): two side by side
+# on a desktop, one on a phone, where 12-unit text still reads at about 10 px.
+WIDTH = 480
 HEIGHT = 300
-MARGIN_LEFT = 58
-MARGIN_RIGHT = 18
-MARGIN_TOP = 34
-MARGIN_BOTTOM = 48
+MARGIN_LEFT = 56
+MARGIN_RIGHT = 16
+MARGIN_TOP = 52
+MARGIN_BOTTOM = 50
+HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-linejoin="round"'
 FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\""
 INK = "#1f2430"
 MUTED = "#6b7280"
@@ -110,7 +113,7 @@ class _Frame:
             label = f"{fmt(y * 100)}%" if y_format == "percent" else fmt(y)
             out.append(
                 f'<text x="{self.left - 6}" y="{p}" dy="0.32em" text-anchor="end" '
-                f'font-size="11" fill="{MUTED}">{label}</text>'
+                f'font-size="13" fill="{MUTED}">{label}</text>'
             )
         span = (self.x1 - self.x0) * 1e-6
         for x in (t for t in x_ticks if self.x0 - span <= t <= self.x1 + span):
@@ -121,7 +124,7 @@ class _Frame:
             )
             out.append(
                 f'<text x="{p}" y="{self.bottom + 17}" text-anchor="middle" '
-                f'font-size="11" fill="{MUTED}">{fmt(x)}</text>'
+                f'font-size="13" fill="{MUTED}">{fmt(x)}</text>'
             )
         out.append(
             f'<line x1="{self.left}" y1="{self.bottom}" x2="{self.right}" '
@@ -133,12 +136,12 @@ class _Frame:
         )
         mid_x = fmt((self.left + self.right) / 2)
         out.append(
-            f'<text x="{mid_x}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" '
+            f'<text x="{mid_x}" y="{HEIGHT - 10}" text-anchor="middle" font-size="13" '
             f'fill="{INK}">{escape(x_label)}</text>'
         )
         mid_y = fmt((self.top + self.bottom) / 2)
         out.append(
-            f'<text x="14" y="{mid_y}" text-anchor="middle" font-size="12" fill="{INK}" '
+            f'<text x="14" y="{mid_y}" text-anchor="middle" font-size="13" fill="{INK}" '
             f'transform="rotate(-90 14 {mid_y})">{escape(y_label)}</text>'
         )
         return out
@@ -162,33 +165,34 @@ def _runs(xs: Sequence[float], ys: Sequence[float | None]) -> list[list[tuple[fl
 def _open(title: str, description: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" {FONT}>',
+        f'width="100%" role="img" {FONT}>',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(description)}</desc>",
-        f'<text x="{MARGIN_LEFT}" y="20" font-size="14" font-weight="600" '
+        f'<text x="{MARGIN_LEFT}" y="18" font-size="15" font-weight="600" '
         f'fill="{INK}">{escape(title)}</text>',
     ]
 
 
 def _legend(items: list[tuple[str, str, bool]]) -> list[str]:
+    """One row under the title, left to right, clear of the plot area."""
     out = []
-    x = WIDTH - MARGIN_RIGHT
-    for label, colour, is_band in reversed(items):
-        width = 7 * len(label) + 26
-        x -= width
+    x = float(MARGIN_LEFT)
+    for label, colour, is_band in items:
         if is_band:
             out.append(
-                f'<rect x="{x}" y="11" width="16" height="10" fill="{colour}" fill-opacity="0.25"/>'
+                f'<rect x="{fmt(x)}" y="29" width="16" height="10" fill="{colour}" '
+                'fill-opacity="0.25"/>'
             )
         else:
             out.append(
-                f'<line x1="{x}" y1="16" x2="{x + 16}" y2="16" stroke="{colour}" '
+                f'<line x1="{fmt(x)}" y1="34" x2="{fmt(x + 16)}" y2="34" stroke="{colour}" '
                 'stroke-width="2.5"/>'
             )
         out.append(
-            f'<text x="{x + 21}" y="16" dy="0.32em" font-size="11" '
+            f'<text x="{fmt(x + 21)}" y="34" dy="0.32em" font-size="12" '
             f'fill="{INK}">{escape(label)}</text>'
         )
+        x += 6.6 * len(label) + 36
     return out
 
 
@@ -245,9 +249,10 @@ def line_chart(
                 f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 3"/>'
             )
             out.append(
-                f'<text x="{p}" y="{frame.top - 4}" text-anchor="end" font-size="10" '
-                f'fill="{MUTED}">{escape(label)}</text>'
+                f'<text x="{p}" y="{frame.top + 12}" dx="-4" text-anchor="end" font-size="12" '
+                f'fill="{MUTED}" {HALO}>{escape(label)}</text>'
             )
+    labels: list[str] = []  # on top of every curve, with a halo, so no line crosses them
     for y, label in levels:
         if frame.y0 <= y <= frame.y1:
             p = fmt(frame.py(y))
@@ -255,10 +260,11 @@ def line_chart(
                 f'<line x1="{frame.left}" y1="{p}" x2="{frame.right}" y2="{p}" '
                 f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="5 4"/>'
             )
-            out.append(
-                f'<text x="{frame.right - 4}" y="{p}" dy="-0.35em" text-anchor="end" '
-                f'font-size="10" fill="{MUTED}">{escape(label)}</text>'
+            labels.append(
+                f'<text x="{frame.left + 6}" y="{p}" dy="-0.4em" font-size="12" '
+                f'fill="{INK}" {HALO}>{escape(label)}</text>'
             )
+    out += labels
     legend = [(b.label, b.colour, True) for b in bands] + [
         (s.label, s.colour, False) for s in series
     ]
@@ -294,10 +300,10 @@ def histogram(
     edges = [float(e) for e in edges]
     counts = [int(c) for c in counts]
     top = max(counts) if counts else 0
-    y_ticks = nice_ticks(0, max(top, 1), count=5)
+    y_ticks = [t for t in nice_ticks(0, max(top, 5), count=5) if float(t).is_integer()]
     frame = _Frame((edges[0], edges[-1]) if len(edges) > 1 else (0.0, 1.0), (0, y_ticks[-1]))
     out = _open(title, description or title)
-    out += frame.axes(nice_ticks(frame.x0, frame.x1, count=8), y_ticks, x_label, y_label)
+    out += frame.axes(_ticks_from(frame.x0, frame.x1), y_ticks, x_label, y_label)
     for left, right, count in zip(edges, edges[1:], counts, strict=False):
         if count <= 0:
             continue
@@ -323,9 +329,75 @@ def histogram(
                 f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
             )
             out.append(
-                f'<text x="{p}" y="{frame.top - 4}" text-anchor="middle" font-size="10" '
-                f'fill="{INK}">{escape(label)}</text>'
+                f'<text x="{p}" y="{frame.top - 6}" text-anchor="middle" font-size="12" '
+                f'fill="{INK}" {HALO}>{escape(label)}</text>'
             )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _ticks_from(low: float, high: float) -> list[float]:
+    """Axis ticks that start at the first bar's edge, then the round values after it."""
+    ticks = [t for t in nice_ticks(low, high, count=6) if low <= t <= high]
+    step = (ticks[1] - ticks[0]) if len(ticks) > 1 else (high - low)
+    return [low] + [t for t in ticks if t - low >= 0.5 * step]
+
+
+STAGE_NAMES = ("N3", "N2", "N1", "REM", "Wake")
+REM_FILL = "#b07cf0"
+DREAM_INK = "#3b5bdb"
+
+
+def hypnogram(
+    xs: Sequence[float],
+    stages: Sequence[float],
+    rem_windows: Sequence[tuple[float, float]],
+    dream: Sequence[tuple[float, float]],
+    *,
+    captured: bool,
+    title: str,
+    description: str = "",
+) -> str:
+    """Sleep stages over the hours after lights out, REM windows shaded, the dream as bars."""
+    hours = [float(x) / 60 for x in xs]
+    end = max(hours) if hours else 1.0
+    frame = _Frame((0.0, max(end, 1.0)), (-0.4, 4.4))
+    out = _open(title, description or title)
+    for start, stop in rem_windows:
+        x0, x1 = frame.px(start / 60), frame.px(stop / 60)
+        out.append(
+            f'<rect x="{fmt(x0)}" y="{frame.top}" width="{fmt(max(x1 - x0, 1))}" '
+            f'height="{frame.bottom - frame.top}" fill="{REM_FILL}" fill-opacity="0.18"/>'
+        )
+    axes = frame.axes(nice_ticks(0, frame.x1, count=8), [], "hours after lights out", "")
+    out += axes
+    for level, name in enumerate(STAGE_NAMES):
+        out.append(
+            f'<text x="{frame.left - 6}" y="{fmt(frame.py(level))}" dy="0.32em" '
+            f'text-anchor="end" font-size="12" fill="{MUTED}">{name}</text>'
+        )
+    points = " ".join(
+        f"{fmt(frame.px(x))},{fmt(frame.py(y))}" for x, y in zip(hours, stages, strict=False)
+    )
+    out.append(f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.5"/>')
+    rem_y = fmt(frame.py(3))
+    for start, stop in dream:
+        out.append(
+            f'<line x1="{fmt(frame.px(start / 60))}" y1="{rem_y}" x2="{fmt(frame.px(stop / 60))}" '
+            f'y2="{rem_y}" stroke="{DREAM_INK}" stroke-width="7" stroke-linecap="butt"/>'
+        )
+    if dream and not captured:
+        p = fmt(frame.px(dream[-1][1] / 60))
+        out.append(
+            f'<line x1="{p}" y1="{frame.top}" x2="{p}" y2="{frame.bottom}" stroke="{DREAM_INK}" '
+            'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+    out += _legend(
+        [
+            ("REM window", REM_FILL, True),
+            ("the dream" + (" (captured)" if captured else ""), DREAM_INK, False),
+        ]
+    )
     out.append("</svg>")
     return "\n".join(out)
 

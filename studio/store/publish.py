@@ -463,7 +463,13 @@ def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
             "nodes": len(ds.nodes),
             "edges": len(ds.edges),
             "rem_minutes": ds.night.total_rem_minutes,
+            "night": {
+                "onset_minutes": ds.night.onset_minutes,
+                "cycle_minutes": ds.night.cycle_minutes,
+                "rem_minutes": list(ds.night.rem_minutes),
+            },
             "node_titles": titles,
+            "intensity_limit": _intensity_limit(ds),
         },
         "lint": {
             "score": int(report.score),
@@ -487,6 +493,18 @@ def report_data(ds: Dreamscape, evaluation: Evaluation) -> dict[str, Any]:
     if evaluation.rebalanced:
         data["rebalanced"] = evaluation.rebalanced
     return _clean(data)
+
+
+def _intensity_limit(ds: Dreamscape) -> float | None:
+    """The most intense scene INT002 allows this audience (None when the rule does not apply)."""
+    if ds.meta.audience not in ("child", "teen"):
+        return None
+    from studio.lint.registry import all_rules
+
+    for rule in all_rules():
+        if rule.code == "INT002" and "max_intensity" in rule.thresholds:
+            return float(rule.thresholds["max_intensity"])
+    return None
 
 
 def render_report(ds: Dreamscape, evaluation: Evaluation) -> str:

@@ -91,15 +91,34 @@ def run_app(argv: Sequence[str]) -> int:
     from .theme import apply_theme
 
     theme = apply_theme(app, args.theme or settings.theme_name())
+    _follow_system_scheme(app)
     window = MainWindow()
     window.scene.set_theme(theme)
     window.show()
     if args.file is not None:
         window.open_path(args.file)
     offer_recoveries(window)
-    window.fit_all()
+    window.view.fit_readable()
     app.aboutToQuit.connect(lambda: _release_offscreen_clipboard(app))
     return app.exec()
+
+
+def _follow_system_scheme(app: QApplication) -> None:
+    """Until the user picks a theme (View > Theme), switch with the desktop's scheme."""
+    from . import settings
+    from .main_window import WINDOWS
+
+    def changed(_scheme: object) -> None:
+        if settings.app_settings().value("view/theme", "") in ("dark", "light"):
+            return
+        name = settings.system_scheme()
+        from .theme import apply_theme
+
+        apply_theme(app, name)
+        for window in WINDOWS:
+            window.scene.set_theme(name)
+
+    app.styleHints().colorSchemeChanged.connect(changed)
 
 
 def _release_offscreen_clipboard(app: QApplication) -> None:
@@ -130,7 +149,7 @@ def screenshot(file: Path, out: Path, size: tuple[int, int], theme: str = "dark"
     window.show()
     for _ in range(3):
         app.processEvents()
-    window.fit_all()
+    window.view.fit_readable()
     panels = getattr(window, "live_panels", None)
     if panels is not None and hasattr(panels, "wait_until_idle"):
         panels.wait_until_idle(20000)  # show the first lint and simulation results

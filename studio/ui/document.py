@@ -156,13 +156,12 @@ class Document(QObject):
         return True
 
     def connect_scenes(self, source: str, target: str) -> str:
-        """A new transition labelled after its target; returns its id."""
+        """A new, unlabelled transition (the canvas already shows where it leads); its id."""
         ds = self._ds
         edge_id = ds.unique_id(f"e{len(ds.edges) + 1}")
-        label = ds.node(target).display_title
         self.push(
-            AddEdge(Edge(edge_id, source, target, label)),
-            f"Connect {ds.node(source).display_title} → {label}",
+            AddEdge(Edge(edge_id, source, target, "")),
+            f"Connect {ds.node(source).display_title} → {ds.node(target).display_title}",
         )
         return edge_id
 

@@ -6,7 +6,7 @@ and edits made elsewhere show up immediately.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from studio.model import Dreamscape, Node
@@ -29,6 +29,7 @@ class Inspector(QWidget):
         self.multi = QLabel()
         self.multi.setProperty("role", "muted")
         self.multi.setWordWrap(True)
+        self.multi.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.multi.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         for page in (self.dreamscape_form, self.node_form, self.edge_form, self.multi):

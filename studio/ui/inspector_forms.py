@@ -71,6 +71,8 @@ class Form(QWidget):
 
     def row(self, label: str, widget: W, tip: str = "") -> W:
         self.form.addRow(label, widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label)  # screen readers say the row's label
         if tip:
             widget.setToolTip(tip)
             widget.setProperty("help", tip)

@@ -7,15 +7,27 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QShowEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtGui import QCloseEvent, QCursor, QIcon, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabBar,
+    QWidget,
+)
 
+from studio.analysis.layout import free_spot
 from studio.io import DreamFileError
 from studio.model import NODE_KINDS, ModelError
 from studio.model.starter import starter_dreamscape
 
 from . import dialogs, settings
+from .accessibility import name_controls
 from .autosave import Autosaver
+from .canvas.geometry import NODE_H, NODE_W
+from .canvas.quick_add import likely_next
 from .canvas.scene import DreamScene
 from .canvas.view import JUMP_ZOOM, DreamView
 from .clipboard import put_on_clipboard, read_clipboard
@@ -28,6 +40,7 @@ from .outline import OutlinePanel
 from .palette import PaletteList
 from .publish_actions import install_publish_actions
 from .rebalance_panel import install_rebalance
+from .resources import asset_path
 from .theme import apply_theme, current_theme
 from .windows import register_editor
 
@@ -66,6 +79,11 @@ class MainWindow(FileHandling, QMainWindow):
         if self.minimap is not None:
             self.view.fit_obstacles.append(self.minimap)
         self.view.installEventFilter(self)
+        self.view.quick_add_provider = self._quick_add_context
+        self._selection_order: list[str] = []  # scenes in the order they were selected
+        self.setAcceptDrops(True)
+        self.setWindowIcon(app_icon())
+        self.view.setAccessibleName("Dreamscape canvas")
         self._dock_actions: list = []
         self._build_docks()
         self.actions_ = build_menus(self, self)
@@ -116,13 +134,6 @@ class MainWindow(FileHandling, QMainWindow):
         self.palette_dock = self.add_dock(self.palette_list, "Palette", left, "palette_dock")
         self.outline_dock = self.add_dock(self.outline, "Outline", left, "outline_dock")
         self.inspector_dock = self.add_dock(self.inspector, "Inspector", right, "inspector_dock")
-        self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [self.palette_dock, self.outline_dock], [250, 520], Qt.Orientation.Vertical
-        )
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [250, 360], Qt.Orientation.Horizontal
-        )
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -156,55 +167,91 @@ class MainWindow(FileHandling, QMainWindow):
         self._arrange_docks()
 
     def _arrange_docks(self) -> None:
-        """Default layout: side columns full height; inspector first on the right, tabs below."""
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        """Default layout: the canvas takes most of the window. One column on the right holds
+        the inspector (outline and palette as its tabs) over the preview; findings and the
+        night share a short row under the canvas."""
+        right, bottom = (
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, bottom)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        bottom = [
-            d
-            for d in docks.values()
-            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
-        ]
-        lint = docks.get("dock_lint")
-        if lint is not None and bottom:
-            # Findings read best wide: share the bottom with the night plots.
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lint)
-            self.tabifyDockWidget(bottom[0], lint)
-            bottom[0].raise_()
-        right = [
-            d
-            for d in docks.values()
-            if d is not self.inspector_dock
-            and self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
-        ]
-        for dock in right:
-            self.tabifyDockWidget(self.inspector_dock, dock)
+        for dock in (self.inspector_dock, self.outline_dock, self.palette_dock):
+            self.addDockWidget(right, dock)
+        preview = docks.get("dock_preview")
+        below = preview or self.inspector_dock
+        if preview is not None:  # split before tabbing: a tabbed dock only takes more tabs
+            self.addDockWidget(right, preview)
+            self.splitDockWidget(self.inspector_dock, preview, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.inspector_dock, self.outline_dock)
+        self.tabifyDockWidget(self.outline_dock, self.palette_dock)
+        row = [d for d in (docks.get("dock_lint"), docks.get("dock_simulation")) if d is not None]
+        for dock in row:
+            self.addDockWidget(bottom, dock)
+        for dock in row[1:]:
+            self.tabifyDockWidget(row[0], dock)
+        known = {self.inspector_dock, self.outline_dock, self.palette_dock, preview, *row}
+        for dock in docks.values():  # docks other modules add join the nearest group
+            if dock in known or dock.isFloating():
+                continue
+            if self.dockWidgetArea(dock) == bottom and row:
+                self.tabifyDockWidget(row[0], dock)
+            elif self.dockWidgetArea(dock) in (right, Qt.DockWidgetArea.LeftDockWidgetArea):
+                self.tabifyDockWidget(below, dock)
         self.inspector_dock.raise_()
-        self._bottom_docks = bottom[:1]
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [260, 380], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self.palette_dock, self.outline_dock], [150, 700], Qt.Orientation.Vertical
-        )
+        if row:
+            row[0].raise_()
+        self._default_sizes = (self.inspector_dock, preview, row[:1])
+
+    def _hide_stale_tab_bars(self) -> None:
+        """Qt can leave the tab bar of a regrouped dock set behind, drawn over the canvas: hide
+        a tab bar that no visible dock of its tabs sits against."""
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self or not bar.isVisible():
+                continue
+            names = {bar.tabText(i) for i in range(bar.count())}
+            box = bar.geometry()
+            touching = any(
+                d.windowTitle() in names
+                and abs(d.geometry().bottom() + 1 - box.top()) <= 6
+                and d.geometry().left() < box.right()
+                and box.left() < d.geometry().right()
+                for d in docks
+            )
+            if not touching:
+                bar.hide()
 
     def _restore_layout(self) -> None:
         geometry, state = settings.window_state()
         if geometry:
             self.restoreGeometry(geometry)
         if state and self.restoreState(state):
-            self._bottom_docks = []  # the user's own sizes win
+            self._default_sizes = None  # the user's own sizes win
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if getattr(self, "_bottom_docks", None):
-            # The default bottom row takes under a third of the window, whatever its size.
-            self.resizeDocks(
-                self._bottom_docks,
-                [max(200, min(300, self.height() * 3 // 10))],
-                Qt.Orientation.Vertical,
-            )
-            self._bottom_docks = []
+        name_controls(self)
+        if getattr(self, "_default_sizes", None):
+            sizes, self._default_sizes = self._default_sizes, None
+            QTimer.singleShot(30, self, lambda: self._apply_default_sizes(*sizes))
+
+    def _apply_default_sizes(
+        self, column: QDockWidget, preview: QDockWidget | None, row: list[QDockWidget]
+    ) -> None:
+        """Compact docks sized from the window: a column of about a quarter of the width and
+        a bottom row tall enough for five findings."""
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [column], [max(300, min(420, width * 27 // 100))], Qt.Orientation.Horizontal
+        )
+        if preview is not None:
+            half = max(200, (height - 80) // 2)
+            self.resizeDocks([column, preview], [half, half], Qt.Orientation.Vertical)
+        if row:
+            self.resizeDocks(row, [max(250, min(300, height * 32 // 100))], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self, self._hide_stale_tab_bars)
 
     def _save_layout(self) -> None:
         if self.remember_layout:
@@ -275,7 +322,7 @@ class MainWindow(FileHandling, QMainWindow):
         self._bind_model()
         self._update_title()
         self._update_counts()
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.fit_readable)
         self.document_changed.emit()
 
     def _update_title(self) -> None:
@@ -292,7 +339,12 @@ class MainWindow(FileHandling, QMainWindow):
         self.zoom_label.setText(f"{round(zoom * 100)}%")
 
     def _selection_changed(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        chosen = set(node_ids)
+        kept = [n for n in self._selection_order if n in chosen]
+        self._selection_order = kept + [n for n in node_ids if n not in kept]
+        self._announce_selection(node_ids)
         self.inspector.show_selection(node_ids, edge_ids)
+        QTimer.singleShot(0, self, lambda: name_controls(self.inspector))
         self.outline.show_selection(node_ids)
         count = len(node_ids) + len(edge_ids)
         self.selection_label.setText(f"{count} selected" if count else "")
@@ -320,8 +372,97 @@ class MainWindow(FileHandling, QMainWindow):
         if kind not in NODE_KINDS:
             self.statusBar().showMessage(f"Unknown scene kind '{kind}'", 5000)
             return
+        x, y = free_spot(self.document.ds, x, y, (NODE_W, NODE_H))
         node_id = self.document.add_node(kind, x, y)
         self.scene.select([node_id])
+
+    def _quick_add_context(self) -> tuple[str, object]:
+        """Tab quick-add: after one selected scene, preselect its likely next kind and add the
+        new scene to its right, connected from it."""
+        ds = self.document.ds
+        nodes = self.scene.selected_node_ids()
+        has_entry = any(n.kind == "entry" for n in ds.nodes)
+        if len(nodes) != 1:
+            return likely_next(None, has_entry), None
+        source = nodes[0]
+        return likely_next(ds.node(source).kind, has_entry), (
+            lambda kind, _pos: self.add_after(source, kind)
+        )
+
+    def add_after(self, source_id: str, kind: str) -> str | None:
+        """A new scene in the free spot right of `source_id`, connected from it: one step."""
+        ds = self.document.ds
+        if not ds.has_node(source_id) or kind not in NODE_KINDS:
+            return None
+        source = ds.node(source_id)
+        x, y = free_spot(ds, source.x + NODE_W + 80, source.y, (NODE_W, NODE_H))
+        stack = self.document.undo_stack
+        stack.beginMacro(f"Add {kind} after {source.display_title}")
+        try:
+            node_id = self.document.add_node(kind, x, y)
+            self.document.connect_scenes(source_id, node_id)
+        finally:
+            stack.endMacro()
+        self.scene.select([node_id])
+        self.view.ensureVisible(self.scene.node_item(node_id).sceneBoundingRect(), 40, 40)
+        return node_id
+
+    def connect_selected(self) -> str | None:
+        """Connect two selected scenes, from the one selected first to the other."""
+        nodes = [n for n in self._selection_order if n in set(self.scene.selected_node_ids())]
+        if len(nodes) != 2:
+            self.statusBar().showMessage("Select exactly two scenes to connect them", 5000)
+            return None
+        edge_id = self.document.connect_scenes(nodes[0], nodes[1])
+        self.scene.select(nodes)
+        return edge_id
+
+    def select_neighbour(self, step: int, extend: bool = False) -> None:
+        """Move (or, with `extend`, grow) the selection to the next scene in file order."""
+        ids = [n.id for n in self.document.ds.nodes]
+        if not ids:
+            return
+        current = self._selection_order[-1] if self._selection_order else None
+        index = ids.index(current) + step if current in ids else (0 if step > 0 else -1)
+        target = ids[index % len(ids)]
+        chosen = [*self._selection_order, target] if extend else [target]
+        self.scene.select(list(dict.fromkeys(chosen)))
+        self._selection_order = [n for n in self._selection_order if n != target] + [target]
+        if not extend:
+            self._selection_order = [target]
+        self.view.center_on_node(target)
+
+    def edit_selected(self) -> None:
+        nodes = self.scene.selected_node_ids()
+        if nodes:
+            self._node_activated(nodes[0])
+
+    def _announce_selection(self, node_ids: list[str]) -> None:
+        """Screen readers hear the selected scene: the canvas's accessible description."""
+        ds = self.document.ds
+        if len(node_ids) == 1 and ds.has_node(node_ids[0]):
+            node = ds.node(node_ids[0])
+            text = f"Selected {node.kind} scene: {node.display_title}"
+        elif node_ids:
+            text = f"{len(node_ids)} scenes selected"
+        else:
+            text = "No scene selected"
+        self.view.setAccessibleDescription(text)
+
+    # ------------------------------------------------------------------ drops
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        if _dropped_dream_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        path = _dropped_dream_file(event.mimeData())
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, self, lambda: self.open_path(path))
 
     def _add_at_centre(self, kind: str) -> None:
         centre = self.view.mapToScene(self.view.viewport().rect().center())
@@ -399,6 +540,7 @@ class MainWindow(FileHandling, QMainWindow):
             data = read_clipboard()
             if at is None:
                 at = self._paste_point()
+            at = free_spot(self.document.ds, at[0], at[1], (NODE_W, NODE_H))  # never on a card
             node_ids, edge_ids = self.document.paste(data, at)
         except DreamFileError as exc:
             dialogs.show_errors(
@@ -522,7 +664,7 @@ class MainWindow(FileHandling, QMainWindow):
         if path is not None:
             window.open_path(path)
         window.show()
-        QTimer.singleShot(0, window.view.fit_all)
+        QTimer.singleShot(0, window.view.fit_readable)
         return window
 
     def quit_all(self) -> None:
@@ -570,6 +712,19 @@ class MainWindow(FileHandling, QMainWindow):
         if self in WINDOWS:
             WINDOWS.remove(self)
         event.accept()
+
+
+def _dropped_dream_file(mime) -> Path | None:  # noqa: ANN001 - QMimeData
+    """The first local .dream file among dropped URLs, if any."""
+    for url in mime.urls() if mime.hasUrls() else []:
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".dream"):
+            return Path(url.toLocalFile())
+    return None
+
+
+def app_icon() -> QIcon:
+    """The window icon (assets/icons/app.svg)."""
+    return QIcon(str(asset_path("icons", "app.svg")))
 
 
 def first_window_size(available: QRect) -> tuple[int, int]:

@@ -91,6 +91,7 @@ Keys = QKeySequence.StandardKey | str | list | None
 CANVAS_GESTURES: tuple[tuple[str, str, str], ...] = (
     ("Canvas", "Quick-add a scene at the cursor", "Tab, or double-click empty canvas"),
     ("Canvas", "Connect two scenes", "Drag from a scene's output port to another scene"),
+    ("Canvas", "Add the next scene, connected", "Tab with one scene selected, then Enter"),
     ("Canvas", "Add to / remove from selection", "Ctrl+click"),
     ("Canvas", "Select an area", "Drag on empty canvas"),
     ("Canvas", "Pan", "Middle drag, or Space+drag"),
@@ -152,7 +153,9 @@ def _action(
 ) -> QAction:
     action = QAction(text, window)
     if keys is not None:
-        if isinstance(keys, list):
+        if isinstance(keys, QKeySequence.StandardKey):
+            action.setShortcuts(keys)  # every binding the desktop uses for it
+        elif isinstance(keys, list):
             action.setShortcuts([QKeySequence(k) for k in keys])
         else:
             action.setShortcut(QKeySequence(keys))
@@ -182,7 +185,7 @@ def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
     )
     a.open = _action(parent, "&Open…", window.open_dialog, sk.Open, "Open a .dream file")
     a.save = _action(parent, "&Save", window.save, sk.Save, "Save to the current file")
-    a.save_as = _action(parent, "Save &As…", window.save_as, "Ctrl+Shift+S", "Save to a new file")
+    a.save_as = _action(parent, "Save &As…", window.save_as, sk.SaveAs, "Save to a new file")
     a.revert = _action(
         parent,
         "&Revert to Saved",
@@ -190,8 +193,8 @@ def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
         None,
         "Discard unsaved changes and reload the file",
     )
-    a.close = _action(parent, "&Close Window", window.close, "Ctrl+W")
-    a.quit = _action(parent, "&Quit", window.quit_all, "Ctrl+Q")
+    a.close = _action(parent, "&Close Window", window.close, sk.Close)
+    a.quit = _action(parent, "&Quit", window.quit_all, sk.Quit)
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.new, a.new_window, a.open])
     window.recent_menu = QMenu("Open &Recent", parent)
@@ -208,9 +211,13 @@ def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
     # ---------------------------------------------------------------- Edit
     stack = window.document.undo_stack
     a.undo = stack.createUndoAction(parent, "&Undo")
-    a.undo.setShortcut(QKeySequence("Ctrl+Z"))
+    a.undo.setShortcuts(QKeySequence.keyBindings(sk.Undo))
     a.redo = stack.createRedoAction(parent, "&Redo")
-    a.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo_keys = QKeySequence.keyBindings(sk.Redo)
+    for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):  # both habits work on every desktop
+        if QKeySequence(extra) not in redo_keys:
+            redo_keys.append(QKeySequence(extra))
+    a.redo.setShortcuts(redo_keys)
     parent.addAction(a.undo)
     parent.addAction(a.redo)
     a.cut = _action(parent, "Cu&t", window.cut, sk.Cut)
@@ -222,16 +229,53 @@ def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
     a.find = _action(
         parent, "&Find Scene…", window.focus_search, sk.Find, "Search scenes by title or text"
     )
+    a.connect = _action(
+        window,
+        "C&onnect Selected Scenes",
+        window.connect_selected,
+        "Ctrl+K",
+        "Connect the first selected scene to the second",
+    )
+    a.edit_scene = _action(window, "&Edit Scene", window.edit_selected, "F2")
+    a.next_scene = _action(
+        window, "Select &Next Scene", lambda: window.select_neighbour(1), "Alt+Right"
+    )
+    a.previous_scene = _action(
+        window, "Select &Previous Scene", lambda: window.select_neighbour(-1), "Alt+Left"
+    )
+    a.extend_next = _action(
+        window,
+        "Add Next Scene to Selection",
+        lambda: window.select_neighbour(1, extend=True),
+        "Alt+Shift+Right",
+    )
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([a.undo, a.redo])
     edit_menu.addSeparator()
     edit_menu.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
     edit_menu.addSeparator()
-    edit_menu.addActions([a.select_all, a.find])
+    edit_menu.addActions([a.connect, a.edit_scene])
+    edit_menu.addSeparator()
+    edit_menu.addActions([a.select_all, a.next_scene, a.previous_scene, a.extend_next, a.find])
     a.menus.append(
         (
             "Edit",
-            [a.undo, a.redo, a.cut, a.copy, a.paste, a.duplicate, a.delete, a.select_all, a.find],
+            [
+                a.undo,
+                a.redo,
+                a.cut,
+                a.copy,
+                a.paste,
+                a.duplicate,
+                a.delete,
+                a.connect,
+                a.edit_scene,
+                a.select_all,
+                a.next_scene,
+                a.previous_scene,
+                a.extend_next,
+                a.find,
+            ],
         )
     )
 

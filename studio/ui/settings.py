@@ -62,8 +62,20 @@ def clear_recent_files() -> None:
 
 
 def theme_name() -> str:
-    value = app_settings().value("view/theme", "dark")
-    return value if value in ("dark", "light") else "dark"
+    """The theme the user chose; until they choose, the system's dark or light scheme."""
+    value = app_settings().value("view/theme", "")
+    return value if value in ("dark", "light") else system_scheme()
+
+
+def system_scheme() -> str:
+    """'light' when the desktop asks for a light scheme, else 'dark' (also when unknown)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        return "dark"
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "light" if scheme == Qt.ColorScheme.Light else "dark"
 
 
 def set_theme_name(name: str) -> None:

@@ -32,6 +32,45 @@ _PALETTES = {
 }
 
 
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast_ratio(a: QColor | str, b: QColor | str) -> float:
+    """WCAG contrast between two opaque colours (1..21; AA asks 4.5 for text, 3 for parts)."""
+    high, low = sorted((_luminance(QColor(a)), _luminance(QColor(b))), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(colour: QColor | str, background: QColor | str, ratio: float = 4.5) -> QColor:
+    """`colour` darkened (on light backgrounds) or lightened (on dark) until it reads as text."""
+    result, back = QColor(colour), QColor(background)
+    darken = _luminance(back) > 0.4
+    for _ in range(40):
+        if contrast_ratio(result, back) >= ratio:
+            break
+        result = result.darker(108) if darken else result.lighter(108)
+    return result
+
+
+def text_colour_for(widget: object, colour: QColor | str) -> str:
+    """A status colour as text on `widget`'s own background, at AA contrast (#rrggbb)."""
+    app = QApplication.instance()
+    theme = app.property("studio_theme") if app is not None else None
+    background = _PALETTES.get(theme or "dark", _PALETTES["dark"])["window"]
+    palette = getattr(widget, "palette", None)
+    if callable(palette):
+        background = palette().color(QPalette.ColorRole.Window)
+    return readable(colour, background).name()
+
+
 def palette_for(name: str) -> QPalette:
     colours = {k: QColor(v) for k, v in _PALETTES[name].items()}
     pal = QPalette()

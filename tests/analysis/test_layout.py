@@ -107,3 +107,30 @@ def test_any_graph_gets_distinct_positions_with_entry_leftmost(case: tuple[int, 
     for a, b in pairs:  # every edge from the reachable part goes at most one layer right
         if pos[f"n{b}"][0] > pos[f"n{a}"][0] and pos[f"n{a}"][0] == 0:
             assert pos[f"n{b}"][0] == 260
+
+
+def test_exits_go_in_the_last_column_and_cards_never_overlap() -> None:
+    ds = _ds(
+        [("a", "entry"), ("quick", "exit"), ("b", "scene"), ("c", "scene"), ("d", "exit")],
+        [("a", "quick"), ("a", "b"), ("b", "c"), ("c", "d")],
+    )
+    pos = layered_layout(ds, x_gap=260, y_gap=150)
+    last = max(x for x, _ in pos.values())
+    assert pos["quick"][0] == last and pos["d"][0] == last
+    assert all(pos[i][0] < last for i in ("a", "b", "c"))
+    boxes = list(pos.values())
+    for i, (x1, y1) in enumerate(boxes):
+        for x2, y2 in boxes[i + 1 :]:
+            assert abs(x1 - x2) >= 180 or abs(y1 - y2) >= 84
+
+
+def test_examples_lay_out_with_the_entry_first_and_exits_last() -> None:
+    for path in EXAMPLES.glob("*.dream"):
+        ds = load_dreamscape(path)
+        pos = layered_layout(ds)
+        entry = next(n.id for n in ds.nodes if n.kind == "entry")
+        xs = [x for x, _ in pos.values()]
+        assert pos[entry][0] == min(xs), path.name
+        for node in ds.nodes:
+            if node.kind == "exit":
+                assert pos[node.id][0] == max(xs), (path.name, node.id)

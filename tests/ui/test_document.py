@@ -57,7 +57,7 @@ def test_connect_makes_fresh_edge_labelled_after_target(doc: Document) -> None:
     eid = doc.connect_scenes(a, b)
     assert eid not in ids
     edge = doc.ds.edge(eid)
-    assert (edge.source, edge.target, edge.label) == (a, b, doc.ds.node(b).display_title)
+    assert (edge.source, edge.target, edge.label) == (a, b, "")  # issue 13: no label by default
     doc.undo_stack.undo()
     assert not doc.ds.has_edge(eid)
 

@@ -111,24 +111,6 @@ def test_shortcuts_dialog_shows_every_action_name_whole(window) -> None:
     dialog.close()
 
 
-def test_window_can_be_narrow_and_the_left_dock_widened(qtbot) -> None:
-    window = MainWindow(
-        Document(loads_dreamscape(_design(3, 260), "s.dream")), remember_layout=False
-    )
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.minimumSizeHint().width() <= 900
-    assert window.minimumWidth() <= 900
-    window.resizeDocks([window.palette_dock], [480], Qt.Orientation.Horizontal)
-    QApplication.processEvents()
-    assert window.palette_dock.width() >= 440
-    window.live_panels.shutdown()
-    window.close()
-    WINDOWS.clear()
-
-
 def test_error_dialog_wraps_long_lines(window) -> None:
     line = "broken.dream: nodes[3].condition: " + "a very long explanation " * 20
     dialog = dialogs.ErrorListDialog(window, "Cannot open", "Problems:", [line])
@@ -307,3 +289,57 @@ def test_report_without_a_browser_says_where_the_file_is(qtbot, monkeypatch, tmp
     assert opened == [str(report)]
     assert shown and str(report) in shown[0] and "browser" in shown[0]
     assert QGuiApplication.clipboard().text() == str(report)
+
+
+def test_examples_open_at_a_zoom_where_titles_read(qtbot, monkeypatch) -> None:
+    from studio.ui.canvas.view import READABLE_ZOOM
+
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a, **k: "discard")
+    window = MainWindow(live_panels=False, remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(EXAMPLES / "reality-somnos.dream")
+    qtbot.waitUntil(lambda: window.view.zoom() >= READABLE_ZOOM - 1e-6, timeout=2000)
+    entry = window.scene.node_item("onset")
+    shown = window.view.mapFromScene(entry.sceneBoundingRect()).boundingRect()
+    assert window.view.viewport().rect().contains(shown)  # the story starts on screen
+    WINDOWS.clear()
+
+
+def test_theme_follows_the_system_scheme_until_chosen(qtbot, monkeypatch) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from studio.ui import settings
+
+    hints = QGuiApplication.styleHints()
+    monkeypatch.setattr(hints.__class__, "colorScheme", lambda self: Qt.ColorScheme.Light)
+    assert settings.theme_name() == "light"
+    settings.set_theme_name("dark")
+    assert settings.theme_name() == "dark"
+
+
+def test_paste_lands_on_free_canvas(window) -> None:
+    from PySide6.QtCore import QRectF
+
+    from studio.ui.clipboard import put_on_clipboard
+
+    ds = window.document.ds
+    put_on_clipboard(window.document.copy_data(["n1"]))
+    source = ds.node("n1")
+    pasted = window.paste((source.x, source.y))
+    assert pasted
+    new = ds.node(pasted[0])
+    placed = QRectF(new.x, new.y, 180, 84)
+    for node in ds.nodes:
+        if node.id != new.id:
+            assert not placed.intersects(QRectF(node.x, node.y, 180, 84)), node.id
+
+
+def test_multi_selection_note_is_at_the_top_of_the_inspector(window) -> None:
+    window.scene.select(["n0", "n1"])
+    QApplication.processEvents()
+    note = window.inspector.multi
+    assert window.inspector.stack.currentWidget() is note
+    assert note.alignment() & Qt.AlignmentFlag.AlignTop

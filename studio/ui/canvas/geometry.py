@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from ..theme import contrast_ratio
 from .style import SEVERITY_COLORS, Theme, fonts
 
 
@@ -60,7 +61,7 @@ GROUP_TITLE_H = 26.0
 
 # Below LOD_SIMPLE cards are filled rounded rects (drawn in bulk by NodeLayer); below
 # LOD_PLAIN plain rects, and the view switches to its cached overview (overview.py).
-LOD_SIMPLE = 0.4
+LOD_SIMPLE = 0.65  # below, titles in large type: the detail title would be under 8 px
 LOD_PLAIN = 0.15
 
 CARD = QRectF(0, 0, NODE_W, NODE_H)
@@ -237,11 +238,17 @@ class CanvasContext:
             self.node_layer.update(rect)
 
 
+def badge_glyph_colour(severity: str) -> QColor:
+    """White or near-black, whichever reads better on the badge's fill (amber takes black)."""
+    fill = QColor(SEVERITY_COLORS.get(severity, "#888888"))
+    return max((QColor("#ffffff"), QColor("#111522")), key=lambda c: contrast_ratio(c, fill))
+
+
 def paint_badge(painter: QPainter, centre: QPointF, severity: str, theme: Theme) -> None:
     painter.setPen(QPen(theme.background, 2))
     painter.setBrush(QColor(SEVERITY_COLORS.get(severity, "#888888")))
     painter.drawEllipse(centre, 7.5, 7.5)
-    painter.setPen(QColor("#ffffff"))
+    painter.setPen(badge_glyph_colour(severity))
     painter.setFont(fonts()["badge"])
     painter.drawText(
         QRectF(centre.x() - 7, centre.y() - 7, 14, 14),

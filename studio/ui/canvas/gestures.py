@@ -305,9 +305,29 @@ def node_tooltip(item: NodeItem) -> str:
     )
     if item.heat is not None:
         lines.append(f"heat {item.heat:.0%}")
-    if item.badge:
-        lines.append(f"lint: worst finding is {item.badge}")
+    lines += finding_lines(item, "node", node.id)
     return "<br>".join(lines)
+
+
+MAX_TIP_FINDINGS = 4
+
+
+def finding_lines(item: NodeItem | EdgeItem, kind: str, element_id: str) -> list[str]:
+    """The badge explained: each finding's code and message, and its fix when it has one."""
+    if not item.badge:
+        return []
+    lookup = getattr(item.scene(), "finding_lookup", None)
+    found = lookup(kind, element_id) if lookup is not None else []
+    if not found:
+        return [f"lint: worst finding is {item.badge}"]
+    lines = []
+    for code, message, fix in found[:MAX_TIP_FINDINGS]:
+        lines.append(f"<b>{html.escape(code)}</b> {html.escape(message)}")
+        if fix:
+            lines.append(f"&nbsp;&nbsp;Fix: {html.escape(fix)}")
+    if len(found) > MAX_TIP_FINDINGS:
+        lines.append(f"… and {len(found) - MAX_TIP_FINDINGS} more in the lint panel")
+    return lines
 
 
 def edge_tooltip(item: EdgeItem) -> str:
@@ -324,6 +344,5 @@ def edge_tooltip(item: EdgeItem) -> str:
             "sets "
             + ", ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in edge.effects.items())
         )
-    if item.badge:
-        lines.append(f"lint: worst finding is {item.badge}")
+    lines += finding_lines(item, "edge", edge.id)
     return "<br>".join(lines)

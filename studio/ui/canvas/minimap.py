@@ -128,7 +128,9 @@ class MiniMap(QWidget):
     def _render(self) -> QImage:
         self._map = None
         scale, offset, bounds = self._mapping()
-        image = QImage(self.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        ratio = self.devicePixelRatioF()  # sharp on high-DPI screens: render physical pixels
+        image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
         ds = self._ds
         if ds is None:
@@ -186,7 +188,11 @@ class MiniMap(QWidget):
 
     def paintEvent(self, event: Any) -> None:
         theme = self.view.dream_scene().ctx.theme
-        if self._image is None or self._image.size() != self.size():
+        if (
+            self._image is None
+            or self._image.deviceIndependentSize().toSize() != self.size()
+            or self._image.devicePixelRatio() != self.devicePixelRatioF()
+        ):
             self._image = self._render()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -32,7 +32,7 @@ class OverviewLayer:
 
     def __init__(self) -> None:
         self._image: QImage | None = None
-        self._key: tuple[float, int] | None = None
+        self._key: tuple[float, int, float] | None = None
         self._geometry: tuple[int, list[QLineF], dict[str, list[QRectF]]] | None = None
         self.renders = 0
 
@@ -49,9 +49,10 @@ class OverviewLayer:
         if side > MAX_IMAGE_SIDE:  # too large to cache: draw straight into the view
             self.render(painter, scene, scale)
             return
-        key = (round(scale, 6), scene.ctx.overview_rev)
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (round(scale, 6), scene.ctx.overview_rev, ratio)
         if self._key != key or self._image is None:
-            self._render_image(scene, bounds, scale)
+            self._render_image(scene, bounds, scale, ratio)
             self._key = key
         assert self._image is not None
         device = painter.worldTransform().map(bounds.topLeft())
@@ -60,10 +61,14 @@ class OverviewLayer:
         painter.drawImage(QPointF(round(device.x()), round(device.y())), self._image)
         painter.restore()
 
-    def _render_image(self, scene: DreamScene, bounds: QRectF, scale: float) -> None:
-        width = max(1, int(bounds.width() * scale) + 2)
-        height = max(1, int(bounds.height() * scale) + 2)
+    def _render_image(
+        self, scene: DreamScene, bounds: QRectF, scale: float, ratio: float = 1.0
+    ) -> None:
+        """The picture in device pixels (ratio = the screen's pixels per logical pixel)."""
+        width = max(1, int(bounds.width() * scale * ratio) + 2)
+        height = max(1, int(bounds.height() * scale * ratio) + 2)
         image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         painter.scale(scale, scale)

@@ -23,6 +23,26 @@ from .style import KIND_HINTS, KIND_LABELS, kind_icon
 _KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
+# What a designer most often adds after a scene of each kind (quick-add preselects it).
+LIKELY_NEXT: dict[str, str] = {
+    "entry": "scene",
+    "scene": "choice",
+    "choice": "scene",
+    "reward": "anchor",
+    "social": "scene",
+    "anchor": "exit",
+    "nightmare": "anchor",
+    "exit": "scene",
+}
+
+
+def likely_next(after: str | None, has_entry: bool) -> str:
+    """The kind to preselect: after the selected scene's kind, else an entry if none yet."""
+    if after is not None:
+        return LIKELY_NEXT.get(after, "scene")
+    return "scene" if has_entry else "entry"
+
+
 def kind_matches(kind: str, query: str) -> int:
     """Rank of a kind for a search (lower is better); -1 when it does not match."""
     query = query.strip().lower()
@@ -76,6 +96,7 @@ class QuickAddPopup(QFrame):
         layout.addWidget(self.list)
         layout.addWidget(self.hint)
         self.setFixedWidth(240)
+        self.preferred: str | None = None  # preselected while the search is empty
         self.search.textChanged.connect(self._filter)
         self.search.installEventFilter(self)
         self.list.itemClicked.connect(self._choose_item)
@@ -83,8 +104,10 @@ class QuickAddPopup(QFrame):
         self._filter("")
 
     # --------------------------------------------------------------- behaviour
-    def popup(self, global_pos: QPoint) -> None:
-        """Show at a screen position (kept on screen), with an empty search focused."""
+    def popup(self, global_pos: QPoint, preferred: str | None = None) -> None:
+        """Show at a screen position (kept on screen), with an empty search focused and the
+        likeliest kind preselected."""
+        self.preferred = preferred
         self.search.clear()
         self._filter("")
         self._fit_list()
@@ -130,7 +153,11 @@ class QuickAddPopup(QFrame):
             item.setHidden(rank < 0)
             if rank >= 0:
                 ranked.append((rank, i))
-        self.list.setCurrentRow(min(ranked)[1] if ranked else -1)
+        rows = [i for _, i in ranked]
+        wanted = [
+            i for i in rows if not text and self.list.item(i).data(_KIND_ROLE) == self.preferred
+        ]
+        self.list.setCurrentRow(wanted[0] if wanted else min(ranked)[1] if ranked else -1)
         if not ranked:
             self.hint.setText("No kind matches.")
 

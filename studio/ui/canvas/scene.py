@@ -81,6 +81,8 @@ class DreamScene(SceneGestures, QGraphicsScene):
         self._drop_item: NodeItem | None = None
         self._rect_pending = False
         self._overview_pending = False
+        # Set by the live panels: (kind, id) -> [(code, message, fix)] for badge tooltips.
+        self.finding_lookup: Any = None
         self.selectionChanged.connect(self._on_selection_changed)
         self.set_dreamscape(ds)
 

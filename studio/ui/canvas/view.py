@@ -19,7 +19,7 @@ KIND_MIME = "application/x-dreamstudio-kind"
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 FIT_MARGIN = 48
-READABLE_ZOOM = LOD_SIMPLE  # from here up cards draw their titles and text
+READABLE_ZOOM = 0.375  # from here up card titles render at 9 px or more
 JUMP_ZOOM = 0.8  # a jump to one scene (search, finding) shows it comfortably large
 
 
@@ -59,6 +59,8 @@ class DreamView(QGraphicsView):
         )
         self._last_mouse: QPoint | None = None  # over the viewport, else None
         self.fit_obstacles: list[QWidget] = []  # overlays (the minimap) that fitting keeps clear
+        # Set by the window: (kind to preselect, what to do with the choice) for Tab quick-add.
+        self.quick_add_provider: Callable[[], tuple[str | None, Any]] | None = None
         self._bind(scene)
         self._after_zoom()
 
@@ -163,6 +165,25 @@ class DreamView(QGraphicsView):
 
     def fit_all(self) -> None:
         self.fit_rect(self.dream_scene().items_bounding_rect())
+
+    def fit_readable(self) -> None:
+        """Fit the graph, but never below the zoom where titles read; then start at the entry
+        (the left of the graph) rather than the middle."""
+        scene = self.dream_scene()
+        rect = scene.items_bounding_rect()
+        if rect.isNull():
+            return
+        self.fit_rect(rect, min_zoom=READABLE_ZOOM)
+        area = self._fit_area(rect)
+        if _fit_scale(rect, area) >= READABLE_ZOOM:
+            return
+        entry = next((n for n in scene.dreamscape.nodes if n.kind == "entry"), None)
+        item = scene.node_item(entry.id) if entry is not None else None
+        focus = item.sceneBoundingRect().center() if item is not None else rect.center()
+        zoom = self.zoom()
+        x = rect.left() + (area.width() / 2 - FIT_MARGIN) / zoom
+        y = min(max(focus.y(), rect.top() + (area.height() / 2 - FIT_MARGIN) / zoom), rect.bottom())
+        self.centerOn(QPointF(x, y))
 
     def fit_selection(self) -> None:
         """Fit the selected scenes (and selected transitions); everything when none is."""
@@ -309,7 +330,10 @@ class DreamView(QGraphicsView):
             pos = self._last_mouse
             if pos is None or not self.viewport().rect().contains(pos):
                 pos = self.viewport().rect().center()
-            self.open_quick_add(pos)
+            preferred, on_chosen = (
+                self.quick_add_provider() if self.quick_add_provider else (None, None)
+            )
+            self.open_quick_add(pos, on_chosen, preferred)
             return True
         return super().event(event)
 
@@ -350,12 +374,15 @@ class DreamView(QGraphicsView):
         return self._quick_add
 
     def open_quick_add(
-        self, viewport_pos: QPoint, on_chosen: Callable[[str, QPointF], None] | None = None
+        self,
+        viewport_pos: QPoint,
+        on_chosen: Callable[[str, QPointF], None] | None = None,
+        preferred: str | None = None,
     ) -> QuickAddPopup:
         """Open the popup at a viewport position; the chosen kind lands there."""
         popup = self.quick_add_popup()
         self._quick_target = (self.mapToScene(viewport_pos), on_chosen)
-        popup.popup(self.viewport().mapToGlobal(viewport_pos))
+        popup.popup(self.viewport().mapToGlobal(viewport_pos), preferred)
         return popup
 
     def _quick_chosen(self, kind: str) -> None:

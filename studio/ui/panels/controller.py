@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSizePolicy, QWidget
 
+from ..theme import text_colour_for
 from . import heap
 from .lint_actions import ActionError, fix_label, fix_op, suppress_op, unsuppress_op
 from .lint_panel import LintPanel
@@ -57,12 +58,18 @@ class LivePanels(QObject):
         self.status_gauge.setObjectName("statusScore")
         self.status_verdict = QLabel("Checking…")
         self.status_verdict.setObjectName("statusVerdict")
+        self.status_verdict.setMinimumWidth(120)  # a long verdict is elided, never widens
+        self.status_verdict.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
+        )
         self.status_verdict.setToolTip("The publish gate; click to open the lint panel")
         self.status_verdict.mousePressEvent = lambda _e: self.show_lint()  # type: ignore[method-assign]
         bar = window.statusBar()
         bar.addPermanentWidget(self.status_gauge)
         bar.addPermanentWidget(self.status_verdict)
 
+        if getattr(window, "scene", None) is not None:
+            window.scene.finding_lookup = self.badge_findings  # badge tooltips
         self.runner.result_ready.connect(self._on_result)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -202,7 +209,9 @@ class LivePanels(QObject):
         if len(text) > STATUS_CHARS:
             text = text[: STATUS_CHARS - 1].rstrip() + "…"
         self.status_verdict.setText(text)
-        self.status_verdict.setStyleSheet(f"color: {colour}; padding: 0 6px;")
+        self.status_verdict.setStyleSheet(
+            f"color: {text_colour_for(self.status_verdict, colour)}; padding: 0 6px;"
+        )
         self.status_gauge.set_updating(False)
 
     # ------------------------------------------------------------- canvas
@@ -227,6 +236,16 @@ class LivePanels(QObject):
         edges = [e for e in edge_ids if ds.has_edge(e)]
         if nodes or edges:
             self.window.select_and_center(nodes, edges)
+
+    def badge_findings(self, kind: str, element_id: str) -> list[tuple[str, str, str]]:
+        """(code, message, fix) of the unsuppressed findings behind a card's or curve's badge."""
+        out = []
+        for f in self.findings_at(kind, element_id):
+            if getattr(f, "suppressed", False):
+                continue
+            fix = getattr(f, "fix", None)
+            out.append((f.code, f.message, getattr(fix, "description", "") or ""))
+        return out
 
     def findings_at(self, kind: str, element_id: str) -> list[Any]:
         """Current findings that concern one node or edge (for canvas context menus)."""

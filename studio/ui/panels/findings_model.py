@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from studio.report.numbers import points_text
+
 from .style import SEVERITY_RANK, severity_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -180,7 +182,7 @@ class FindingsModel(QAbstractTableModel):
             if col == COL_WHERE:
                 return where_text(f)
             if col == COL_POINTS:
-                return "—" if f.suppressed else f"{f.points:.1f}"
+                return "—" if f.suppressed else points_text(f.points)
             return None
         if role == Qt.ItemDataRole.DecorationRole and col == COL_SEVERITY:
             return severity_icon(f.severity)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QToolButton, QWidget
 
 from .findings_model import family_of
 from .style import SEVERITIES, severity_icon
 
 KNOWN_FAMILIES = ("DS", "EXT", "RWD", "TMP", "INT", "SOC")
 SEVERITY_TITLES = {"error": "errors", "warning": "warnings", "info": "info"}
+
+
+class _Collector:
+    """Collects the bar's widgets in order before they are placed on the grid."""
+
+    def __init__(self) -> None:
+        self.widgets: list[QWidget] = []
+
+    def addWidget(self, widget: QWidget, *_: Any) -> None:  # noqa: N802 - layout-like
+        self.widgets.append(widget)
 
 
 class FilterBar(QWidget):
@@ -21,9 +31,11 @@ class FilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        self.two_rows: bool | None = None
+        layout = _Collector()
         self.severity_buttons: dict[str, QToolButton] = {}
         for sev in SEVERITIES:
             button = self._toggle(f"0 {SEVERITY_TITLES[sev]}", f"Show {SEVERITY_TITLES[sev]}")
@@ -46,7 +58,48 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Filter findings…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.changed)
-        layout.addWidget(self.search, 1)
+        self.search.setMinimumWidth(90)
+        self.family_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.family_combo.setMinimumContentsLength(6)
+        layout.addWidget(self.search)
+        self.toggles = layout.widgets[:-2]
+        self._place(two_rows=False)
+
+    def _place(self, two_rows: bool) -> None:
+        """One row when there is room; in a narrow dock, family and text go on a second row."""
+        if two_rows == self.two_rows:
+            return
+        self.two_rows = two_rows
+        for widget in (*self.toggles, self.family_combo, self.search):
+            self.grid.removeWidget(widget)
+        for col, widget in enumerate(self.toggles):
+            self.grid.addWidget(widget, 0, col)
+        count = len(self.toggles)
+        for col in range(count + 2):
+            self.grid.setColumnStretch(col, 0)
+        if two_rows:
+            self.grid.addWidget(self.family_combo, 1, 0)
+            self.grid.addWidget(self.search, 1, 1, 1, count - 1)
+            self.grid.setColumnStretch(count - 1, 1)
+        else:
+            self.grid.addWidget(self.family_combo, 0, count)
+            self.grid.addWidget(self.search, 0, count + 1)
+            self.grid.setColumnStretch(count + 1, 1)
+
+    def _one_row_width(self) -> int:
+        widgets = (*self.toggles, self.family_combo, self.search)
+        return sum(w.sizeHint().width() for w in widgets) + 4 * len(widgets)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """As narrow as the toggles: the rest can wrap to a second row."""
+        width = sum(w.sizeHint().width() for w in self.toggles) + 4 * len(self.toggles)
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place(two_rows=self.width() < self._one_row_width())
 
     def _toggle(self, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)

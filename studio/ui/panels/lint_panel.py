@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..theme import text_colour_for
 from .findings_model import (
     COL_CODE,
     COL_MESSAGE,
@@ -89,6 +91,9 @@ class LintPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.verdict.setFont(font)
+        compact = QFont(font)
+        compact.setPointSizeF(font.pointSizeF() / 1.1)
+        self._verdict_fonts = (font, compact)  # roomy (narrow dock) and compact (short dock)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -197,7 +202,7 @@ class LintPanel(QWidget):
         self.main_layout.addWidget(self.head)
         self.main_layout.addWidget(body, 1)
         self.wide: bool | None = None
-        self._arrange(wide=False)
+        self._arrange(wide=True)  # it starts in the short bottom row: be short from the start
         self._show_detail(None)
 
     # -------------------------------------------------------------- layout
@@ -209,8 +214,11 @@ class LintPanel(QWidget):
         if wide:
             self.main_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head_layout.setDirection(QBoxLayout.Direction.TopToBottom)
-            self.head.setFixedWidth(200)
+            self.head.setFixedWidth(196)
+            self.verdict.setFont(self._verdict_fonts[1])  # a short dock: the verdict in body size
             self.head.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.gauge.setFixedSize(64, 64)
+            self.summary.hide()  # a short, wide dock: the gauge's tooltip carries the numbers
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
             self._place_buttons(columns=2)
         else:
@@ -218,6 +226,9 @@ class LintPanel(QWidget):
             self.head_layout.setDirection(QBoxLayout.Direction.LeftToRight)
             self.head.setMinimumWidth(0)
             self.head.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.gauge.setFixedSize(84, 84)
+            self.verdict.setFont(self._verdict_fonts[0])
+            self.summary.show()
             self.splitter.setOrientation(Qt.Orientation.Vertical)
             self._place_buttons(columns=4)
         QTimer.singleShot(0, self._share_splitter)
@@ -241,7 +252,7 @@ class LintPanel(QWidget):
         horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
         total = self.splitter.width() if horizontal else self.splitter.height()
         if total > 0:
-            first = total * 3 // 5 if horizontal else total * 2 // 3
+            first = total * 2 // 3
             self.splitter.setSizes([first, total - first])
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
@@ -311,7 +322,7 @@ class LintPanel(QWidget):
             colour = SEVERITY_COLOURS["error"]
         else:
             colour = BAND_COLOURS["low"]
-        self.verdict.setStyleSheet(f"color: {colour};")
+        self.verdict.setStyleSheet(f"color: {text_colour_for(self.verdict, colour)};")
 
     def _update_counts(self, findings: list[Any]) -> None:
         self.filters.show_counts(findings)
@@ -325,6 +336,7 @@ class LintPanel(QWidget):
         if threshold is not None:
             parts.append(f"publish threshold {float(threshold):g}")
         self.summary.setText(" · ".join(parts))
+        self.gauge.setToolTip(" · ".join(parts).replace("<b>", "").replace("</b>", ""))
 
     # ------------------------------------------------------------- filters
     def _filters_changed(self, *_: Any) -> None:

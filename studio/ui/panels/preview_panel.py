@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from studio.model import Dreamscape
 from studio.sim import PlayEngine
 
+from ..theme import text_colour_for
 from .style import ROLE_COLOURS, SEVERITY_COLOURS
 
 MAX_SHOWN_CHOICES = 40
@@ -115,7 +116,7 @@ class PreviewPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.choice_box)
-        scroll.setMinimumHeight(80)
+        scroll.setMinimumHeight(56)
 
         self.back_button = QPushButton("◀ Back")
         self.back_button.setToolTip("Rewind one step")
@@ -150,6 +151,8 @@ class PreviewPanel(QWidget):
         self.lower_split.addWidget(self.variables)
         self.lower_split.addWidget(self.history)
         self.lower_split.setChildrenCollapsible(False)
+        for part in (self.text, self.variables, self.history):
+            part.setMinimumHeight(44)  # the preview shares a column with the inspector
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -173,7 +176,7 @@ class PreviewPanel(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         # Side by side when there is room, variables above history in a narrow dock.
-        narrow = self.width() < 520
+        narrow = self.width() < 300
         self.lower_split.setOrientation(
             Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         )
@@ -325,7 +328,9 @@ class PreviewPanel(QWidget):
         colour = (
             ROLE_COLOURS["calm"] if severity == "done" else SEVERITY_COLOURS.get(severity or "", "")
         )
-        self.status.setStyleSheet(f"color: {colour};" if colour else "")
+        self.status.setStyleSheet(
+            f"color: {text_colour_for(self.status, colour)};" if colour else ""
+        )
         self.status.setVisible(bool(text))
 
     def refresh(self) -> None:

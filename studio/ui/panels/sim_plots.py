@@ -11,17 +11,21 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from ..theme import text_colour_for
 from .plot_data import REM, STAGES, PlotData
 from .style import ROLE_COLOURS, SEVERITY_COLOURS, is_dark
 
 ACCENT = "#5b6ee1"  # the dream
+MIN_PLOT_WIDTH = 175  # below this per plot, four in a row clip their axes: use a 2×2 grid
 REM_FILL = "#b07cf0"  # REM windows
 CAPTURED = "#e8742c"
 
@@ -97,7 +101,9 @@ class SimPlots(QWidget):
         self.updating_label = QLabel("Updating… (these curves are for the previous edit)")
         self.updating_label.setObjectName("simUpdating")
         self.updating_label.setWordWrap(True)
-        self.updating_label.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']};")
+        self.updating_label.setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['warning'])};"
+        )
         self.updating_label.hide()
         self.heat_box = QPushButton("Heat on canvas")
         self.heat_box.setCheckable(True)
@@ -114,9 +120,16 @@ class SimPlots(QWidget):
         side_layout.addWidget(self.note)
         side_layout.addStretch(1)
         side.setFixedWidth(170)
+        side_scroll = QScrollArea(self)  # the figures scroll in a short dock, never clip
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(170 + side_scroll.verticalScrollBar().sizeHint().width())
+        side_scroll.setMinimumHeight(60)
 
         self.graphics = pg.GraphicsLayoutWidget(self)
-        self.graphics.setMinimumSize(240, 180)
+        self.graphics.setMinimumSize(240, 150)
         self.survival_plot = pg.PlotItem(title="Still dreaming")
         self.intensity_plot = pg.PlotItem(title="Intensity")
         self.histogram_plot = pg.PlotItem(title="Minutes to exit")
@@ -178,7 +191,7 @@ class SimPlots(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(side)
+        layout.addWidget(side_scroll)
         layout.addWidget(self.graphics, 1)
         self._arrange(wide=True)
         self.apply_theme()
@@ -210,7 +223,8 @@ class SimPlots(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         size = self.graphics.size()
-        self._arrange(wide=size.width() > 1.5 * max(1, size.height()))
+        room = size.width() >= len(self.plots) * MIN_PLOT_WIDTH
+        self._arrange(wide=room and size.width() > 1.5 * max(1, size.height()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)
@@ -281,7 +295,7 @@ class SimPlots(QWidget):
         self.data = data
         if data is None:
             self.note.setText(error or "No simulation result.")
-            self.note.setStyleSheet(f"color: {SEVERITY_COLOURS['error']};")
+            self.note.setStyleSheet(f"color: {text_colour_for(self, SEVERITY_COLOURS['error'])};")
             for curve in (
                 self.survival_curve,
                 self.mean_curve,
@@ -322,7 +336,9 @@ class SimPlots(QWidget):
             notes.append(error)
         notes.extend(data.problems[:3])
         self.note.setText("\n".join(notes))
-        self.note.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']};" if notes else "")
+        self.note.setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['warning'])};" if notes else ""
+        )
         self.apply_theme()
 
     def _set_night(self, data: PlotData) -> None:
@@ -361,10 +377,14 @@ class SimPlots(QWidget):
         n["finished"].setText(_pct(h.get("finished_fraction")))
         captured = h.get("captured_fraction")
         n["captured"].setText(_pct(captured))
-        n["captured"].setStyleSheet(f"color: {CAPTURED}; font-weight: bold;" if captured else "")
+        n["captured"].setStyleSheet(
+            f"color: {text_colour_for(self, CAPTURED)}; font-weight: bold;" if captured else ""
+        )
         stalled = h.get("stalled_fraction")
         n["stalled"].setText(_pct(stalled))
-        n["stalled"].setStyleSheet(f"color: {SEVERITY_COLOURS['error']};" if stalled else "")
+        n["stalled"].setStyleSheet(
+            f"color: {text_colour_for(self, SEVERITY_COLOURS['error'])};" if stalled else ""
+        )
         n["mean"].setText(_minutes(h.get("mean_minutes")))
         n["p95"].setText(_minutes(h.get("p95_minutes")))
         windows = h.get("mean_rem_windows")

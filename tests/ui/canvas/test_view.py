@@ -205,3 +205,31 @@ def test_minimap_draws_model_and_recentres_view(canvas, qtbot) -> None:
     minimap.repaint()
     assert minimap.renders == renders + 1
     assert minimap.pos().x() > view.width() / 2  # floats in the bottom-right corner
+
+
+def test_minimap_and_overview_render_in_device_pixels(qtbot, monkeypatch) -> None:
+    """Sharp on high-DPI screens: the cached pictures carry the screen's pixel ratio."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from studio.model import Dreamscape, Node
+    from studio.ui.canvas.minimap import MiniMap
+    from studio.ui.canvas.overview import OverviewLayer
+    from studio.ui.canvas.scene import DreamScene
+    from studio.ui.canvas.view import DreamView
+
+    ds = Dreamscape()
+    ds.load_elements([Node("a", "entry", x=0, y=0), Node("b", "exit", x=400, y=200)], [])
+    view = DreamView(DreamScene(ds))
+    qtbot.addWidget(view)
+    minimap = MiniMap(view)
+    minimap.resize(160, 100)
+    monkeypatch.setattr(MiniMap, "devicePixelRatioF", lambda self: 2.0)
+    image = minimap._render()
+    assert image.devicePixelRatio() == 2.0 and image.width() == 320
+    layer = OverviewLayer()
+    target = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    target.setDevicePixelRatio(2.0)
+    painter = QPainter(target)
+    layer.draw(painter, view.dream_scene(), 0.1)
+    painter.end()
+    assert layer._image is not None and layer._image.devicePixelRatio() == 2.0
