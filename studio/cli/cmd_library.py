@@ -30,6 +30,8 @@ from .common import (
     EXIT_OK,
     CliError,
     add_format_flag,
+    add_limit_flags,
+    package_limits,
     print_json,
     report_file_error,
 )
@@ -129,12 +131,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser("verify", help="check a package's files, hashes and paths")
     p.add_argument("packages", nargs="+", metavar="PKG")
     add_format_flag(p)
+    add_limit_flags(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("import", help="verify a package and unpack it into a folder")
     p.add_argument("package", metavar="PKG")
     p.add_argument("dest", metavar="DEST")
     p.add_argument("--force", action="store_true", help="replace files that already exist")
+    add_limit_flags(p)
     p.set_defaults(func=cmd_import)
 
 
@@ -396,7 +400,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     code = EXIT_OK
-    results = [verify_package(name) for name in args.packages]
+    results = [verify_package(name, package_limits(args)) for name in args.packages]
     if args.format == "json":
         print_json(
             [
@@ -430,7 +434,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        result = import_package(args.package, args.dest, force=args.force)
+        result = import_package(
+            args.package, args.dest, force=args.force, limits=package_limits(args)
+        )
     except PackageError as exc:
         print(f"{args.package}: import refused; nothing written", file=sys.stderr)
         for line in exc.problems:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from studio import __version__
 from studio.io import DreamFileError
 
-from .common import EXIT_BAD_INPUT, CliError, report_file_error
+from .common import EXIT_BAD_INPUT, CliError, report_file_error, report_os_error
 
 # Each module exposes `register(subparsers)`; the order is the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -60,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a read-only mount, a folder in the way
+        return report_os_error(exc)
 
 
 def run() -> None:
