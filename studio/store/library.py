@@ -129,7 +129,7 @@ class Library:
                 str(target), timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise LibraryError(f"{target}: cannot open the library: {exc}") from None
+            raise sqlite_problem(target, exc) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
