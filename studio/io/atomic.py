@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from .errors import WriteError
 
@@ -26,7 +26,7 @@ _TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp").fullmatch
 class _GuardedFile:
     """The temp file as the caller sees it: a failed write names the target, not the temp."""
 
-    def __init__(self, handle: BinaryIO, target: Path) -> None:
+    def __init__(self, handle: IO[Any], target: Path) -> None:
         self._handle = handle
         self._target = target
 
@@ -91,7 +91,7 @@ def _written(fd: int, mode: str, path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _finish(handle: BinaryIO, target: Path) -> None:
+def _finish(handle: IO[Any], target: Path) -> None:
     """Flush and fsync: a full disk often shows only here."""
     try:
         handle.flush()
