@@ -274,51 +274,42 @@ def test_fast_path_is_taken_for_well_formed_files(monkeypatch: pytest.MonkeyPatc
 # export and verify. Mutated files go through every command in-process; each must end
 # with exit 0, 1 or 2, never an exception, and write only inside its work folder.
 PIPELINE_EXAMPLES = int(os.environ.get("DREAMSTUDIO_FUZZ_EXAMPLES", "0")) or None
-EDGE_VALUES = st.sampled_from(
+EDGE_NUMBERS = st.sampled_from([0.001, 0.0011, 1e-6, 2**53, 9007199254740991.0, 0.5, 1, 0])
+EDGE_EXPRESSIONS = st.sampled_from(
     [
-        0.001,
-        0.0011,
-        1e-6,
-        2**53,
-        9007199254740991.0,
-        1.0,
-        0,
-        1,
-        0.5,
-        "x" * 64,
-        "Kites over the harbour \U0001fa81",
         "v * v * v * v * v * v * v * v * v",
         "v >= 9007199254740992",
         "v / 0.000001 * 1000000000",
         "max(v, 2) * 9007199254740992",
         "min(v, 3) - 9007199254740992 * 9007199254740992",
         "v % 0",
+        "-v * v",
         "true # and v >= 5",
         "0x10",
         "1_000",
     ]
 )
+EDGE_TEXTS = st.sampled_from(
+    ["x" * 64, "Kites over the harbour \U0001fa81", "Mae\u2028Eli", "", "\ud83d\ude00"]
+)
 
 
 def _valid_mutation(data: dict[str, Any], draw: st.DataObject) -> None:
-    """A change that often keeps the file valid, aimed at the numerics and the text."""
-    data.setdefault("variables", {})["v"] = {
-        "type": draw.draw(st.sampled_from(["int", "float"])),
-        "initial": 2,
-    }
+    """A change that usually keeps the file valid, aimed at the numerics and the text."""
+    var_type = draw.draw(st.sampled_from(["int", "float"]), label="v type")
+    data.setdefault("variables", {})["v"] = {"type": var_type, "initial": 2}
     nodes, edges = data.get("nodes", []), data.get("edges", [])
     target = draw.draw(st.sampled_from(["minutes", "weight", "effect", "condition", "title"]))
-    value = draw.draw(EDGE_VALUES, label="edge value")
     if target == "minutes" and nodes:
-        draw.draw(st.sampled_from(nodes))["minutes"] = value
+        draw.draw(st.sampled_from(nodes))["minutes"] = draw.draw(EDGE_NUMBERS)
     elif target == "weight" and edges:
-        draw.draw(st.sampled_from(edges))["weight"] = value
+        draw.draw(st.sampled_from(edges))["weight"] = draw.draw(EDGE_NUMBERS)
     elif target == "effect" and edges:
-        draw.draw(st.sampled_from(edges))["effects"] = {"v": value}
+        draw.draw(st.sampled_from(edges))["effects"] = {"v": draw.draw(EDGE_EXPRESSIONS)}
     elif target == "condition" and edges:
-        draw.draw(st.sampled_from(edges))["condition"] = value
+        draw.draw(st.sampled_from(edges))["condition"] = draw.draw(EDGE_EXPRESSIONS)
     else:
-        data.setdefault("meta", {})["title"] = value
+        data.setdefault("meta", {})["title"] = draw.draw(EDGE_TEXTS)
 
 
 def _tree(root: Path) -> dict[str, int]:
