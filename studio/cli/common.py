@@ -7,12 +7,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.io import DreamFileError, WriteError, load_dreamscape
 from studio.io.errors import os_reason
-from studio.io.package_verify import DEFAULT_LIMITS, Limits
 from studio.model import Dreamscape
+
+if TYPE_CHECKING:
+    from studio.io.package_verify import Limits
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -89,7 +91,8 @@ def _ratio(text: str) -> float:
 
 def add_limit_flags(parser: Any) -> None:
     """Package expansion limits a person may raise for a package they trust."""
-    d = DEFAULT_LIMITS
+    from studio.io.package_verify import DEFAULT_LIMITS as d
+
     parser.add_argument(
         "--max-total-size",
         type=parse_size,
@@ -115,6 +118,8 @@ def add_limit_flags(parser: Any) -> None:
 
 def package_limits(args: argparse.Namespace) -> Limits:
     """The limits the flags of `add_limit_flags` ask for."""
+    from studio.io.package_verify import DEFAULT_LIMITS
+
     return dataclasses.replace(
         DEFAULT_LIMITS,
         max_total_bytes=args.max_total_size,
