@@ -24,6 +24,7 @@ from studio.io import (
     dream_format,
     dreamscape_from_data,
     dumps_dreamscape,
+    load_dreamscape,
     loads_dreamscape,
 )
 from tests.bench.generate import generate_text
@@ -274,7 +275,9 @@ def test_fast_path_is_taken_for_well_formed_files(monkeypatch: pytest.MonkeyPatc
 # export and verify. Mutated files go through every command in-process; each must end
 # with exit 0, 1 or 2, never an exception, and write only inside its work folder.
 PIPELINE_EXAMPLES = int(os.environ.get("DREAMSTUDIO_FUZZ_EXAMPLES", "0")) or None
-EDGE_NUMBERS = st.sampled_from([0.001, 0.0011, 1e-6, 2**53, 9007199254740991.0, 0.5, 1, 0])
+EDGE_NUMBERS = st.sampled_from(
+    [0.001, 0.0011, 1e-6, 2**53, 9007199254740991.0, 0.5, 1, 0, 1e-310, 5e-324, 1e-7]
+)
 EDGE_EXPRESSIONS = st.sampled_from(
     [
         "v * v * v * v * v * v * v * v * v",
@@ -290,7 +293,7 @@ EDGE_EXPRESSIONS = st.sampled_from(
     ]
 )
 EDGE_TEXTS = st.sampled_from(
-    ["x" * 64, "Kites over the harbour \U0001fa81", "Mae\u2028Eli", "", "\ud83d\ude00"]
+    ["x" * 64, "Kites over the harbour \U0001fa81", "Mae\u2028Eli", "", "\ud800", "a\x00"]
 )
 
 
@@ -314,6 +317,23 @@ def _valid_mutation(data: dict[str, Any], draw: st.DataObject) -> None:
 
 def _tree(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+
+def _preview_walk(path: Path, steps: int = 25) -> int:
+    """The editor's preview on a file that loads: the first enabled choice, step by step."""
+    from studio.sim import PlayEngine, PlayError
+
+    try:
+        ds = load_dreamscape(path)
+        engine = PlayEngine(ds)
+    except (DreamFileError, PlayError):
+        return 2
+    for _ in range(steps):
+        enabled = [c for c in engine.choices() if c.enabled]
+        if not enabled:
+            break
+        engine.take(enabled[-1].edge.id)
+    return 0
 
 
 def run_pipeline(raw: bytes, root: Path) -> list[tuple[str, int]]:
@@ -341,7 +361,7 @@ def run_pipeline(raw: bytes, root: Path) -> list[tuple[str, int]]:
         ["import", str(pkg), str(work / "shelf")],
         ["format", d],
     ]
-    codes = []
+    codes = [("preview", _preview_walk(dream))]
     for argv in commands:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
