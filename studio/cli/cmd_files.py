@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -142,6 +144,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def is_read_only(path: Path) -> bool:
+    """Read-only as editors judge it: no write bit, or no write access (root has it anyway)."""
+    try:
+        return not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
 def cmd_format(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for name in args.files:
@@ -162,6 +172,11 @@ def cmd_format(args: argparse.Namespace) -> int:
         if args.check:
             print(f"{name}: would reformat")
             code = max(code, EXIT_BLOCKED)
+        elif is_read_only(path):
+            print(
+                f"{name}: is read-only; not rewriting it (make it writable first)", file=sys.stderr
+            )
+            code = EXIT_BAD_INPUT
         else:
             atomic_write_text(path, canonical)
             print(f"{name}: reformatted")

@@ -35,6 +35,8 @@ from .common import (
     EXIT_OK,
     CliError,
     add_format_flag,
+    add_limit_flags,
+    package_limits,
     print_json,
     report_file_error,
 )
@@ -149,6 +151,7 @@ def register(sub: Any) -> None:
     p.add_argument("packages", nargs="+", metavar="PKG")
     add_format_flag(p)
     _trust_flags(p)
+    add_limit_flags(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("import", help="verify a package and unpack it into a folder")
@@ -156,6 +159,7 @@ def register(sub: Any) -> None:
     p.add_argument("dest", metavar="DEST")
     p.add_argument("--force", action="store_true", help="replace files that already exist")
     _trust_flags(p)
+    add_limit_flags(p)
     p.set_defaults(func=cmd_import)
 
 
@@ -472,7 +476,11 @@ def _check(args: argparse.Namespace, name: str) -> PackageCheck:
     except LibraryError as exc:
         raise CliError(str(exc)) from None
     return check_package(
-        name, _verify_trust(args), policy=policy, require_signed=args.require_signed
+        name,
+        _verify_trust(args),
+        policy=policy,
+        require_signed=args.require_signed,
+        limits=package_limits(args),
     )
 
 
@@ -514,7 +522,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         check = _check(args, args.package)
         if not check.ok:
             raise PackageError(check.problems, args.package)
-        result = import_package(args.package, args.dest, force=args.force)
+        result = import_package(
+            args.package, args.dest, force=args.force, limits=package_limits(args)
+        )
     except PackageError as exc:
         print(f"{args.package}: import refused; nothing written", file=sys.stderr)
         for line in exc.problems:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -10,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the heavy layers load only when a command runs (fast --help/--version)
     from studio.io import DreamFileError
     from studio.model import Dreamscape
+
+if TYPE_CHECKING:
+    from studio.io.package_verify import Limits
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -30,6 +35,19 @@ def report_file_error(exc: DreamFileError) -> None:
         print(line, file=sys.stderr)
 
 
+def report_os_error(exc: OSError) -> int:
+    """A failed save or file operation: what failed and where, one line, exit 2."""
+    from studio.io import WriteError
+    from studio.io.errors import os_reason
+
+    if isinstance(exc, WriteError):
+        print(f"dreamstudio: {exc}", file=sys.stderr)
+    else:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"dreamstudio: {where}{os_reason(exc)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def load_or_report(path: str | Path) -> Dreamscape | None:
     """Load a dreamscape or print its located errors to stderr and return None."""
     from studio.io import DreamFileError, load_dreamscape
@@ -48,3 +66,68 @@ def print_json(data: Any) -> None:
 
 def add_format_flag(parser: Any, choices: tuple[str, ...] = ("text", "json")) -> None:
     parser.add_argument("--format", choices=choices, default="text", help="output format")
+
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """`4G`, `500M`, `64K` or a byte count (binary units)."""
+    raw = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = raw[-1:] if raw[-1:] in _SIZE_UNITS else ""
+    try:
+        value = float(raw[: len(raw) - len(unit)])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 8G, 500M)") from None
+    if not 0 < value < 1 << 60:
+        raise argparse.ArgumentTypeError(f"size out of range: {text!r}")
+    return int(value * _SIZE_UNITS[unit])
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a ratio: {text!r}") from None
+    if not 1 <= value <= 1e9:
+        raise argparse.ArgumentTypeError(f"ratio out of range: {text!r} (1 to 1e9)")
+    return value
+
+
+def add_limit_flags(parser: Any) -> None:
+    """Package expansion limits a person may raise for a package they trust."""
+    from studio.io.package_verify import DEFAULT_LIMITS as d
+
+    parser.add_argument(
+        "--max-total-size",
+        type=parse_size,
+        default=d.max_total_bytes,
+        metavar="SIZE",
+        help=f"refuse packages expanding past this in all (default {d.max_total_bytes >> 30}G)",
+    )
+    parser.add_argument(
+        "--max-entry-size",
+        type=parse_size,
+        default=d.max_entry_bytes,
+        metavar="SIZE",
+        help=f"refuse any entry expanding past this (default {d.max_entry_bytes >> 30}G)",
+    )
+    parser.add_argument(
+        "--max-ratio",
+        type=_ratio,
+        default=d.max_ratio,
+        metavar="N",
+        help=f"refuse compression ratios over N:1, per entry and in all (default {d.max_ratio:.0f})",
+    )
+
+
+def package_limits(args: argparse.Namespace) -> Limits:
+    """The limits the flags of `add_limit_flags` ask for."""
+    from studio.io.package_verify import DEFAULT_LIMITS
+
+    return dataclasses.replace(
+        DEFAULT_LIMITS,
+        max_total_bytes=args.max_total_size,
+        max_entry_bytes=args.max_entry_size,
+        max_ratio=args.max_ratio,
+    )

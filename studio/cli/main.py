@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from studio import __version__
 
-from .common import EXIT_BAD_INPUT, CliError
+from .common import EXIT_BAD_INPUT, CliError, report_file_error, report_os_error
 
 # Each module exposes `register(subparsers)`; the order is the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -79,8 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     from studio.io import DreamFileError
 
-    from .common import report_file_error
-
     try:
         return int(args.func(args) or 0)
     except DreamFileError as exc:
@@ -93,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a read-only mount, a folder in the way
+        return report_os_error(exc)
 
 
 def run() -> None:

@@ -14,7 +14,7 @@ from .dream_format import (
     node_to_data,
     save_dreamscape,
 )
-from .errors import DreamFileError, Issue
+from .errors import DreamFileError, Issue, WriteError
 from .hashing import content_hash
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "FILE_SUFFIX",
     "DreamFileError",
     "Issue",
+    "WriteError",
     "atomic_write_bytes",
     "atomic_write_text",
     "canonical_json",

@@ -125,7 +125,19 @@ def _structure_problems(infos: list[zipfile.ZipInfo], limits: Limits) -> list[st
         problems.append(
             f"expands to {_mib(total)} in all, over the {_mib(limits.max_total_bytes)} limit"
         )
+    problems += _archive_ratio_problems(infos, total, limits)
     return problems
+
+
+def _archive_ratio_problems(infos: list[zipfile.ZipInfo], total: int, limits: Limits) -> list[str]:
+    """The ratio over the whole archive: many small entries can be a bomb together."""
+    packed = sum(info.compress_size for info in infos)
+    if total <= limits.ratio_floor_bytes or total <= limits.max_ratio * max(packed, 1):
+        return []
+    return [
+        f"expands to {_mib(total)} from {_mib(packed)} compressed in all: a ratio of "
+        f"{total / max(packed, 1):.0f}:1, over the limit of {limits.max_ratio:.0f}:1 (zip bomb?)"
+    ]
 
 
 class _Budget:
@@ -201,6 +213,8 @@ def _manifest_problems(manifest: Any) -> list[str]:
                 problems.append(f"manifest.json: does not list {name}")
         if MANIFEST_NAME in files:
             problems.append("manifest.json: lists itself")
+    if not isinstance(manifest.get("review"), dict | None):
+        problems.append("manifest.json: review must be an object or null")
     content = manifest.get("content_sha256")
     if not (isinstance(content, str) and len(content) == 64 and set(content) <= _HEX):
         problems.append("manifest.json: content_sha256 is not a sha256 hex digest")

@@ -31,7 +31,7 @@ from studio.io import dreamscape_to_data, dumps_dreamscape, load_dreamscape, loa
 from studio.model import Dreamscape
 
 from .diff import DreamDiff, diff_data
-from .errors import LibraryError
+from .errors import LibraryError, sqlite_problem
 from .keys import PublicKey, SecretKeyFile
 from .review import Review, check_review
 from .schema import CURRENT_SCHEMA, migrate, scene_text_of, schema_version
@@ -133,7 +133,7 @@ class Library:
                 str(target), timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise LibraryError(f"{target}: cannot open the library: {exc}") from None
+            raise sqlite_problem(target, exc) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -144,7 +144,7 @@ class Library:
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise LibraryError(f"{target}: not a usable library database ({exc})") from None
+            raise sqlite_problem(target, exc) from None
         except BaseException:
             conn.close()
             raise
@@ -169,13 +169,19 @@ class Library:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction that holds the write lock from its first read."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # full disk, read-only file or mount
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise sqlite_problem(self.path, exc) from None
 
     def _rows(
         self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()

@@ -78,7 +78,7 @@ class FileHandling(QMainWindow):
     def restore_recovery(self, recovery: Recovery) -> bool:
         """Load an autosaved copy as unsaved changes to its original file."""
         try:
-            ds = load_dreamscape(recovery.file)
+            ds = recovery.load()
         except DreamFileError as exc:
             dialogs.show_errors(
                 self, "Cannot restore", "The recovery copy is damaged:", exc.lines()
@@ -86,8 +86,7 @@ class FileHandling(QMainWindow):
             return False
         original = recovery.original
         self.document.replace(ds, original)
-        if original is None:
-            self.autosaver.adopt(recovery.key)
+        self.autosaver.adopt(recovery.key)  # the offered copy becomes this window's
         self.document.set_modified(True)
         self.autosaver.save_now()
         return True

@@ -13,6 +13,7 @@ import pytest
 
 from studio.io import (
     DreamFileError,
+    WriteError,
     atomic_write_text,
     dumps_dreamscape,
     load_dreamscape,
@@ -80,8 +81,9 @@ def test_disk_full_mid_write_keeps_old_file_and_no_temp(
     monkeypatch.setattr(
         atomic_module.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode))
     )
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(WriteError, match="the disk is full") as info:
         save_dreamscape(ds)
+    assert str(path) in str(info.value) and info.value.errno == errno.ENOSPC
     assert path.read_bytes() == original
     assert sorted(p.name for p in path.parent.iterdir()) == ["bay.dream"]
 

@@ -6,8 +6,13 @@ fast well-formed path of the loader must agree exactly with the full checker.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +24,7 @@ from studio.io import (
     dream_format,
     dreamscape_from_data,
     dumps_dreamscape,
+    load_dreamscape,
     loads_dreamscape,
 )
 from tests.bench.generate import generate_text
@@ -262,3 +268,155 @@ def test_fast_path_is_taken_for_well_formed_files(monkeypatch: pytest.MonkeyPatc
     for text in SEEDS.values():
         loads_dreamscape(text)
     assert calls == {"node": 0, "edge": 0}
+
+
+# ------------------------------------------------------------ the whole pipeline
+# Issue 18: every file that validates must also analyse, simulate, lint, fix, store,
+# export and verify. Mutated files go through every command in-process; each must end
+# with exit 0, 1 or 2, never an exception, and write only inside its work folder.
+PIPELINE_EXAMPLES = int(os.environ.get("DREAMSTUDIO_FUZZ_EXAMPLES", "0")) or None
+EDGE_NUMBERS = st.sampled_from(
+    [0.001, 0.0011, 1e-6, 2**53, 9007199254740991.0, 0.5, 1, 0, 1e-310, 5e-324, 1e-7]
+)
+EDGE_EXPRESSIONS = st.sampled_from(
+    [
+        "v * v * v * v * v * v * v * v * v",
+        "v >= 9007199254740992",
+        "v / 0.000001 * 1000000000",
+        "max(v, 2) * 9007199254740992",
+        "min(v, 3) - 9007199254740992 * 9007199254740992",
+        "v % 0",
+        "-v * v",
+        "true # and v >= 5",
+        "0x10",
+        "1_000",
+    ]
+)
+EDGE_TEXTS = st.sampled_from(
+    ["x" * 64, "Kites over the harbour \U0001fa81", "Mae\u2028Eli", "", "\ud800", "a\x00"]
+)
+
+
+def _valid_mutation(data: dict[str, Any], draw: st.DataObject) -> None:
+    """A change that usually keeps the file valid, aimed at the numerics and the text."""
+    var_type = draw.draw(st.sampled_from(["int", "float"]), label="v type")
+    data.setdefault("variables", {})["v"] = {"type": var_type, "initial": 2}
+    nodes, edges = data.get("nodes", []), data.get("edges", [])
+    target = draw.draw(st.sampled_from(["minutes", "weight", "effect", "condition", "title"]))
+    if target == "minutes" and nodes:
+        draw.draw(st.sampled_from(nodes))["minutes"] = draw.draw(EDGE_NUMBERS)
+    elif target == "weight" and edges:
+        draw.draw(st.sampled_from(edges))["weight"] = draw.draw(EDGE_NUMBERS)
+    elif target == "effect" and edges:
+        draw.draw(st.sampled_from(edges))["effects"] = {"v": draw.draw(EDGE_EXPRESSIONS)}
+    elif target == "condition" and edges:
+        draw.draw(st.sampled_from(edges))["condition"] = draw.draw(EDGE_EXPRESSIONS)
+    else:
+        data.setdefault("meta", {})["title"] = draw.draw(EDGE_TEXTS)
+
+
+def _tree(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+
+def _preview_walk(path: Path, steps: int = 25) -> int:
+    """The editor's preview on a file that loads: the first enabled choice, step by step."""
+    from studio.sim import PlayEngine, PlayError
+
+    try:
+        ds = load_dreamscape(path)
+        engine = PlayEngine(ds)
+    except (DreamFileError, PlayError):
+        return 2
+    for _ in range(steps):
+        enabled = [c for c in engine.choices() if c.enabled]
+        if not enabled:
+            break
+        engine.take(enabled[-1].edge.id)
+    return 0
+
+
+def run_pipeline(raw: bytes, root: Path) -> list[tuple[str, int]]:
+    """Every command on one file, in a work folder under `root`; (command, exit code) each."""
+    from studio.cli.main import main
+
+    work = root / "work"
+    work.mkdir()
+    dream, lib, pkg = work / "fuzz.dream", work / "lib.db", work / "fuzz.dreampkg"
+    dream.write_bytes(raw)
+    d, fl = str(dream), ["--dreamers", "40"]
+    commands = [
+        ["validate", d],
+        ["info", d],
+        ["format", "--check", d],
+        ["analyze", d, "--format", "json"],
+        ["simulate", d, *fl],
+        ["lint", d, "--format", "sarif", *fl],
+        ["lint", "--diff", d, *fl],
+        ["lint", "--fix", d, *fl],
+        ["library", "--library", str(lib), "add", d],
+        ["library", "--library", str(lib), "show", d, "-o", str(work / "shown.dream")],
+        ["export", d, "-o", str(pkg), "--library", str(lib), *fl],
+        ["verify", str(pkg)],
+        ["import", str(pkg), str(work / "shelf")],
+        ["format", d],
+    ]
+    codes = [("preview", _preview_walk(dream))]
+    for argv in commands:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+        assert code in (0, 1, 2), (argv, code, err.getvalue())
+        assert "Traceback" not in err.getvalue(), argv
+        codes.append((argv[0] if argv[0] != "library" else f"library {argv[3]}", code))
+    return codes
+
+
+def _pipeline_case(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        outside = root / "outside"
+        outside.mkdir()
+        cwd, library = os.getcwd(), os.environ.get("DREAMSTUDIO_LIBRARY")
+        os.chdir(outside)  # anything written relative to the working folder lands here
+        os.environ["DREAMSTUDIO_LIBRARY"] = str(root / "work" / "default.db")  # never the user's
+        try:
+            run_pipeline(raw, root)
+        finally:
+            os.chdir(cwd)
+            if library is None:
+                os.environ.pop("DREAMSTUDIO_LIBRARY", None)
+            else:
+                os.environ["DREAMSTUDIO_LIBRARY"] = library
+        assert _tree(outside) == {}
+        assert {p.name for p in root.iterdir()} == {"work", "outside"}
+
+
+PIPELINE = settings(
+    max_examples=PIPELINE_EXAMPLES or 6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _mutated_case(seed: str, draw: st.DataObject) -> None:
+    data = json.loads(SEEDS[seed])
+    for _ in range(draw.draw(st.integers(1, 2), label="mutations")):
+        if draw.draw(st.booleans(), label="aimed"):
+            _valid_mutation(data, draw)
+        else:
+            data = _mutate(data, draw)
+    _pipeline_case(json.dumps(data, allow_nan=True).encode("utf-8"))
+
+
+@PIPELINE
+@given(seed=st.sampled_from(sorted(SEEDS)), draw=st.data())
+def test_mutated_files_go_through_every_command(seed: str, draw: st.DataObject) -> None:
+    _mutated_case(seed, draw)
+
+
+@pytest.mark.fuzz
+@settings(PIPELINE, max_examples=PIPELINE_EXAMPLES or 300)
+@given(seed=st.sampled_from(sorted(SEEDS)), draw=st.data())
+def test_mutated_files_go_through_every_command_at_length(seed: str, draw: st.DataObject) -> None:
+    _mutated_case(seed, draw)

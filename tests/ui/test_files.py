@@ -134,13 +134,14 @@ def test_autosave_writes_a_recovery_copy_and_saving_removes_it(
     assert not recovery.exists()  # nothing unsaved, nothing written
     win.document.add_node("reward", 40, 40)
     qtbot.waitUntil(recovery.exists, timeout=3000)
-    copy = load_dreamscape(recovery)
-    assert dumps_dreamscape(copy) == dumps_dreamscape(win.document.ds)
-    info = json.loads(recovery.with_suffix(".json").read_text(encoding="utf-8"))
-    assert info["path"] == str(path.resolve()) and info["pid"] == os.getpid()
+    # One record holds content, path and owner: no crash can separate them (issue 18).
+    info = json.loads(recovery.read_text(encoding="utf-8"))
+    assert info["content"] == dumps_dreamscape(win.document.ds)
+    assert info["path"] == str(path.resolve()) and info["owner"]["pid"] == os.getpid()
+    assert sorted(p.name for p in recovery.parent.iterdir()) == [recovery.name]
     assert autosave.orphaned_recoveries() == []  # ours, still being edited
     win.save()
-    assert not recovery.exists() and not recovery.with_suffix(".json").exists()
+    assert not recovery.exists() and not list(recovery.parent.iterdir())
 
 
 def test_recovery_after_a_crash_is_offered_and_restored(
@@ -152,10 +153,10 @@ def test_recovery_after_a_crash_is_offered_and_restored(
     assert crashed.autosaver.save_now()
     leftover = crashed.autosaver.file
     # Simulate a crash: the process that wrote it is gone and nothing closes it cleanly.
-    sidecar = leftover.with_suffix(".json")
-    info = json.loads(sidecar.read_text(encoding="utf-8"))
-    sidecar.write_text(json.dumps({**info, "pid": _dead_pid()}), encoding="utf-8")
-    autosave._active_keys.discard(leftover.stem)
+    info = json.loads(leftover.read_text(encoding="utf-8"))
+    info["owner"]["pid"] = _dead_pid()
+    leftover.write_text(json.dumps(info), encoding="utf-8")
+    autosave._active_keys.discard(crashed.autosaver.key)
     crashed.autosaver.timer.stop()
     expected = dumps_dreamscape(crashed.document.ds)
 
@@ -170,7 +171,7 @@ def test_recovery_after_a_crash_is_offered_and_restored(
     assert opened == [fresh] and "Eli's unsaved night" in offered[0]
     assert dumps_dreamscape(fresh.document.ds) == expected
     assert fresh.document.modified and fresh.isWindowModified()
-    assert fresh.autosaver.key == leftover.stem
+    assert fresh.autosaver.key == leftover.name.removesuffix(".recovery")
     fresh.document.set_modified(False)
     assert not leftover.exists()
 
