@@ -102,10 +102,13 @@ class _Night:
                 value = self._evaluate(group, w, table.row[owners[sel], p])
                 if value is None:
                     continue
-                target = self.variables[group.target]  # type: ignore[index]
+                name = group.target
+                if name is None:  # effect groups always name their variable
+                    continue
+                target = self.variables[name]
                 arr = coerce_vector(value, group.target_type, w.size)
                 if target.dtype == np.int64:
-                    arr = clamp(arr, *self.prog.bounds.get(group.target, (None, None)))
+                    arr = clamp(arr, *self.prog.bounds.get(name, (None, None)))
                 target[w] = arr
 
     # ------------------------------------------------------------------ moves

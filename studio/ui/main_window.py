@@ -6,8 +6,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QIcon, QShowEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QDragEnterEvent, QDropEvent, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -202,7 +202,11 @@ class MainWindow(FileHandling, QMainWindow):
         self.inspector_dock.raise_()
         if row:
             row[0].raise_()
-        self._default_sizes = (self.inspector_dock, preview, row[:1])
+        self._default_sizes: tuple[QDockWidget, QDockWidget | None, list[QDockWidget]] | None = (
+            self.inspector_dock,
+            preview,
+            row[:1],
+        )
 
     def _hide_stale_tab_bars(self) -> None:
         """Qt can leave the tab bar of a regrouped dock set behind, drawn over the canvas: hide
@@ -233,8 +237,9 @@ class MainWindow(FileHandling, QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         name_controls(self)
-        if getattr(self, "_default_sizes", None):
-            sizes, self._default_sizes = self._default_sizes, None
+        sizes = getattr(self, "_default_sizes", None)
+        if sizes is not None:
+            self._default_sizes = None
             QTimer.singleShot(30, self, lambda: self._apply_default_sizes(*sizes))
 
     def _apply_default_sizes(
@@ -404,7 +409,9 @@ class MainWindow(FileHandling, QMainWindow):
         finally:
             stack.endMacro()
         self.scene.select([node_id])
-        self.view.ensureVisible(self.scene.node_item(node_id).sceneBoundingRect(), 40, 40)
+        item = self.scene.node_item(node_id)
+        if item is not None:
+            self.view.ensureVisible(item.sceneBoundingRect(), 40, 40)
         return node_id
 
     def connect_selected(self) -> str | None:
@@ -450,13 +457,13 @@ class MainWindow(FileHandling, QMainWindow):
         self.view.setAccessibleDescription(text)
 
     # ------------------------------------------------------------------ drops
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if _dropped_dream_file(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         path = _dropped_dream_file(event.mimeData())
         if path is None:
             super().dropEvent(event)
@@ -714,7 +721,7 @@ class MainWindow(FileHandling, QMainWindow):
         event.accept()
 
 
-def _dropped_dream_file(mime) -> Path | None:  # noqa: ANN001 - QMimeData
+def _dropped_dream_file(mime: QMimeData) -> Path | None:
     """The first local .dream file among dropped URLs, if any."""
     for url in mime.urls() if mime.hasUrls() else []:
         if url.isLocalFile() and url.toLocalFile().lower().endswith(".dream"):

@@ -26,6 +26,12 @@ class MenuCommands(Protocol):
 
     def new_document(self) -> object: ...
 
+    def connect_selected(self) -> object: ...
+
+    def edit_selected(self) -> object: ...
+
+    def select_neighbour(self, step: int, extend: bool = False) -> object: ...
+
     def new_window(self) -> object: ...
 
     def open_dialog(self) -> object: ...
@@ -121,6 +127,11 @@ class Actions:
     delete: QAction
     select_all: QAction
     find: QAction
+    connect: QAction
+    edit_scene: QAction
+    next_scene: QAction
+    previous_scene: QAction
+    extend_next: QAction
     fit_all: QAction
     fit_selection: QAction
     zoom_in: QAction
@@ -230,21 +241,21 @@ def build_menus(parent: QMainWindow, window: MenuCommands) -> Actions:
         parent, "&Find Scene…", window.focus_search, sk.Find, "Search scenes by title or text"
     )
     a.connect = _action(
-        window,
+        parent,
         "C&onnect Selected Scenes",
         window.connect_selected,
         "Ctrl+K",
         "Connect the first selected scene to the second",
     )
-    a.edit_scene = _action(window, "&Edit Scene", window.edit_selected, "F2")
+    a.edit_scene = _action(parent, "&Edit Scene", window.edit_selected, "F2")
     a.next_scene = _action(
-        window, "Select &Next Scene", lambda: window.select_neighbour(1), "Alt+Right"
+        parent, "Select &Next Scene", lambda: window.select_neighbour(1), "Alt+Right"
     )
     a.previous_scene = _action(
-        window, "Select &Previous Scene", lambda: window.select_neighbour(-1), "Alt+Left"
+        parent, "Select &Previous Scene", lambda: window.select_neighbour(-1), "Alt+Left"
     )
     a.extend_next = _action(
-        window,
+        parent,
         "Add Next Scene to Selection",
         lambda: window.select_neighbour(1, extend=True),
         "Alt+Shift+Right",

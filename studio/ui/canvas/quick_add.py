@@ -111,8 +111,10 @@ class QuickAddPopup(QFrame):
         self.search.clear()
         self._filter("")
         self._fit_list()
-        self.layout().invalidate()
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
         self.adjustSize()
         screen = self.screen().availableGeometry() if self.screen() else None
         pos = QPoint(global_pos)
