@@ -36,6 +36,7 @@ class LintContext:
         dreamers: int = 2000,
         seed: int = 0,
         should_stop: Callable[[], bool] | None = None,
+        max_states: int | None = None,
     ) -> None:
         self.ds = ds
         self.config = config
@@ -45,6 +46,7 @@ class LintContext:
         self.dreamers = dreamers
         self.seed = seed
         self.should_stop = should_stop
+        self.max_states = max_states
         self._analysis: Any = None
         self._analysis_error: str | None = None
         self._simulation: Any = None
@@ -73,7 +75,7 @@ class LintContext:
 
     @property
     def analysis(self) -> Any:
-        """The exact Markov analysis with every edge enabled (computed on first use)."""
+        """The exact analysis over (scene, valuation) states (computed on first use)."""
         if self._analysis is None:
             if self._analysis_error is not None:
                 raise FactsUnavailable(self._analysis_error)
@@ -82,12 +84,28 @@ class LintContext:
                 raise FactsUnavailable(self._analysis_error)
             from studio.analysis import analyze
 
+            cap = self.max_states if self.max_states is not None else self._configured_cap()
             try:
-                self._analysis = analyze(self.ds)
+                self._analysis = analyze(self.ds, max_states=cap)
             except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                 self._analysis_error = f"analysis failed: {exc}"
                 raise FactsUnavailable(self._analysis_error) from exc
         return self._analysis
+
+    def _configured_cap(self) -> int:
+        """`lint.analysis.max_states` from the file, else the analysis default."""
+        from studio.analysis import DEFAULT_MAX_STATES
+
+        block = (self.ds.lint or {}).get("analysis")
+        value = block.get("max_states") if isinstance(block, dict) else None
+        if value is None:
+            return DEFAULT_MAX_STATES
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self._analysis_error = (
+                f"lint.analysis.max_states: expected a whole number of at least 1, got {value!r}"
+            )
+            raise FactsUnavailable(self._analysis_error)
+        return value
 
     @property
     def simulation(self) -> Any:
