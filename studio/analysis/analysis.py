@@ -60,6 +60,7 @@ class Analysis:
     witnesses: list[Witness] = field(default_factory=list)
     stall_nodes: list[str] = field(default_factory=list)
     conditions: dict[str, str] = field(default_factory=dict)
+    night_rem_minutes: float | None = None
     space: StateSpace | None = field(default=None, repr=False)
     model: Model | None = field(default=None, repr=False)
     solved: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -297,8 +298,11 @@ def _scene_facts(space: StateSpace, t: Typical, dreamers: dict[str, Dreamer]) ->
 
 
 def _witnesses(space: StateSpace, trap_states: np.ndarray, stall: np.ndarray) -> list[Witness]:
-    """One shortest walk into each trap region and each stall scene."""
+    """The shortest walk out, then one shortest walk into each trap region and stall scene."""
     out = []
+    way_out = nearest(space, space.is_exit)
+    if way_out is not None:
+        out.append(concrete(space, state_path(space, way_out), "exit"))
     for group in _scene_groups(space, trap_states & ~stall):
         members = np.isin(space.scene, [space.prog.g.index[s] for s in group])
         state = nearest(space, trap_states & members)
@@ -328,6 +332,13 @@ def _reach_probability(a: Analysis, scene: str) -> float:
     prob = np.where(cut, m.prob, 0.0)
     values, _ = _solve_values(m, can, prob, target.astype(float), np.zeros(m.n))
     return float(np.clip(values[space.entry_state], 0.0, 1.0))
+
+
+def _rem(ds: Dreamscape) -> float | None:
+    try:
+        return float(ds.night.total_rem_minutes)
+    except (TypeError, ValueError):
+        return None
 
 
 def analyze(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
@@ -406,6 +417,7 @@ def analyze(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
         witnesses=_witnesses(space, trap_states, stall),
         stall_nodes=_ids(ids, stall_scenes),
         conditions=_conditions(space),
+        night_rem_minutes=_rem(ds),
         space=space,
         model=m,
         solved={"typical": t, "can_exit": can_exit, **dreamers},
