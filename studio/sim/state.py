@@ -59,9 +59,7 @@ def variable_types(ds: Dreamscape) -> dict[str, str]:
 
 def variable_bounds(ds: Dreamscape) -> dict[str, tuple[int | None, int | None]]:
     """Declared `min`/`max` of the int variables that have any (effects clamp into them)."""
-    return {
-        name: var.bounds for name, var in ds.variables.items() if var.bounds != (None, None)
-    }
+    return {name: var.bounds for name, var in ds.variables.items() if var.bounds != (None, None)}
 
 
 def initial_values(ds: Dreamscape, types: dict[str, str]) -> dict[str, Any]:
