@@ -24,7 +24,7 @@ from .designs import designs
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "assets" / "examples").glob("*.dream"))
 DREAMERS = 4000
-STEPS = 4000
+STEPS = 1500
 SIGMAS = 5.0
 
 
