@@ -200,6 +200,21 @@ def _levels(q: sparse.csr_matrix) -> tuple[np.ndarray, list[np.ndarray]]:
 SMALL_COMPONENT = 2000
 
 
+def _topological(q: sparse.csr_matrix) -> tuple[np.ndarray | None, np.ndarray]:
+    """States sorted so every state comes after the components it depends on, when the strong
+    component labels already give such an order (they do for completion-ordered labels)."""
+    from scipy.sparse import csgraph
+
+    _, labels = csgraph.connected_components(q, directed=True, connection="strong")
+    coo = q.tocoo()
+    lr, lc = labels[coo.row], labels[coo.col]
+    if np.all(lc <= lr):
+        return np.argsort(labels, kind="stable"), labels
+    if np.all(lc >= lr):
+        return np.argsort(-labels, kind="stable"), labels
+    return None, labels
+
+
 def _triangular(
     a: sparse.csr_matrix, order: np.ndarray, rhs: list[np.ndarray], rhs_t: list[np.ndarray]
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -288,13 +303,14 @@ def solve_components(
     a = (sparse.identity(n, format="csr") - q).tocsr()
     at = a.T.tocsr()
     try:
-        labels, groups = _levels(q)
-        if np.bincount(labels).max(initial=0) <= SMALL_COMPONENT:
-            xs, ys = _triangular(a, np.concatenate(groups), rhs, rhs_t)
+        order, labels = _topological(q)
+        if order is not None and np.bincount(labels).max(initial=0) <= SMALL_COMPONENT:
+            xs, ys = _triangular(a, order, rhs, rhs_t)
             ok = all(_residual_ok(a, at, x, b, False) for x, b in zip(xs, rhs, strict=True))
             ok = ok and all(_residual_ok(a, at, y, c, True) for y, c in zip(ys, rhs_t, strict=True))
             if ok:
                 return xs, ys, "components"
+        labels, groups = _levels(q)
         forward = _GroupPlan(q, labels, groups)
         xs = [forward.solve(b) for b in rhs]
         ys = []
