@@ -5,7 +5,7 @@ from .analysis import DREAMERS, Analysis, analyze
 from .chain import ChainSolveError, solve_chain
 from .graph import GraphArrays, graph_arrays
 from .prism import to_prism
-from .states import DEFAULT_MAX_STATES, StateSpace, explore
+from .states import DEFAULT_MAX_STATES, AnalysisCancelled, StateSpace, explore
 from .treadmill import Treadmill, treadmills
 from .witness import Witness, WitnessStep
 
@@ -13,6 +13,7 @@ __all__ = [
     "DEFAULT_MAX_STATES",
     "DREAMERS",
     "Analysis",
+    "AnalysisCancelled",
     "ChainSolveError",
     "GraphArrays",
     "StateSpace",

@@ -9,7 +9,7 @@ method is `bounded` and every figure is partial (a lower bound on reaching an ex
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -341,9 +341,16 @@ def _rem(ds: Dreamscape) -> float | None:
         return None
 
 
-def analyze(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
-    """Every exact fact the linter, the CLI and the editor need, computed once per revision."""
-    space = explore(ds, max_states)
+def analyze(
+    ds: Dreamscape,
+    max_states: int = DEFAULT_MAX_STATES,
+    should_stop: Callable[[], bool] | None = None,
+) -> Analysis:
+    """Every exact fact the linter, the CLI and the editor need, computed once per revision.
+
+    `should_stop` is polled between exploration layers; it raises AnalysisCancelled.
+    """
+    space = explore(ds, max_states, should_stop)
     m = model_of(space)
     g = space.prog.g
     can_exit = reach_back(m, m.is_exit)

@@ -24,6 +24,11 @@ class FactsUnavailable(Exception):
     """A shared fact cannot be computed for this dreamscape; rules needing it are skipped."""
 
 
+# Interactive runs (the editor's live worker passes `should_stop`) explore fewer states so the
+# window stays live; past the cap the analysis says `bounded` and the rules say partial.
+INTERACTIVE_MAX_STATES = 100_000
+
+
 class LintContext:
     """Shared, lazily computed facts: the exact analysis and one seeded simulation."""
 
@@ -82,11 +87,15 @@ class LintContext:
             if self.ds.entry is None:
                 self._analysis_error = "the dreamscape needs exactly one entry node"
                 raise FactsUnavailable(self._analysis_error)
-            from studio.analysis import analyze
+            from studio.analysis import AnalysisCancelled, analyze
 
             cap = self.max_states if self.max_states is not None else self._configured_cap()
+            if self.should_stop is not None and self.max_states is None:
+                cap = min(cap, INTERACTIVE_MAX_STATES)
             try:
-                self._analysis = analyze(self.ds, max_states=cap)
+                self._analysis = analyze(self.ds, max_states=cap, should_stop=self.should_stop)
+            except AnalysisCancelled as exc:
+                raise LintCancelled("lint cancelled") from exc
             except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                 self._analysis_error = f"analysis failed: {exc}"
                 raise FactsUnavailable(self._analysis_error) from exc
