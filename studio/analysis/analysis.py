@@ -108,8 +108,9 @@ class Analysis:
     def overrun_witness(self, budget: float) -> Witness | None:
         """The fewest-steps walk from the entry that passes `budget` dream minutes (computed once)."""
         if not self._overrun:
-            path = overrun_path(self.space, budget) if self.space is not None else None
-            self._overrun.append(concrete(self.space, path, "overrun") if path else None)
+            space = self.space
+            path = overrun_path(space, budget) if space is not None else None
+            self._overrun.append(concrete(space, path, "overrun") if space and path else None)
         return self._overrun[0]
 
     def witness_for(self, kind: str, scene: str | None = None) -> Witness | None:

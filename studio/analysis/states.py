@@ -39,7 +39,9 @@ class _Memo:
     def get(self, key: int, size: int) -> np.ndarray:
         arr = self.table.get(key)
         if arr is None or arr.size < size:
-            new = np.full(max(size, 2 * (arr.size if arr is not None else 8)), -1, self.dtype)
+            new: np.ndarray = np.full(
+                max(size, 2 * (arr.size if arr is not None else 8)), -1, self.dtype
+            )
             if arr is not None:
                 new[: arr.size] = arr
             self.table[key] = arr = new

@@ -97,9 +97,9 @@ def analyze_text(name: str, a: Analysis) -> list[str]:
         lines.append(f"  witness ({what}): {w.text()}")
     rem = a.night_rem_minutes
     if rem is not None and (a.expected_minutes is None or a.expected_minutes > rem):
-        w = a.overrun_witness(rem)
-        if w is not None:
-            lines.append(f"  witness (past the night's {rem:g} REM minutes): {w.text()}")
+        over = a.overrun_witness(rem)
+        if over is not None:
+            lines.append(f"  witness (past the night's {rem:g} REM minutes): {over.text()}")
     for note in a.collapsed.values():
         lines.append(f"  merged: {note}")
     return lines

@@ -106,7 +106,7 @@ class _Night:
                 arr = np.broadcast_to(np.asarray(value), (w.size,))
                 if target.dtype == np.int64:
                     arr = np.trunc(arr.astype(float)).astype(np.int64)
-                    arr = clamp(arr, *self.prog.bounds.get(group.target, (None, None)))
+                    arr = clamp(arr, *self.prog.bounds.get(group.target or "", (None, None)))
                 target[w] = arr
 
     # ------------------------------------------------------------------ moves

@@ -58,7 +58,7 @@ def test_analyze_1k_scenes_3_booleans_whole_process(tmp_path: Path, benchmark) -
 
 
 def test_analyze_million_states(benchmark) -> None:
-    ds = with_booleans(62_500, flags=FLAGS + ("shell", ))
+    ds = with_booleans(62_500, flags=FLAGS + ("shell",))
     before = time.perf_counter()
     a = benchmark.pedantic(lambda: analyze(ds, max_states=2_000_000), rounds=1, iterations=1)
     benchmark.extra_info["seconds"] = time.perf_counter() - before
