@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from studio.lint import Plugin
 
-from .exits import DeepExit, ExitAsymmetry, ExitTrap, GatedExit, NoExit
+from .exits import DeepExit, ExitAsymmetry, ExitTrap, GatedExit, InfiniteTreadmill, NoExit
 from .intensity import AbruptExit, EscalationNoCooldown, YoungAudienceIntensity
 from .rewards import RewardDensity, VariableRewardLoop
 from .social import EscapeFraming, ImpliedObligation, Isolation, NoRealityAnchor
@@ -22,6 +22,7 @@ RULES = (
     DeepExit,
     GatedExit,
     ExitAsymmetry,
+    InfiniteTreadmill,
     VariableRewardLoop,
     RewardDensity,
     NightOverrun,

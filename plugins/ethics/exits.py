@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio.analysis.explain import describe_walk, scene_graph, way_in
 from studio.lint import Finding, Fix, Rule, exceedance_above, exceedance_below
@@ -31,8 +31,8 @@ class NoExit(Rule):
     severity = "error"
     fatal = True
     rationale = (
-        "A dream with no reachable exit can never hand the sleeper back to natural "
-        "sleep; the dreamer is held until the night runs out."
+        "A dream with no reachable exit (under the conditions, for every valuation a "
+        "dreamer can have) can never hand the sleeper back to natural sleep."
     )
     source = TERMINATION
     needs = ("analysis",)
@@ -44,11 +44,11 @@ class NoExit(Rule):
         if a.exits:
             message = (
                 f"no exit is reachable from the entry (the exits {_names(a.exits)} "
-                "cannot be reached): the dream can never end"
+                "never open for any reachable valuation): the dream can never end"
             )
         else:
             message = "the dreamscape has no exit node: the dream can never end"
-        yield self.finding(message, nodes=[a.entry])
+        yield self.finding(message + a.partial_note(), nodes=[a.entry])
 
 
 class ExitTrap(Rule):
@@ -57,8 +57,8 @@ class ExitTrap(Rule):
     severity = "error"
     fatal = True
     rationale = (
-        "A closed loop no exit can be reached from captures every dreamer who "
-        "enters it for the rest of the night."
+        "A reachable state from which no choice leads to an exit (a closed loop, for the "
+        "values the dreamer has there) captures every dreamer who enters it for the night."
     )
     source = "Zagal et al. 2013 (dark game design patterns); " + TERMINATION
     needs = ("analysis",)
@@ -72,6 +72,7 @@ class ExitTrap(Rule):
         feeders = [n for n in a.trap_nodes if n not in looped]
         graph = scene_graph(ds) if a.closed_regions else None
         for region in a.closed_regions:
+            w = _trap_witness(a, region)
             members = set(region)
             doors = [e.id for n in region for e in ds.in_edges(n) if e.source not in members]
             lead_in = [
@@ -81,14 +82,27 @@ class ExitTrap(Rule):
                 if e.source not in members and e.source in feeders
             ]
             extra = f"; {_names(sorted(set(lead_in)))} lead only into it" if lead_in else ""
-            walk = way_in(graph, a.entry, region) if graph is not None and a.entry else []
-            route = f"; the way in: {describe_walk(ds, walk)}" if len(walk) > 1 else ""
+            route = f"; shortest walk in: {w.text()}" if w is not None else ""
+            if not route and graph is not None and a.entry:
+                way = way_in(graph, a.entry, region)
+                route = f"; the way in: {describe_walk(ds, way)}" if len(way) > 1 else ""
             yield self.finding(
                 f"closed loop with no way out: {_names(region)} — no exit can be reached from "
-                f"here, so a dreamer who enters stays until the night ends{extra}{route}",
+                f"here, so a dreamer who enters stays until the night ends{extra}{route}"
+                + a.partial_note(),
                 nodes=region,
                 edges=doors,
+                witness=w,
             )
+
+
+def _trap_witness(a: Any, region: list[str]) -> Any:
+    """The analysis's shortest walk into a trap that ends in this region."""
+    members = set(region)
+    for w in a.witnesses:
+        if w.kind == "trap" and any(step.scene in members for step in w.steps):
+            return w
+    return None
 
 
 class DeepExit(Rule):
@@ -96,7 +110,8 @@ class DeepExit(Rule):
     name = "deep-exit"
     severity = "warning"
     rationale = (
-        "When the nearest exit is many choices away, stopping takes sustained effort "
+        "When the nearest exit is many choices away (for the values the dreamer has "
+        "there), stopping takes sustained effort "
         "the sleeper may not have; an exit should always be close at hand."
     )
     source = "Gray et al. CHI 2018 (obstruction); " + TERMINATION
@@ -117,9 +132,17 @@ class DeepExit(Rule):
         else:
             return
         far = [n.id for n in ctx.ds.nodes if depths.get(n.id) == deepest]
+        fastest = a.scenes.get(far[0], {}).get("leaving", {}).get("expected_minutes", [None])
+        minutes = fastest[-1] if fastest else None
+        even = (
+            f"; even a dreamer who wants to wake needs {minutes:.0f} expected minutes from "
+            f"'{far[0]}'"
+            if minutes is not None
+            else ""
+        )
         yield self.finding(
             f"{_names(far, 3)} {'is' if len(far) == 1 else 'are'} {deepest} steps from the "
-            f"nearest exit (more than {limit:g})",
+            f"nearest exit (more than {limit:g}){even}" + a.partial_note(),
             nodes=far,
             severity=severity,
             exceedance=exceedance_above(deepest, limit),
@@ -187,6 +210,39 @@ class ExitAsymmetry(Rule):
                     exceedance=exceedance_below(share, limit),
                     fix=_raise_exit_share(node.id, limit),
                 )
+
+
+class InfiniteTreadmill(Rule):
+    code = "EXT006"
+    name = "infinite-treadmill"
+    severity = "warning"
+    rationale = (
+        "A loop through a reward scene that a dreamer can choose to stay in forever, with "
+        "no anchor or social scene on it, never offers a natural point to stop: the more "
+        "compulsive the dreamer, the longer the night it takes."
+    )
+    source = (
+        'Zagal et al. 2013 ("infinite treadmill"); Center for Humane Technology (stopping '
+        "cues); ICD-11 6C51 (impaired control over duration)"
+    )
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        from studio.analysis import treadmills
+
+        a = ctx.analysis
+        if a.space is None:
+            return
+        for mill in treadmills(a.space):
+            yield self.finding(
+                f"a dreamer who keeps choosing to stay can loop forever through "
+                f"{_names(mill.rewards, 3)} ({len(mill.scenes)} scenes, no anchor or social "
+                f"scene on the loop), declining {_names(mill.exits_declined, 3)}; the loop: "
+                f"{mill.witness.text()}" + a.partial_note(),
+                nodes=mill.rewards + [n for n in mill.scenes if n not in mill.rewards],
+                edges=mill.exits_declined,
+                witness=mill.witness,
+            )
 
 
 def raised_exit_weights(ds: Dreamscape, node_id: str, share: float) -> dict[str, float]:

@@ -23,7 +23,8 @@ class VariableRewardLoop(Rule):
     severity = "warning"
     rationale = (
         "A loop that pays out a prize at random intervals is a slot machine: the "
-        "longer the dreamer is expected to spin in it, the harder it is to stop."
+        "longer the typical dreamer is expected to spin in it (exactly, under the "
+        "conditions), the harder it is to stop."
     )
     source = VARIABLE_RATIO
     thresholds = {"max_dwell_minutes": 30}
@@ -51,8 +52,8 @@ class VariableRewardLoop(Rule):
             spin = shortest_loop(graph, prizes[0], loop)
             yield self.finding(
                 f"a loop of {len(loop)} scenes paying out rewards ({', '.join(prizes[:4])}"
-                f"{', …' if len(prizes) > 4 else ''}) holds the dreamer {held} "
-                f"(more than {limit:g}); one turn: {describe_walk(ds, spin)}",
+                f"{', …' if len(prizes) > 4 else ''}) holds the typical dreamer {held} "
+                f"(more than {limit:g}); one turn: {describe_walk(ds, spin)}" + a.partial_note(),
                 nodes=prizes + others,
                 exceedance=exceedance_above(float("inf") if dwell is None else dwell, limit),
             )
@@ -93,7 +94,7 @@ class RewardDensity(Rule):
             top.sort(key=lambda t: -t[0])
             yield self.finding(
                 f"{total:.1f} rewards in {minutes:.0f} expected dream minutes: "
-                f"{density:.2f} per minute (more than {limit:g})",
+                f"{density:.2f} per minute (more than {limit:g})" + a.partial_note(),
                 nodes=[n for _, n in top],
                 exceedance=exceedance_above(density, limit),
             )

@@ -54,8 +54,9 @@ class NightOverrun(Rule):
     name = "night-overrun"
     severity = "error"
     rationale = (
-        "A dream expected to last longer than the night's REM time cannot end on its "
-        "own: the sleeper wakes mid-dream or is carried into the next night."
+        "A dream the typical dreamer is expected to dream longer than the night's REM "
+        "time (or never leave) cannot end on its own: the sleeper wakes mid-dream or is "
+        "carried into the next night."
     )
     source = DURATION
     needs = ("analysis",)
@@ -66,21 +67,38 @@ class NightOverrun(Rule):
         expected = a.expected_minutes
         if a.entry is None:
             return
+        if expected is not None and expected <= rem:
+            return
+        w = a.overrun_witness(rem)
+        walk = f"; fewest steps past the night: {w.text()}" if w is not None else ""
         if expected is None:
+            never = 1.0 - a.exit_probability
             yield self.finding(
-                f"some dreamers never reach an exit (exit probability "
-                f"{a.exit_probability:.1%}), so the expected dream outlasts the night's "
-                f"{rem:g} REM minutes",
+                f"{_share(never)} of typical dreamers never reach an exit (exit probability "
+                f"{_share(a.exit_probability)}), so the expected dream outlasts the night's "
+                f"{rem:g} REM minutes{walk}" + a.partial_note(),
                 nodes=[a.entry],
                 exceedance=2.0,
+                witness=w,
             )
-        elif expected > rem:
+        else:
             yield self.finding(
-                f"expected dream time {expected:.0f} minutes exceeds the night's {rem:g} REM "
-                "minutes",
+                f"expected dream time {expected:.0f} minutes (typical dreamer) exceeds the "
+                f"night's {rem:g} REM minutes{walk}" + a.partial_note(),
                 nodes=[a.entry],
                 exceedance=exceedance_above(expected, rem),
+                witness=w,
             )
+
+
+def _share(p: float) -> str:
+    """A probability as a percentage that never rounds a real chance to 0% or 100%."""
+    text = f"{p:.1%}"
+    if p > 0 and text == "0.0%":
+        return "under 0.1%"
+    if p < 1 and text == "100.0%":
+        return "over 99.9%"
+    return text
 
 
 class RemSprawl(Rule):

@@ -9,7 +9,7 @@ method is `bounded` and every figure is partial (a lower bound on reaching an ex
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ class Analysis:
     witnesses: list[Witness] = field(default_factory=list)
     stall_nodes: list[str] = field(default_factory=list)
     conditions: dict[str, str] = field(default_factory=dict)
+    night_rem_minutes: float | None = None
     space: StateSpace | None = field(default=None, repr=False)
     model: Model | None = field(default=None, repr=False)
     solved: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -107,8 +108,9 @@ class Analysis:
     def overrun_witness(self, budget: float) -> Witness | None:
         """The fewest-steps walk from the entry that passes `budget` dream minutes (computed once)."""
         if not self._overrun:
-            path = overrun_path(self.space, budget) if self.space is not None else None
-            self._overrun.append(concrete(self.space, path, "overrun") if path else None)
+            space = self.space
+            path = overrun_path(space, budget) if space is not None else None
+            self._overrun.append(concrete(space, path, "overrun") if space and path else None)
         return self._overrun[0]
 
     def witness_for(self, kind: str, scene: str | None = None) -> Witness | None:
@@ -297,8 +299,11 @@ def _scene_facts(space: StateSpace, t: Typical, dreamers: dict[str, Dreamer]) ->
 
 
 def _witnesses(space: StateSpace, trap_states: np.ndarray, stall: np.ndarray) -> list[Witness]:
-    """One shortest walk into each trap region and each stall scene."""
+    """The shortest walk out, then one shortest walk into each trap region and stall scene."""
     out = []
+    way_out = nearest(space, space.is_exit)
+    if way_out is not None:
+        out.append(concrete(space, state_path(space, way_out), "exit"))
     for group in _scene_groups(space, trap_states & ~stall):
         members = np.isin(space.scene, [space.prog.g.index[s] for s in group])
         state = nearest(space, trap_states & members)
@@ -330,9 +335,23 @@ def _reach_probability(a: Analysis, scene: str) -> float:
     return float(np.clip(values[space.entry_state], 0.0, 1.0))
 
 
-def analyze(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
-    """Every exact fact the linter, the CLI and the editor need, computed once per revision."""
-    space = explore(ds, max_states)
+def _rem(ds: Dreamscape) -> float | None:
+    try:
+        return float(ds.night.total_rem_minutes)
+    except (TypeError, ValueError):
+        return None
+
+
+def analyze(
+    ds: Dreamscape,
+    max_states: int = DEFAULT_MAX_STATES,
+    should_stop: Callable[[], bool] | None = None,
+) -> Analysis:
+    """Every exact fact the linter, the CLI and the editor need, computed once per revision.
+
+    `should_stop` is polled between exploration layers; it raises AnalysisCancelled.
+    """
+    space = explore(ds, max_states, should_stop)
     m = model_of(space)
     g = space.prog.g
     can_exit = reach_back(m, m.is_exit)
@@ -406,6 +425,7 @@ def analyze(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
         witnesses=_witnesses(space, trap_states, stall),
         stall_nodes=_ids(ids, stall_scenes),
         conditions=_conditions(space),
+        night_rem_minutes=_rem(ds),
         space=space,
         model=m,
         solved={"typical": t, "can_exit": can_exit, **dreamers},

@@ -124,7 +124,8 @@ def _lower(op: type, c: float, is_int: bool) -> float:
 
 def _sources(ds: Dreamscape) -> tuple[list[str], list[tuple[str, str]]]:
     conditions = [e.condition for e in ds.edges if e.condition is not None]
-    effects = [(k, v) for owner in (*ds.nodes, *ds.edges) for k, v in owner.effects.items()]
+    owners: list[dict[str, str]] = [n.effects for n in ds.nodes] + [e.effects for e in ds.edges]
+    effects = [(k, v) for fx in owners for k, v in fx.items()]
     return conditions, effects
 
 

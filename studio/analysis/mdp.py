@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from .chain import solve_sparse
+from .chain import solve_components
 
 IMPROVE_TOL = 1e-12
 MAX_ROUNDS = 200
@@ -126,11 +126,10 @@ def _solve_values(
     s, d, p = m.src[use], m.dst[use], prob[use]
     inner = unknown[d]
     q = sparse.csr_matrix((p[inner], (pos[s[inner]], pos[d[inner]])), shape=(idx.size,) * 2)
-    a = (sparse.identity(idx.size, format="csr") - q).tocsr()
     b = reward[idx] + np.bincount(
         pos[s[~inner]], weights=p[~inner] * known[d[~inner]], minlength=idx.size
     )
-    (x,), _, solver = solve_sparse(a, [b], [])
+    (x,), _, solver = solve_components(q, [b], [])
     out[idx] = x
     return out, solver
 
@@ -317,7 +316,6 @@ def typical(m: Model, can_exit: np.ndarray, entry: int | None) -> Typical:
     inner = from_t & transient[d]
     k = idx.size
     q = sparse.csr_matrix((p[inner], (pos[s[inner]], pos[d[inner]])), shape=(k, k))
-    a = (sparse.identity(k, format="csr") - q).tocsr()
     out_exit = from_t & m.is_exit[d]
     out_stall = from_t & ~m.is_exit[d] & absorbing[d]
     b_exit = np.bincount(pos[s[out_exit]], weights=p[out_exit], minlength=k)
@@ -327,7 +325,7 @@ def typical(m: Model, can_exit: np.ndarray, entry: int | None) -> Typical:
         e = np.zeros(k)
         e[pos[entry]] = 1.0
         rhs_t.append(e)
-    (h, st, t), ys, solver = solve_sparse(a, [b_exit, b_stall, m.minutes[idx]], rhs_t)
+    (h, st, t), ys, solver = solve_components(q, [b_exit, b_stall, m.minutes[idx]], rhs_t)
     p_exit = m.is_exit.astype(float)
     p_exit[idx] = np.clip(h, 0.0, 1.0)
     p_exit[~can_exit] = 0.0

@@ -40,8 +40,9 @@ def _types(ds: Dreamscape) -> dict[str, str]:
         name: (v.type if v.type in ("int", "float", "bool") else "float")
         for name, v in ds.variables.items()
     }
-    for owner in (*ds.nodes, *ds.edges):
-        for name, source in owner.effects.items():
+    owners: list[dict[str, str]] = [n.effects for n in ds.nodes] + [e.effects for e in ds.edges]
+    for fx in owners:
+        for name, source in fx.items():
             types.setdefault(name, "float")
             expr = _compiled(source)
             for read in sorted(expr.names if expr else ()):

@@ -12,6 +12,7 @@ what would happen from there; `from_entry` tells the two apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,10 @@ DEFAULT_MAX_STATES = 1_000_000
 SCENE_SHIFT = np.int64(1) << np.int64(40)
 
 
+class AnalysisCancelled(Exception):
+    """The caller asked the exploration to stop (a newer edit made it stale)."""
+
+
 class _Memo:
     """Per-key arrays over valuation ids that grow with the valuation table (-1 unknown)."""
 
@@ -34,7 +39,9 @@ class _Memo:
     def get(self, key: int, size: int) -> np.ndarray:
         arr = self.table.get(key)
         if arr is None or arr.size < size:
-            new = np.full(max(size, 2 * (arr.size if arr is not None else 8)), -1, self.dtype)
+            new: np.ndarray = np.full(
+                max(size, 2 * (arr.size if arr is not None else 8)), -1, self.dtype
+            )
             if arr is not None:
                 new[: arr.size] = arr
             self.table[key] = arr = new
@@ -163,7 +170,10 @@ class _Grow:
 class _Explorer:
     """Mutable exploration state, filled layer by layer."""
 
-    def __init__(self, prog: AnalysisProgram, max_states: int) -> None:
+    def __init__(
+        self, prog: AnalysisProgram, max_states: int, should_stop: Callable[[], bool] | None = None
+    ) -> None:
+        self.should_stop = should_stop
         self.prog = prog
         self.max_states = max_states
         self.vals = _Valuations(prog.width)
@@ -281,6 +291,8 @@ class _Explorer:
             for lo in range(0, frontier.size, chunk):
                 if self.count >= self.max_states:
                     return np.concatenate([frontier[lo:], *nxt])
+                if self.should_stop is not None and self.should_stop():
+                    raise AnalysisCancelled("analysis cancelled")
                 nxt.append(self.expand(frontier[lo : lo + chunk], depth, root))
             frontier = np.concatenate(nxt) if nxt else np.zeros(0, np.int64)
             depth += 1
@@ -337,10 +349,14 @@ def _grew(ex: _Explorer, left: np.ndarray) -> list[str]:
     return out
 
 
-def explore(ds: Dreamscape, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
+def explore(
+    ds: Dreamscape,
+    max_states: int = DEFAULT_MAX_STATES,
+    should_stop: Callable[[], bool] | None = None,
+) -> StateSpace:
     """Every (scene, valuation) state from the entry, then from scenes the entry never reaches."""
     prog = compile_analysis(ds)
-    ex = _Explorer(prog, max(1, int(max_states)))
+    ex = _Explorer(prog, max(1, int(max_states)), should_stop)
     entry = prog.g.entry
     left = np.zeros(0, dtype=np.int64)
     if entry is not None:

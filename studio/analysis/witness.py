@@ -55,9 +55,13 @@ class Witness:
     def text(self) -> str:
         """One line: the scenes walked, with the choice and values where they change."""
         parts = []
-        for step in self.steps:
-            values = ", ".join(f"{k}={_fmt(v)}" for k, v in step.variables.items())
-            parts.append(step.scene + (f" [{values}]" if values else ""))
+        before: dict[str, Any] = {}
+        for i, step in enumerate(self.steps):
+            changed = {k: v for k, v in step.variables.items() if i == 0 or before.get(k) != v}
+            before = step.variables
+            values = ", ".join(f"{k}={_fmt(v)}" for k, v in changed.items())
+            mark = "⟲ " if self.loop_from == i else ""
+            parts.append(mark + step.scene + (f" [{values}]" if values else ""))
         line = " → ".join(parts)
         return line + (" → (repeats)" if self.loop_from is not None else "")
 

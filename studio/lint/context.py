@@ -24,6 +24,9 @@ class FactsUnavailable(Exception):
 
 # A rule declaring both thresholds sets the intensity levels the shared simulation measures.
 INTENSITY_LEVEL_KEYS = ("high_intensity", "cooldown_intensity")
+# Interactive runs (the editor's live worker passes `should_stop`) explore fewer states so the
+# window stays live; past the cap the analysis says `bounded` and the rules say partial.
+INTERACTIVE_MAX_STATES = 100_000
 
 
 class LintContext:
@@ -39,6 +42,7 @@ class LintContext:
         seed: int = 0,
         should_stop: Callable[[], bool] | None = None,
         rules: Sequence[RuleTerms] = (),
+        max_states: int | None = None,
     ) -> None:
         self.ds = ds
         self.rules = tuple(rules)
@@ -49,6 +53,7 @@ class LintContext:
         self.dreamers = dreamers
         self.seed = seed
         self.should_stop = should_stop
+        self.max_states = max_states
         self._analysis: Any = None
         self._analysis_error: str | None = None
         self._simulation: Any = None
@@ -86,21 +91,41 @@ class LintContext:
 
     @property
     def analysis(self) -> Any:
-        """The exact Markov analysis with every edge enabled (computed on first use)."""
+        """The exact analysis over (scene, valuation) states (computed on first use)."""
         if self._analysis is None:
             if self._analysis_error is not None:
                 raise FactsUnavailable(self._analysis_error)
             if self.ds.entry is None:
                 self._analysis_error = "the dreamscape needs exactly one entry node"
                 raise FactsUnavailable(self._analysis_error)
-            from studio.analysis import analyze
+            from studio.analysis import AnalysisCancelled, analyze
 
+            cap = self.max_states if self.max_states is not None else self._configured_cap()
+            if self.should_stop is not None and self.max_states is None:
+                cap = min(cap, INTERACTIVE_MAX_STATES)
             try:
-                self._analysis = analyze(self.ds)
+                self._analysis = analyze(self.ds, max_states=cap, should_stop=self.should_stop)
+            except AnalysisCancelled as exc:
+                raise LintCancelled("lint cancelled") from exc
             except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                 self._analysis_error = f"analysis failed: {exc}"
                 raise FactsUnavailable(self._analysis_error) from exc
         return self._analysis
+
+    def _configured_cap(self) -> int:
+        """`lint.analysis.max_states` from the file, else the analysis default."""
+        from studio.analysis import DEFAULT_MAX_STATES
+
+        block = (self.ds.lint or {}).get("analysis")
+        value = block.get("max_states") if isinstance(block, dict) else None
+        if value is None:
+            return DEFAULT_MAX_STATES
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self._analysis_error = (
+                f"lint.analysis.max_states: expected a whole number of at least 1, got {value!r}"
+            )
+            raise FactsUnavailable(self._analysis_error)
+        return value
 
     @property
     def simulation(self) -> Any:

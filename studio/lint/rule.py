@@ -81,6 +81,8 @@ class Finding:
     fix: Fix | None = None
     rule: Rule | None = field(default=None, repr=False, compare=False)
     exceedance: float = 1.0
+    # A concrete walk from the entry that shows the problem (the analysis's witness steps).
+    witness: tuple[Any, ...] | None = None
 
     @property
     def family(self) -> str:
@@ -111,7 +113,13 @@ class Finding:
             "reason": self.reason,
             "fatal": self.fatal,
             "fix": self.fix.to_dict() if self.fix else None,
+            "witness": [_step_dict(s) for s in self.witness] if self.witness else None,
         }
+
+
+def _step_dict(step: Any) -> Any:
+    """A witness step as JSON-able data (steps carry their own `to_dict`)."""
+    return step.to_dict() if hasattr(step, "to_dict") else step
 
 
 class Rule:
@@ -145,8 +153,13 @@ class Rule:
         severity: str | None = None,
         exceedance: float = 1.0,
         fix: Fix | None = None,
+        witness: Any = None,
     ) -> Finding:
-        """A finding of this rule; points are assigned later by the score."""
+        """A finding of this rule; points are assigned later by the score.
+
+        `witness` is an analysis Witness (its steps are kept) or a tuple of steps.
+        """
+        steps = getattr(witness, "steps", witness)
         return Finding(
             code=self.code,
             name=self.name,
@@ -158,6 +171,7 @@ class Rule:
             fix=fix,
             rule=self,
             exceedance=exceedance,
+            witness=tuple(steps) if steps else None,
         )
 
     def describe(self) -> dict[str, Any]:

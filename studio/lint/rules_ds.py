@@ -46,19 +46,128 @@ class UnreachableNode(Rule):
     name = "unreachable-node"
     severity = "warning"
     rationale = (
-        "A scene no path leads to is never dreamt; it is usually a forgotten "
-        "transition and hides content from review of the real paths."
+        "A scene no dreamer can enter (no path, or no valuation of the variables that "
+        "opens one) is never dreamt; it hides content from review of the real paths."
     )
     source = FORMAT_SOURCE
     needs = ("analysis",)
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        reachable = ctx.analysis.reachable
+        a = ctx.analysis
+        bare = _bare_reach(ctx.ds)
         for node in ctx.ds.nodes:
-            if node.id not in reachable:
-                yield self.finding(
-                    f"'{node.display_title}' cannot be reached from the entry", nodes=[node.id]
+            if node.id not in a.reachable:
+                why = (
+                    "no reachable valuation of the variables opens a way in"
+                    if node.id in bare
+                    else "no path leads there"
                 )
+                yield self.finding(
+                    f"'{node.display_title}' cannot be reached from the entry: {why}"
+                    + a.partial_note(),
+                    nodes=[node.id],
+                )
+
+
+def _bare_reach(ds: Dreamscape) -> set[str]:
+    """Scenes a path reaches when every condition is ignored (to say why one is unreachable)."""
+    entry = ds.entry
+    if entry is None:
+        return set()
+    seen, todo = {entry.id}, [entry.id]
+    while todo:
+        node = todo.pop()
+        if ds.node(node).kind == "exit":
+            continue
+        for edge in ds.out_edges(node):
+            if edge.target not in seen and ds.has_node(edge.target):
+                seen.add(edge.target)
+                todo.append(edge.target)
+    return seen
+
+
+class ConditionNeverTrue(Rule):
+    code = "DS007"
+    name = "condition-never-true"
+    severity = "warning"
+    rationale = (
+        "A condition that is false in every state where a dreamer meets it closes its "
+        "transition for good; what lies behind it is dead content, or a logic slip."
+    )
+    source = FORMAT_SOURCE + " (exact analysis of the reachable valuations)"
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        yield from _condition_findings(
+            self,
+            ctx,
+            "never",
+            "is never true where it is evaluated, so the transition can never be taken",
+        )
+
+
+class ConditionAlwaysTrue(Rule):
+    code = "DS008"
+    name = "condition-always-true"
+    severity = "info"
+    rationale = (
+        "A condition that holds in every state where a dreamer meets it gates nothing; "
+        "the design probably meant it to close at some point."
+    )
+    source = FORMAT_SOURCE + " (exact analysis of the reachable valuations)"
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        yield from _condition_findings(
+            self, ctx, "always", "is true wherever it is evaluated: it gates nothing"
+        )
+
+
+def _condition_findings(rule: Rule, ctx: LintContext, verdict: str, says: str) -> Iterator[Finding]:
+    a = ctx.analysis
+    for edge in ctx.ds.edges:
+        if a.conditions.get(edge.id) != verdict:
+            continue
+        count = a.scenes.get(edge.source, {}).get("valuations", 0)
+        plural = "valuation" if count == 1 else "valuations"
+        over = f" (over the {count} {plural} that reach '{edge.source}')" if count else ""
+        yield rule.finding(
+            f"condition '{edge.condition}' of transition {edge.source} → {edge.target} "
+            f"{says}{over}" + a.partial_note(),
+            edges=[edge.id],
+            nodes=[edge.source],
+        )
+
+
+class StallState(Rule):
+    code = "DS009"
+    name = "stall-state"
+    severity = "error"
+    rationale = (
+        "A scene whose every way on is closed for the values a dreamer arrives with "
+        "stalls the dream: it neither goes on nor hands the dreamer back to sleep."
+    )
+    source = FORMAT_SOURCE + " (exact analysis of the reachable valuations)"
+    needs = ("analysis",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        a = ctx.analysis
+        ds = ctx.ds
+        for node_id in a.stall_nodes:
+            if not ds.out_edges(node_id):
+                continue  # DS003 already says it has no way on at all
+            w = a.witness_for("stall", node_id)
+            values = w.steps[-1].variables if w is not None else {}
+            shown = ", ".join(f"{k}={v}" for k, v in values.items())
+            yield self.finding(
+                f"'{ds.node(node_id).display_title}' stalls: every way on is closed"
+                + (f" when the dreamer arrives with {shown}" if shown else "")
+                + (f"; shortest walk there: {w.text()}" if w is not None else "")
+                + a.partial_note(),
+                nodes=[node_id],
+                edges=[e.id for e in ds.out_edges(node_id)],
+                witness=w,
+            )
 
 
 class DeadEnd(Rule):
@@ -226,4 +335,7 @@ CORE_RULES: tuple[type[Rule], ...] = (
     UndefinedVariable,
     MissingAsset,
     UnusedSuppression,
+    ConditionNeverTrue,
+    ConditionAlwaysTrue,
+    StallState,
 )

@@ -435,7 +435,7 @@ def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:
     traps = list(a.get("trap_nodes", []))
     unreachable = list(a.get("unreachable_nodes", []))
     rows = [
-        ("Chance of reaching an exit (every transition open)", _pct(a.get("exit_probability"))),
+        ("Chance of reaching an exit (typical dreamer)", _pct(a.get("exit_probability"))),
         (
             "Expected dream minutes from sleep onset to exit",
             _num(a.get("expected_minutes"), " min"),
@@ -443,11 +443,35 @@ def _analysis(report: dict[str, Any], titles: dict[str, str]) -> str:
         ("Scenes from which no exit can be reached", _ids(traps, titles) if traps else "none"),
         ("Scenes that can never be reached", _ids(unreachable, titles) if unreachable else "none"),
     ]
+    for name, d in (a.get("dreamers") or {}).items():
+        rows.append(
+            (
+                f"{name.capitalize()} dreamer: chance to wake, expected minutes",
+                f"{_pct(d.get('exit_probability'))}, {_num(d.get('expected_minutes'), ' min')}",
+            )
+        )
     body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    method = "bounded (partial figures)" if a.get("method") == "bounded" else "exact"
     return (
-        "<section><h2>Exact analysis</h2><p>The graph as an absorbing Markov chain with the "
-        f"exits absorbing (solver: {_e(a.get('solver'))}).</p><table>{body}</table></section>"
+        "<section><h2>Exact analysis</h2><p>Every (scene, variable) state a dreamer can reach, "
+        f"{_e(a.get('states'))} of them, {method} (solver: {_e(a.get('solver'))}).</p>"
+        f"<table>{body}</table>{_witnesses(a, titles)}</section>"
     )
+
+
+def _witnesses(a: dict[str, Any], titles: dict[str, str]) -> str:
+    """The witness walks: how a dreamer gets out, or into each trap and stall."""
+    items = []
+    for w in a.get("witnesses") or []:
+        steps = " → ".join(_e(titles.get(s.get("scene"), s.get("scene"))) for s in w["steps"])
+        last = w["steps"][-1].get("variables", {}) if w.get("steps") else {}
+        values = ", ".join(f"{_e(k)} = {_e(v)}" for k, v in last.items())
+        items.append(
+            f"<li><b>{_e(w.get('kind'))}</b>: {steps}"
+            + (f" <i>({values})</i>" if values else "")
+            + "</li>"
+        )
+    return f"<h3>Witness walks</h3><ul>{''.join(items)}</ul>" if items else ""
 
 
 def _footer(report: dict[str, Any]) -> str:

@@ -71,10 +71,12 @@ def test_blocked_example_exits_1_with_findings_and_score_line(capsys) -> None:
 def test_allowed_examples_exit_0(capsys) -> None:
     code, out, _ = _run(capsys, "lint", SOMNOS, GARDEN)
     assert code == 0
-    assert out.splitlines() == [
-        f"{SOMNOS}: escapism risk 0/100 (none) — published: allowed",
-        f"{GARDEN}: escapism risk 0/100 (none) — published: allowed",
-    ]
+    # The exact analysis notes conditions that gate nothing for the values dreamers arrive
+    # with (DS008, info); the verdicts stay what the designs intend.
+    lines = out.splitlines()
+    assert lines[-1] == f"{GARDEN}: escapism risk 4/100 (low) — published: allowed"
+    assert f"{SOMNOS}: escapism risk 2/100 (low) — published: allowed" in lines
+    assert all(" DS008 [info] " in line for line in lines if "escapism risk" not in line)
 
 
 def test_exit_zero_and_mixed_files(capsys) -> None:
@@ -150,7 +152,7 @@ def test_sarif_format(capsys) -> None:
     doc = json.loads(out)
     assert code == 1 and doc["version"] == "2.1.0"
     run = doc["runs"][0]
-    assert len(run["tool"]["driver"]["rules"]) == 23
+    assert len(run["tool"]["driver"]["rules"]) == 27
     assert {r["ruleId"] for r in run["results"]} >= {"EXT002", "SOC003"}
 
 
@@ -207,7 +209,7 @@ def test_fix_leaves_an_unchanged_file_byte_identical(capsys, tmp_path: Path) -> 
 def test_rules_lists_every_rule_like_ruff(capsys) -> None:
     code, out, _ = _run(capsys, "rules")
     lines = out.splitlines()
-    assert code == 0 and len(lines) == 23
+    assert code == 0 and len(lines) == 27
     ext002 = next(line for line in lines if line.startswith("EXT002"))
     assert ext002.split()[:4] == ["EXT002", "exit-trap", "error", "EXT"]
     assert ext002.endswith("(fatal)")
@@ -224,7 +226,7 @@ def test_plugins_lists_found_and_failed(
     code, out, _ = _run(capsys, "plugins")
     assert code == 0
     assert out.splitlines()[0].startswith("core ")
-    assert "ethics 1.0.0  (entry point ethics = adjuster_studio_ethics:plugin)  17 rules" in out
+    assert "ethics 1.0.0  (entry point ethics = adjuster_studio_ethics:plugin)  18 rules" in out
     (tmp_path / "wobbly.py").write_text("raise ImportError('needs a missing library')\n")
     monkeypatch.setenv("DREAMSTUDIO_PLUGINS_DIR", str(tmp_path))
     load_rules(refresh=True)

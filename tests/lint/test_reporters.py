@@ -82,7 +82,7 @@ def test_sarif_structure(tmp_path: Path) -> None:
     driver = run["tool"]["driver"]
     assert driver["name"] == "dreamstudio"
     ids = [r["id"] for r in driver["rules"]]
-    assert ids == sorted(ids) and len(ids) == 23
+    assert ids == sorted(ids) and len(ids) == 27
     ext005 = driver["rules"][ids.index("EXT005")]
     assert ext005["name"] == "exit-asymmetry" and "Mathur" in ext005["help"]["text"]
     assert ext005["defaultConfiguration"]["level"] == "warning"

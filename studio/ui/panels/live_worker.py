@@ -79,7 +79,8 @@ def _is_cancellation(exc: BaseException) -> bool:
     """The simulator's cancellation type, matched by name so this module needs no sim import."""
     if isinstance(exc, RunCancelled):
         return True
-    return any(cls.__name__ == "SimulationCancelled" for cls in type(exc).__mro__)
+    names = ("SimulationCancelled", "AnalysisCancelled")
+    return any(cls.__name__ in names for cls in type(exc).__mro__)
 
 
 def _describe(exc: BaseException) -> str:
@@ -124,8 +125,10 @@ def default_job(ds: Dreamscape, should_stop: ShouldStop) -> LiveOutcome:
         try:
             from studio.analysis import analyze
 
-            out.analysis = analyze(ds)
+            out.analysis = analyze(ds, max_states=100_000, should_stop=should_stop)
         except Exception as exc:
+            if _is_cancellation(exc):
+                raise
             out.sim_error = out.sim_error or _describe(exc)
     out.timings["simulation"] = time.perf_counter() - t1
     return out
