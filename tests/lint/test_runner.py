@@ -20,9 +20,9 @@ def test_analysis_and_simulation_are_computed_once_and_shared(
     calls = {"analyze": 0, "simulate": 0}
     real_analyze, real_simulate = studio.analysis.analyze, studio.sim.simulate
 
-    def counting_analyze(ds, max_states=None):
+    def counting_analyze(ds, **kwargs):
         calls["analyze"] += 1
-        return real_analyze(ds) if max_states is None else real_analyze(ds, max_states)
+        return real_analyze(ds, **kwargs)
 
     def counting_simulate(ds, **kwargs):
         calls["simulate"] += 1

@@ -57,7 +57,8 @@ def hypnogram(night: Night) -> tuple[np.ndarray, np.ndarray]:
 
 
 def heat_values(analysis: Any, simulation: Any) -> dict[str, float]:
-    """0..1 per node from expected visits (log-scaled); unbounded visits are the hottest."""
+    """0..1 per node: the typical dreamer's expected visits over the busiest scene's (plain,
+    not log-scaled; 0 where no valuation reaches); unbounded visits are the hottest."""
     raw: dict[str, float | None] = {}
     visits = getattr(analysis, "expected_visits", None)
     if visits:
@@ -65,7 +66,7 @@ def heat_values(analysis: Any, simulation: Any) -> dict[str, float]:
     elif simulation is not None:
         raw = dict(simulation.node_visits)
     finite = [v for v in raw.values() if v is not None and math.isfinite(v) and v > 0]
-    top = math.log1p(max(finite)) if finite else 1.0
+    top = max(finite) if finite else 1.0
     out: dict[str, float] = {}
     for node_id, v in raw.items():
         if v is None or not math.isfinite(v):
@@ -73,7 +74,7 @@ def heat_values(analysis: Any, simulation: Any) -> dict[str, float]:
         elif v <= 0:
             out[node_id] = 0.0
         else:
-            out[node_id] = min(1.0, math.log1p(v) / top)
+            out[node_id] = min(1.0, v / top)
     return out
 
 
