@@ -44,7 +44,7 @@ class VariableRewardLoop(Rule):
                 if dwell is None
                 else f"{dwell:.0f} expected minutes a night"
             )
-            others = [n for n in loop if n not in prizes]
+            others = [n for n in loop if ds.node(n).kind != "reward"]
             yield self.finding(
                 f"a loop of {len(loop)} scenes paying out rewards ({', '.join(prizes[:4])}"
                 f"{', …' if len(prizes) > 4 else ''}) holds the dreamer {held} "

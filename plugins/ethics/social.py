@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,38 +83,37 @@ class Isolation(Rule):
 
 
 # ------------------------------------------------------------------ text rules
+@lru_cache(maxsize=1 << 17)
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip().lower()
+    """Curly quotes straight, whitespace single, lower case; cached for the two phrase rules."""
+    return " ".join(text.replace("’", "'").replace("‘", "'").split()).lower()
 
 
 @cache
 def phrase_matcher(filename: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One case-insensitive, word-bounded pattern for a phrase list kept as data."""
+    """One word-bounded alternation over normalised text for a phrase list kept as data."""
     phrases = []
     for line in (HERE / filename).read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             phrases.append(line)
     canonical = {_normal(p): p for p in phrases}
-    parts = []
-    for phrase in sorted(canonical, key=len, reverse=True):
-        words = [re.escape(w).replace("'", "['’‘]") for w in phrase.split(" ")]
-        parts.append(r"\s+".join(words))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    parts = [re.escape(phrase) for phrase in sorted(canonical, key=len, reverse=True)]
+    # Lower-case literals without IGNORECASE let the engine skip ahead on first letters.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
     return pattern, canonical
 
 
 def find_phrases(text: str, filename: str) -> list[str]:
     """The listed phrases present in `text`, in order of first appearance, each once."""
-    if not text:
-        return []
+    return list(_scan(text, filename)) if text else []
+
+
+@lru_cache(maxsize=1 << 17)
+def _scan(text: str, filename: str) -> tuple[str, ...]:
+    """One pass over the normalised text, cached: live runs rescan unchanged scenes."""
     pattern, canonical = phrase_matcher(filename)
-    found: list[str] = []
-    for match in pattern.finditer(text):
-        phrase = canonical.get(_normal(match.group(0)), match.group(0))
-        if phrase not in found:
-            found.append(phrase)
-    return found
+    return tuple(dict.fromkeys(canonical[m.group(0)] for m in pattern.finditer(_normal(text))))
 
 
 class _PhraseRule(Rule):
