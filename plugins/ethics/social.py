@@ -121,10 +121,14 @@ def phrases_by_text(texts: Sequence[str], filename: str) -> dict[int, list[str]]
     One scan of all texts joined: a per-text call costs more than the matching itself.
     """
     pattern, canonical = phrase_matcher(filename)
-    folded = [_fold(t) for t in texts]
-    starts = list(accumulate((len(t) + 1 for t in folded), initial=0))
+    joined = _SEPARATOR.join(texts)
+    folded = _fold(joined)
+    if len(folded) != len(joined):  # a letter whose lower case is longer: fold one by one
+        folded = _SEPARATOR.join(_fold(t) for t in texts)
+        texts = [_fold(t) for t in texts]
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
     found: dict[int, dict[str, None]] = {}
-    for match in pattern.finditer(_SEPARATOR.join(folded)):
+    for match in pattern.finditer(folded):
         index = bisect_right(starts, match.start()) - 1
         phrase = canonical.get(_normal(match.group(0)), match.group(0))
         found.setdefault(index, {})[phrase] = None
