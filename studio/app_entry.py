@@ -31,6 +31,9 @@ def missing_gui() -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from studio.threads import limit_library_threads
+
+    limit_library_threads()  # the live linter's solves share the cores with the editor
     argv = list(sys.argv[1:] if argv is None else argv)
     missing = missing_gui()
     if missing:

@@ -52,22 +52,23 @@ class EscalationNoCooldown(Rule):
         ds = ctx.ds
         reachable = ctx.reachable_ids()
         nodes = sorted((n for n in ds.nodes if n.id in reachable), key=lambda n: n.intensity)
+        intensity = {n.id: n.intensity for n in ds.nodes}
         length: dict[str, int] = {}
         back: dict[str, str] = {}
         for node in nodes:  # ascending intensity: every rising predecessor is already done
-            best = 0
+            best, mine = 0, node.intensity
             for edge in ds.in_edges(node.id):
-                prev = ds.node(edge.source)
-                if edge.source in reachable and prev.intensity < node.intensity:
-                    if length.get(edge.source, 0) + 1 > best:
-                        best = length[edge.source] + 1
-                        back[node.id] = edge.source
+                source = edge.source
+                if intensity.get(source, mine) < mine and source in reachable:
+                    if length[source] + 1 > best:
+                        best = length[source] + 1
+                        back[node.id] = source
             length[node.id] = best
         for node in ds.nodes:
             n = length.get(node.id, 0)
             if n < steps or node.kind == "exit":
                 continue
-            if any(ds.node(e.target).intensity < cooldown for e in ds.out_edges(node.id)):
+            if any(intensity.get(e.target, 1.0) < cooldown for e in ds.out_edges(node.id)):
                 continue
             if any(length.get(e.target, 0) > n for e in ds.out_edges(node.id)):
                 continue  # the chain climbs further; report it at its peak

@@ -47,7 +47,7 @@ class VariableRewardLoop(Rule):
                 if dwell is None
                 else f"{dwell:.0f} expected minutes a night"
             )
-            others = [n for n in loop if n not in prizes]
+            others = [n for n in loop if ds.node(n).kind != "reward"]
             graph = graph if graph is not None else scene_graph(ds)
             spin = shortest_loop(graph, prizes[0], loop)
             yield self.finding(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,12 +86,17 @@ class Isolation(Rule):
 
 # ------------------------------------------------------------------ text rules
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip().lower()
+    return " ".join(text.replace("’", "'").replace("‘", "'").split()).lower()
+
+
+def _fold(text: str) -> str:
+    """Lower case with straight quotes, for a pattern of lower-case literals."""
+    return text.lower().replace("’", "'").replace("‘", "'")
 
 
 @cache
 def phrase_matcher(filename: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One case-insensitive, word-bounded pattern for a phrase list kept as data."""
+    """One word-bounded alternation over folded text for a phrase list kept as data."""
     phrases = []
     for line in (HERE / filename).read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -98,23 +105,39 @@ def phrase_matcher(filename: str) -> tuple[re.Pattern[str], dict[str, str]]:
     canonical = {_normal(p): p for p in phrases}
     parts = []
     for phrase in sorted(canonical, key=len, reverse=True):
-        words = [re.escape(w).replace("'", "['’‘]") for w in phrase.split(" ")]
-        parts.append(r"\s+".join(words))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        parts.append(r"\s+".join(re.escape(w) for w in phrase.split(" ")))
+    # Lower-case literals without IGNORECASE let the engine skip ahead on first letters.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
     return pattern, canonical
+
+
+# Between texts: neither a word character nor whitespace, so no phrase spans two texts.
+_SEPARATOR = "\x00"
+
+
+def phrases_by_text(texts: Sequence[str], filename: str) -> dict[int, list[str]]:
+    """For each text holding listed phrases, its index and the phrases in order, each once.
+
+    One scan of all texts joined: a per-text call costs more than the matching itself.
+    """
+    pattern, canonical = phrase_matcher(filename)
+    joined = _SEPARATOR.join(texts)
+    folded = _fold(joined)
+    if len(folded) != len(joined):  # a letter whose lower case is longer: fold one by one
+        folded = _SEPARATOR.join(_fold(t) for t in texts)
+        texts = [_fold(t) for t in texts]
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    found: dict[int, dict[str, None]] = {}
+    for match in pattern.finditer(folded):
+        index = bisect_right(starts, match.start()) - 1
+        phrase = canonical.get(_normal(match.group(0)), match.group(0))
+        found.setdefault(index, {})[phrase] = None
+    return {index: list(phrases) for index, phrases in found.items()}
 
 
 def find_phrases(text: str, filename: str) -> list[str]:
     """The listed phrases present in `text`, in order of first appearance, each once."""
-    if not text:
-        return []
-    pattern, canonical = phrase_matcher(filename)
-    found: list[str] = []
-    for match in pattern.finditer(text):
-        phrase = canonical.get(_normal(match.group(0)), match.group(0))
-        if phrase not in found:
-            found.append(phrase)
-    return found
+    return phrases_by_text([text], filename).get(0, []) if text else []
 
 
 class _PhraseRule(Rule):
@@ -123,21 +146,21 @@ class _PhraseRule(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         ds = ctx.ds
-        for node in ds.nodes:
-            found = find_phrases(f"{node.title}\n{node.text}", self.phrase_file)
-            if found:
-                yield self.finding(
-                    f"'{node.display_title}' {self.what}: " + ", ".join(f'"{p}"' for p in found),
-                    nodes=[node.id],
-                )
-        for edge in ds.edges:
-            found = find_phrases(edge.label, self.phrase_file)
-            if found:
-                yield self.finding(
-                    f"transition '{edge.label}' ({edge.source} → {edge.target}) "
-                    f"{self.what}: " + ", ".join(f'"{p}"' for p in found),
-                    edges=[edge.id],
-                )
+        nodes = phrases_by_text([f"{n.title}\n{n.text}" for n in ds.nodes], self.phrase_file)
+        for index, found in sorted(nodes.items()):
+            node = ds.nodes[index]
+            yield self.finding(
+                f"'{node.display_title}' {self.what}: " + ", ".join(f'"{p}"' for p in found),
+                nodes=[node.id],
+            )
+        edges = phrases_by_text([e.label for e in ds.edges], self.phrase_file)
+        for index, found in sorted(edges.items()):
+            edge = ds.edges[index]
+            yield self.finding(
+                f"transition '{edge.label}' ({edge.source} → {edge.target}) "
+                f"{self.what}: " + ", ".join(f'"{p}"' for p in found),
+                edges=[edge.id],
+            )
 
 
 class ImpliedObligation(_PhraseRule):

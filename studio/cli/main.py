@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
+from studio.threads import limit_library_threads
 
 from .common import EXIT_BAD_INPUT, CliError, report_file_error, report_os_error
 
@@ -68,6 +69,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_library_threads()  # before any command imports numpy
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv in (["--version"], ["-V"]):
         print(f"dreamstudio {__version__}")

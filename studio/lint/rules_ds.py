@@ -219,12 +219,14 @@ class UndefinedVariable(Rule):
         ds = ctx.ds
         declared = ds.variables
         for node in ds.nodes:
-            problems = _effect_problems(node.effects, declared)
+            problems = _effect_problems(node.effects, declared) if node.effects else []
             if problems:
                 yield self.finding(
                     f"'{node.display_title}': {'; '.join(problems)}", nodes=[node.id]
                 )
         for edge in ds.edges:
+            if not (edge.effects or edge.condition):
+                continue  # most transitions: nothing to parse
             problems = _effect_problems(edge.effects, declared)
             if edge.condition:
                 problems = _expression_problems("condition", edge.condition, declared) + problems

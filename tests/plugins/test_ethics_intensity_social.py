@@ -245,3 +245,18 @@ def test_phrases_match_on_word_boundaries_only(before: str, after: str, glue: st
     ]
     assert find_phrases(f"{glue}come back tomorrow", "implied_obligation.txt") == []
     assert find_phrases(f"come back tomorrow{glue}", "implied_obligation.txt") == []
+
+
+def test_phrases_are_found_per_text_in_one_scan_and_never_across_two() -> None:
+    from adjuster_studio_ethics.social import phrases_by_text
+
+    texts = ["Mae waves: COME BACK", "tomorrow, Jamie", "", "Don’t leave… come back soon"]
+    found = phrases_by_text(texts, "implied_obligation.txt")
+    assert found == {3: ["don't leave", "come back soon"]}
+
+
+def test_a_letter_whose_lower_case_is_longer_does_not_shift_later_texts() -> None:
+    from adjuster_studio_ethics.social import phrases_by_text
+
+    texts = ["İ" * 40, "come back tomorrow", "x", "Mae waves"]
+    assert phrases_by_text(texts, "implied_obligation.txt") == {1: ["come back tomorrow"]}

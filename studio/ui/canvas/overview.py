@@ -10,6 +10,7 @@ The image is rebuilt only when the zoom or anything it shows changes, so pans ar
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -28,16 +29,22 @@ ANTIALIAS_EDGE_LIMIT = 3000
 
 
 class OverviewLayer:
-    """The cached overview image of one scene at one zoom, and its cached geometry."""
+    """The cached overview of one scene at one zoom: a base image (edges and cards, rebuilt
+    on geometry changes) and a marks image on top (selection, preview, heat, badges), so an
+    edit that only changes marks never redraws the ~12k edges of a large graph."""
 
     def __init__(self) -> None:
         self._image: QImage | None = None
-        self._key: tuple[float, int, float] | None = None
+        self._key: tuple[float, int, str, tuple[float, ...], float] | None = None
+        self._marks: QImage | None = None
+        self._marks_key: tuple[float, int, float] | None = None
         self._geometry: tuple[int, list[QLineF], dict[str, list[QRectF]]] | None = None
         self.renders = 0
+        self.mark_renders = 0
 
     def invalidate(self) -> None:
         self._key = None
+        self._marks_key = None
 
     def draw(self, painter: QPainter, scene: DreamScene, scale: float) -> None:
         """Paint the overview through `painter` (in scene coordinates, at view `scale`)."""
@@ -49,22 +56,38 @@ class OverviewLayer:
         if side > MAX_IMAGE_SIDE:  # too large to cache: draw straight into the view
             self.render(painter, scene, scale)
             return
+        ctx = scene.ctx
+        # Rendered in device pixels, so the picture stays sharp on high-DPI screens.
         ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-        key = (round(scale, 6), scene.ctx.overview_rev, ratio)
+        edges = (bounds.x(), bounds.y(), bounds.width(), bounds.height())
+        key = (round(scale, 6), ctx.geometry_rev, ctx.theme.name, edges, ratio)
         if self._key != key or self._image is None:
-            self._render_image(scene, bounds, scale, ratio)
+            self._image = self._render_image(scene, bounds, scale, ratio, self.render_base)
             self._key = key
-        assert self._image is not None
+            self._marks_key = None
+            self.renders += 1
+        marks_key = (round(scale, 6), ctx.overview_rev, ratio)
+        if self._marks_key != marks_key or self._marks is None:
+            self._marks = self._render_image(scene, bounds, scale, ratio, self.render_marks)
+            self._marks_key = marks_key
+            self.mark_renders += 1
         device = painter.worldTransform().map(bounds.topLeft())
+        at = QPointF(round(device.x()), round(device.y()))
         painter.save()
         painter.resetTransform()
-        painter.drawImage(QPointF(round(device.x()), round(device.y())), self._image)
+        painter.drawImage(at, self._image)
+        painter.drawImage(at, self._marks)
         painter.restore()
 
     def _render_image(
-        self, scene: DreamScene, bounds: QRectF, scale: float, ratio: float = 1.0
-    ) -> None:
-        """The picture in device pixels (ratio = the screen's pixels per logical pixel)."""
+        self,
+        scene: DreamScene,
+        bounds: QRectF,
+        scale: float,
+        ratio: float,
+        paint: Callable[[QPainter, DreamScene, float], None],
+    ) -> QImage:
+        """One layer in device pixels (ratio = the screen's pixels per logical pixel)."""
         width = max(1, int(bounds.width() * scale * ratio) + 2)
         height = max(1, int(bounds.height() * scale * ratio) + 2)
         image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
@@ -73,10 +96,9 @@ class OverviewLayer:
         painter = QPainter(image)
         painter.scale(scale, scale)
         painter.translate(-bounds.topLeft())
-        self.render(painter, scene, scale)
+        paint(painter, scene, scale)
         painter.end()
-        self._image = image
-        self.renders += 1
+        return image
 
     def _lists(self, scene: DreamScene) -> tuple[list[QLineF], dict[str, list[QRectF]]]:
         """Every edge as a line and every card as a rect by kind, rebuilt only on geometry change."""
@@ -91,21 +113,33 @@ class OverviewLayer:
         return self._geometry[1], self._geometry[2]
 
     def render(self, painter: QPainter, scene: DreamScene, scale: float) -> None:
-        """Edges, cards, then the marks (selection, preview, heat, badges) on top."""
+        """Edges and cards, then the marks on top."""
+        self.render_base(painter, scene, scale)
+        self.render_marks(painter, scene, scale)
+
+    def render_base(self, painter: QPainter, scene: DreamScene, scale: float) -> None:
+        """Every edge as a plain line and every card as a rect coloured by kind."""
         theme = scene.ctx.theme
         lines, rects = self._lists(scene)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(lines) <= ANTIALIAS_EDGE_LIMIT)
         painter.setPen(QPen(theme.edge_overview, 0))
         painter.drawLines(lines)
-        marked = [plain_line(e) for e in scene.marked_edges()]
-        if marked:
-            painter.setPen(QPen(theme.path, 0))
-            painter.drawLines(marked)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         for kind, kind_rects in rects.items():
             painter.setBrush(kind_color(kind))
             painter.drawRects(kind_rects)
+
+    def render_marks(self, painter: QPainter, scene: DreamScene, scale: float) -> None:
+        """The few marked edges and cards: path, heat, preview highlight, selection, badges."""
+        theme = scene.ctx.theme
+        marked = [plain_line(e) for e in scene.marked_edges()]
+        if marked:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(theme.path, 0))
+            painter.drawLines(marked)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
         heated, selected, lit, badges = scene.marked_nodes()
         for item in heated:
             painter.setBrush(heat_color(item.heat or 0.0))
