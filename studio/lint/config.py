@@ -42,7 +42,7 @@ class LintConfigError(ValueError):
         return list(self.problems)
 
 
-KNOWN_KEYS = ("select", "ignore", "threshold", "rules", "rebalance")
+KNOWN_KEYS = ("select", "ignore", "threshold", "rules", "rebalance", "analysis")
 
 
 @dataclass

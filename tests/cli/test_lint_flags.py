@@ -82,8 +82,13 @@ def test_junit_xml(capsys) -> None:
     root = ET.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert code == 1 and set(suites) == {ELI, GARDEN}
-    assert int(suites[ELI].get("failures")) == len(suites[ELI].findall("testcase")) > 0
+    failing = suites[ELI].findall("testcase/failure")
+    assert int(suites[ELI].get("failures")) == len(failing) > 0
+    assert all(f.get("type") in ("error", "warning") for f in failing)
+    # Info notes never block: they pass, with their text as output.
     assert suites[GARDEN].get("failures") == "0" and suites[GARDEN].find("testcase") is not None
+    for case in suites[GARDEN].findall("testcase"):
+        assert case.find("failure") is None
     failure = suites[ELI].find("testcase/failure")
     assert failure is not None and LOCATED.match(failure.text or "")
 

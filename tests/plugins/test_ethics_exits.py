@@ -58,7 +58,7 @@ def test_ext002_closed_loop_is_reported_with_its_doors() -> None:
     (finding,) = [f for f in report.findings if f.code == "EXT002"]
     assert finding.nodes == ("spin", "bonus") and finding.edges == ("e4",)
     assert "'vault_door'" in finding.message and finding.fatal
-    assert finding.message.endswith("the way in: onset → hub → vault_door → spin")
+    assert finding.message.endswith("shortest walk in: onset → hub → vault_door → spin")
     assert report.score == 100
 
 

@@ -48,23 +48,25 @@ def github_lines(reports: Iterable[Any]) -> list[str]:
 
 
 def junit_xml(reports: Iterable[Any]) -> str:
-    """One test suite per file, one failing test case per finding (a passing one if clean)."""
+    """One test suite per file, a test case per finding: errors and warnings fail, an info note
+    passes with its text as output (it never blocks), and a clean file has one passing case."""
     results = as_results(reports)
     root = ET.Element("testsuites", name="dreamstudio lint")
     total = failures = 0
     for r in results:
         active = r.shown(suppressed=False)
+        failing = [f for f in active if f.severity != "info"]
         suite = ET.SubElement(
             root,
             "testsuite",
             name=r.path,
             tests=str(max(1, len(active))),
-            failures=str(len(active)),
+            failures=str(len(failing)),
             errors="0",
             skipped=str(len(r.report.suppressed)),
         )
         total += max(1, len(active))
-        failures += len(active)
+        failures += len(failing)
         for f in active:
             span = r.span(f)
             case = ET.SubElement(
@@ -75,8 +77,12 @@ def junit_xml(reports: Iterable[Any]) -> str:
                 file=r.path,
                 line=str(span.start_line),
             )
+            where = f"{r.path}:{span.start_line}:{span.start_column}: {f.code} {f.message}"
+            if f.severity == "info":
+                ET.SubElement(case, "system-out").text = where
+                continue
             failure = ET.SubElement(case, "failure", message=f.message, type=f.severity)
-            failure.text = f"{r.path}:{span.start_line}:{span.start_column}: {f.code} {f.message}"
+            failure.text = where
         if not active:
             ET.SubElement(suite, "testcase", name="no findings", classname=r.path)
     root.set("tests", str(total))

@@ -239,9 +239,9 @@ class CanvasContext:
 
 
 def badge_glyph_colour(severity: str) -> QColor:
-    """White or near-black, whichever reads better on the badge's fill (amber takes black)."""
+    """White or black, whichever reads better on the badge's fill (amber takes black)."""
     fill = QColor(SEVERITY_COLORS.get(severity, "#888888"))
-    return max((QColor("#ffffff"), QColor("#111522")), key=lambda c: contrast_ratio(c, fill))
+    return max((QColor("#ffffff"), QColor("#000000")), key=lambda c: contrast_ratio(c, fill))
 
 
 def paint_badge(painter: QPainter, centre: QPointF, severity: str, theme: Theme) -> None:
