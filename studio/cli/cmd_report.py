@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_OK, CliError
+from .common import EXIT_OK, CliError, emit_text
 
 
 def register(sub: Any) -> None:
@@ -82,15 +82,6 @@ def _library(path: str | None) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    text = build_report(args)
-    if not args.output:
-        sys.stdout.write(text)
-        return EXIT_OK
-    from studio.io.atomic import atomic_write_text
-
-    try:
-        atomic_write_text(Path(args.output), text)
-    except OSError as exc:
-        raise CliError(f"{args.output}: cannot write the report: {exc.strerror or exc}") from None
-    print(f"{args.output}: report written ({_format(args)})", file=sys.stderr)
+    if emit_text(build_report(args), args.output, "the report"):
+        print(f"{args.output}: report written ({_format(args)})", file=sys.stderr)
     return EXIT_OK

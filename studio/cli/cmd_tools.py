@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from .common import EXIT_OK, CliError
+from .common import EXIT_OK, emit_text
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -123,14 +122,5 @@ def schema_text() -> str:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    text = schema_text()
-    if not args.output:
-        sys.stdout.write(text)
-        return EXIT_OK
-    from studio.io.atomic import atomic_write_text
-
-    try:
-        atomic_write_text(Path(args.output), text)
-    except OSError as exc:
-        raise CliError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    emit_text(schema_text(), args.output, "the schema")
     return EXIT_OK

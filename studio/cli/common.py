@@ -59,6 +59,20 @@ def load_or_report(path: str | Path) -> Dreamscape | None:
         return None
 
 
+def emit_text(text: str, output: str | None, what: str) -> bool:
+    """Print `text`, or write it atomically to `output`; True when it went to a file."""
+    if not output:
+        sys.stdout.write(text)
+        return False
+    from studio.io.atomic import atomic_write_text
+
+    try:
+        atomic_write_text(Path(output), text)
+    except OSError as exc:
+        raise CliError(f"{output}: cannot write {what}: {exc.strerror or exc}") from None
+    return True
+
+
 def print_json(data: Any) -> None:
     """Machine-readable output: stable key order, UTF-8, trailing newline."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
