@@ -56,6 +56,7 @@ def test_each_finding_is_listed_once(eli) -> None:
 
 
 def test_points_read_the_same_as_in_the_app() -> None:
+    pytest.importorskip("PySide6", reason="the app's half needs Qt")
     from studio.ui.panels.findings_model import points_text as app_points
 
     assert app_points is points_text
